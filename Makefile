@@ -1,0 +1,31 @@
+# `make run` and `make test` work on a fresh machine: each creates .venv and installs first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+.env:
+	cp .env.example .env
+	@echo "Created .env from .env.example: fill in your Slack tokens."
+
+run: $(STAMP) .env
+	$(BIN)/socialpolicy-bot run
+
+test: $(STAMP)
+	$(BIN)/ruff check bot handlers store tests bench
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/slash_command.py
+	$(BIN)/python bench/sweep.py
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""socialpolicy-bot: a school's social networking policy, answered and enforced in chat."""

@@ -1,0 +1,91 @@
+"""`socialpolicy-bot`: run the bot, or ask the policy a question offline."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.policy.loader import PolicyLoadError, default_policy_path, load_policies
+from bot.policy.search import Answer
+from bot.policy.service import PolicyService
+from bot.settings import CoreSettings, Settings, SettingsError, load_settings
+
+EXIT_CONFIG = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="socialpolicy-bot", description="The school's social networking policy, in Slack."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="start the bot (Socket Mode or HTTP)")
+    ask = commands.add_parser("ask", help="answer a question from the policy, offline")
+    ask.add_argument("--policy", type=Path, help="policy file or folder (default POLICY_PATH)")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("question", nargs="+")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "ask":
+            return _ask(args)
+        return _run()
+    except (SettingsError, PolicyLoadError) as error:
+        print(f"socialpolicy-bot: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+
+
+def _run() -> int:
+    from bot import startup
+
+    settings = load_settings(Settings)
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if settings.slt_channel is None:
+        logging.getLogger(__name__).warning(
+            "SLT_CHANNEL is not set: questions cannot be passed on to SLT"
+        )
+    startup.serve(startup.build(settings))
+    return 0
+
+
+def _ask(args: argparse.Namespace) -> int:
+    path = args.policy or load_settings(CoreSettings).policy_path or default_policy_path()
+    service = PolicyService(load_policies(path))
+    asked = service.ask(" ".join(args.question))
+    if args.json:
+        print(json.dumps(_as_json(asked.answer), ensure_ascii=False, indent=2))
+    else:
+        print(_as_text(asked.answer, service.version))
+    return 0
+
+
+def _as_json(answer: Answer) -> dict[str, object]:
+    return {
+        "question": answer.question,
+        "confident": answer.confident,
+        "results": [
+            {
+                "heading_path": list(h.section.path),
+                "text": h.passage.text,
+                "score": round(h.score, 4),
+            }
+            for h in answer.hits
+        ],
+    }
+
+
+def _as_text(answer: Answer, version: str) -> str:
+    lines = [] if answer.confident else ["I couldn't find this in the policy. Closest sections:"]
+    for hit in answer.hits:
+        lines.append(f"[{hit.section.path_text}]")
+        lines.append(f"  {hit.passage.text}" if answer.confident else "")
+    lines.append(f"(policy {version})")
+    return "\n".join(line for line in lines if line)

@@ -1,0 +1,1 @@
+"""Comments received on school accounts, and the 24-hour duty to answer them."""

@@ -1,0 +1,1 @@
+"""The policy document: its model, its parser and its search."""

@@ -1,0 +1,118 @@
+"""Find the school's policy files and parse them into one `PolicySet`, or say plainly why not.
+
+Whoever sets the bot up points it at a file or a folder; when that goes wrong, the error must tell
+them, in one line, which file is the problem and what to do about it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+from bot.policy.document import PolicyDocument, PolicySet
+from bot.policy.parser import parse_docx, parse_markdown
+
+_TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+_DOCX_SUFFIX = ".docx"
+_USE_SUPPORTED = "use .md, .txt or .docx"
+# How python-docx fails on a damaged .docx: not a zip, parts missing, not a Word package
+# (ValueError), broken XML (lxml raises a SyntaxError).
+_DOCX_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, SyntaxError)
+
+
+class PolicyLoadError(Exception):
+    """A policy file the bot cannot use. Its message is one line an administrator can act on."""
+
+    def __init__(self, path: Path, problem: str, remedy: str) -> None:
+        super().__init__(f"{path}: {problem} — {remedy}")
+        self.path = path
+
+
+def default_policy_path() -> Path:
+    """The policy shipped with the bot, used until the school configures its own."""
+    return Path(__file__).resolve().parent / "data" / "social-networking-policy.md"
+
+
+def load_policies(path: Path) -> PolicySet:
+    """Every policy in a file or folder; each document's keys get its own "n." prefix."""
+    return PolicySet(
+        [_load(file, key_prefix=f"{n}.") for n, file in enumerate(_policy_files(path), start=1)]
+    )
+
+
+def _policy_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        files = sorted(filter(_is_policy_file, path.iterdir()), key=lambda p: p.name.casefold())
+        if not files:
+            raise PolicyLoadError(
+                path, "no .md, .markdown, .txt or .docx files in this folder", "add the policy here"
+            )
+        return files
+    if not path.exists():
+        raise PolicyLoadError(path, "no such file or folder", "check the POLICY_PATH setting")
+    if not _supported(path):
+        raise PolicyLoadError(
+            path, f"unsupported file type {path.suffix or '(none)'}", _USE_SUPPORTED
+        )
+    return [path]
+
+
+def _is_policy_file(path: Path) -> bool:
+    """Skips hidden files and the `~$name.docx` lock files Word leaves beside open documents."""
+    return path.is_file() and not path.name.startswith((".", "~$")) and _supported(path)
+
+
+def _supported(path: Path) -> bool:
+    return path.suffix.lower() in _TEXT_SUFFIXES | {_DOCX_SUFFIX}
+
+
+def _load(path: Path, *, key_prefix: str) -> PolicyDocument:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise PolicyLoadError(
+            path, f"cannot be read ({error.strerror})", "check its permissions"
+        ) from error
+    if not raw.strip():
+        raise PolicyLoadError(path, "the file is empty", "export the policy into it again")
+    if path.suffix.lower() == _DOCX_SUFFIX:
+        document = _parse_docx(path, key_prefix=key_prefix)
+    else:
+        # Hash the bytes on disk: the decoded text need not encode back to them.
+        parsed = parse_markdown(_decode(path, raw), source=path, key_prefix=key_prefix)
+        document = replace(parsed, content_hash=hashlib.sha256(raw).hexdigest())
+    if not any(section.passages for section in document.sections):
+        raise PolicyLoadError(path, "no policy text found in it", "check it is the policy itself")
+    return document
+
+
+def _parse_docx(path: Path, *, key_prefix: str) -> PolicyDocument:
+    try:
+        return parse_docx(path, key_prefix=key_prefix)
+    except _DOCX_ERRORS as error:
+        raise PolicyLoadError(
+            path, "not a readable Word document", "open it in Word and save it again as .docx"
+        ) from error
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    for encoding in _encodings(raw):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise PolicyLoadError(
+        path, "not a text file (it holds binary data)", "save the policy as .md, .txt or .docx"
+    )
+
+
+def _encodings(raw: bytes) -> tuple[str, ...]:
+    """Encodings Windows tools save text in: UTF-8 (with or without a BOM), UTF-16, Windows-1252."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Word's "Unicode Text"
+        return ("utf-16",)
+    if b"\x00" in raw:  # no 8-bit text has NUL bytes
+        return ()
+    return ("utf-8-sig", "cp1252")

@@ -1,0 +1,155 @@
+"""Finding the passage of the policy that answers a question.
+
+Ranking is BM25 (bm25s) over three fields, combined per passage:
+  * the passage itself with its lead-in,
+  * the heading path over it (the last heading counted twice),
+  * the whole section it sits in, so a question whose words are spread over a section
+    still finds the right passage in it.
+Each word of the question scores as itself plus (a little less) as its synonym group, which the
+index holds as one pseudo-term, so a passage saying "follow" answers a question saying "friend".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+from wordfreq import zipf_frequency
+
+from bot.policy.analysis import Concept, QuestionAnalyzer, document_terms, words
+from bot.policy.document import Passage, PolicySet, Section
+
+# A word with synonyms is scored as its whole group (one pseudo-term), plus this share of its
+# own score, so the word as typed edges out a synonym without swamping it.
+EXACT_BONUS = 1.0
+GROUP_MATCH_QUALITY = 0.8  # how much a synonym-only match covers of the word's meaning
+HEADING_WEIGHT = 0.6
+SECTION_WEIGHT = 0.6
+# A confident answer covers at least this share of the question's meaning (weighted by IDF)...
+MIN_COVERAGE = 0.45
+# ...and among the rest, a share this close to the best counts as another answer worth showing.
+RUNNER_UP_RATIO = 0.6
+
+
+@dataclass(frozen=True)
+class Hit:
+    section: Section
+    passage: Passage
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    confident: bool
+    hits: list[Hit]
+
+    @property
+    def best(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
+
+
+def _bm25(corpus: Sequence[list[str]]) -> bm25s.BM25:
+    index = bm25s.BM25()
+    # bm25s cannot index an empty document; a placeholder term keeps positions aligned.
+    index.index([terms or ["\x00"] for terms in corpus], show_progress=False)
+    return index
+
+
+class PolicyIndex:
+    """An immutable search index over a `PolicySet`; safe to share between threads."""
+
+    def __init__(self, policies: PolicySet) -> None:
+        self.policies = policies
+        sections = [s for s in policies.sections if s.passages]
+        self._hits = [(s, p) for s in sections for p in s.passages]
+        owner = {id(s): i for i, s in enumerate(sections)}
+        self._owner = np.array([owner[id(s)] for s, _ in self._hits], dtype=np.int64)
+        self._sections = sections
+
+        passage_text = [f"{p.context or ''} {p.text}" for _, p in self._hits]
+        heading_text = [" ".join((*s.path[1:], s.title)) for s, _ in self._hits]
+        section_text = [" ".join((*s.path[1:], *(p.text for p in s.passages))) for s in sections]
+        self._fields = (
+            (1.0, _bm25([document_terms(t) for t in passage_text]), False),
+            (HEADING_WEIGHT, _bm25([document_terms(t) for t in heading_text]), False),
+            (SECTION_WEIGHT, _bm25([document_terms(t) for t in section_text]), True),
+        )
+        vocabulary = {w for t in (*passage_text, *heading_text) for w in words(t)}
+        self._analyzer = QuestionAnalyzer(vocabulary)
+        self._known_terms = set(document_terms(" ".join(vocabulary)))
+        self._max_idf = float(np.log(1 + (len(self._hits) + 0.5) / 0.5))
+        self._cache: dict[tuple[int, str], np.ndarray] = {}
+
+    def _term_scores(self, field: int, term: str) -> np.ndarray:
+        """BM25 of one term in one field, per passage (cached: the index never changes)."""
+        key = (field, term)
+        scores = self._cache.get(key)
+        if scores is None:
+            _, index, per_section = self._fields[field]
+            if term not in self._known_terms:
+                scores = np.zeros(len(self._hits))
+            elif per_section:
+                scores = index.get_scores([term])[self._owner]
+            else:
+                scores = index.get_scores([term])
+            self._cache[key] = scores
+        return scores
+
+    def _concept_scores(self, concept: Concept) -> tuple[np.ndarray, np.ndarray]:
+        """Per passage: the concept's combined score, and how well it matched (1 = as typed)."""
+        total = np.zeros(len(self._hits))
+        exact = np.zeros(len(self._hits), dtype=bool)
+        loose = np.zeros(len(self._hits), dtype=bool)
+        for field, (weight, _, _) in enumerate(self._fields):
+            own = self._term_scores(field, concept.stem)
+            group = np.zeros(len(self._hits))
+            for term in concept.groups:
+                group = np.maximum(group, self._term_scores(field, term))
+            blended = own if not concept.groups else EXACT_BONUS * own + group
+            total = np.maximum(total, weight * blended)
+            exact |= own > 0
+            loose |= group > 0
+        return total, np.where(exact, 1.0, np.where(loose, GROUP_MATCH_QUALITY, 0.0))
+
+    def _importance(self, concept: Concept) -> float:
+        """How much a word says: rare meanings more, words the policy never uses most."""
+        terms = [t for t in (*concept.groups, concept.stem) if t in self._known_terms]
+        if not terms:
+            # A word the policy never uses: a rare one ("payslip") is likely the whole point of
+            # the question, an everyday one ("sent", "later") much less so.
+            rarity = (7.0 - zipf_frequency(concept.word, "en")) / 4.0
+            return self._max_idf * float(np.clip(rarity, 0.2, 1.0))
+        return self._idf(terms[0])
+
+    def _idf(self, term: str) -> float:
+        frequency = int(np.count_nonzero(self._term_scores(0, term)))
+        count = len(self._hits)
+        return float(np.log(1 + (count - frequency + 0.5) / (frequency + 0.5)))
+
+    def search(self, question: str, limit: int = 3) -> Answer:
+        concepts = self._analyzer.concepts(question)
+        if not concepts or not self._hits:
+            return Answer(question=question, confident=False, hits=[])
+        score = np.zeros(len(self._hits))
+        covered = np.zeros(len(self._hits))
+        weights = np.array([c.weight * self._importance(c) for c in concepts])
+        for concept, weight in zip(concepts, weights, strict=True):
+            concept_score, quality = self._concept_scores(concept)
+            score += concept.weight * concept_score
+            covered += weight * quality
+        coverage = covered / weights.sum()
+        ranking = score * (1.0 + coverage)
+        order = np.argsort(-ranking, kind="stable")
+        top = ranking[order[0]]
+        if top <= 0:
+            return Answer(question=question, confident=False, hits=[])
+        hits = [
+            Hit(self._hits[i][0], self._hits[i][1], float(ranking[i]))
+            for i in order[:limit]
+            if ranking[i] >= RUNNER_UP_RATIO * top or i == order[0]
+        ]
+        confident = bool(coverage[order[0]] >= MIN_COVERAGE)
+        return Answer(question=question, confident=confident, hits=hits)

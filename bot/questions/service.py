@@ -1,0 +1,48 @@
+"""Recording questions, feedback on answers, and questions sent on to SLT."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.policy.search import Answer
+from store.models import Question
+
+
+def record(
+    session: Session, *, question_id: str, answer: Answer, version: str, now: datetime
+) -> Question:
+    """Keep the question without its author: who asked is only stored if they ask SLT."""
+    best = answer.best
+    question = Question(
+        id=question_id,
+        asked_at=now,
+        text=answer.question,
+        best_section=best.section.path_text[:500] if best else None,
+        confident=answer.confident,
+        policy_version=version[:200],
+    )
+    session.add(question)
+    return question
+
+
+def get(session: Session, *, question_id: str) -> Question | None:
+    return session.get(Question, question_id)
+
+
+def give_feedback(session: Session, *, question_id: str, helpful: bool) -> Question | None:
+    question = session.get(Question, question_id)
+    if question is not None:
+        question.feedback = 1 if helpful else -1
+    return question
+
+
+def send_to_slt(
+    session: Session, *, question_id: str, user_id: str, now: datetime
+) -> Question | None:
+    question = session.get(Question, question_id)
+    if question is not None:
+        question.asked_by = user_id
+        question.sent_to_slt_at = now
+    return question

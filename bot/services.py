@@ -1,0 +1,19 @@
+"""Everything a front end needs from the domain, built once at start-up and handed to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.policy.service import PolicyService
+from bot.settings import Settings
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    sessions: sessionmaker[Session]
+    policy: PolicyService
+    clock: Clock

@@ -1,0 +1,243 @@
+"""Configuration from the environment and `.env`, checked once at start-up.
+
+Every problem becomes one line naming the setting and what to do (`SettingsError`), which the
+CLI prints before exiting with status 2: a school IT lead should never have to read a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time, timedelta
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_USERGROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
+_DURATION = re.compile(r"^(\d+)\s*([mhd])$")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+# What to do about each setting, appended to any message naming it.
+HINTS: dict[str, str] = {
+    "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) from your Slack app's "
+    "OAuth & Permissions page",
+    "SLACK_SIGNING_SECRET": "the Signing Secret from your Slack app's Basic Information page "
+    "(needed unless SLACK_APP_TOKEN selects Socket Mode)",
+    "SLACK_APP_TOKEN": "an app-level token (xapp-…) with connections:write, "
+    "or leave it unset for HTTP mode",
+    "SLACK_API_URL": "an http(s) URL of Slack's Web API, e.g. https://slack.com/api/",
+    "DATABASE_URL": "a SQLAlchemy URL such as sqlite:///socialpolicy.db or "
+    "postgresql+psycopg://user@host/dbname",
+    "POLICY_PATH": "the path of the school's policy file (.md, .txt, .docx) or a folder of them",
+    "SLT_CHANNEL": "a channel id such as C0123456789 (channel details → About, at the bottom)",
+    "MODERATORS_CHANNEL": "a channel id such as C0123456789",
+    "TIMEZONE": "an IANA time zone name such as Europe/London",
+    "PORT": "a whole number between 1 and 65535",
+    "LOG_LEVEL": "one of " + ", ".join(_LOG_LEVELS),
+    "MODERATOR_USERS": "comma-separated Slack user ids such as U0123ABCD,U0456EFGH",
+    "SLT_USERS": "comma-separated Slack user ids such as U0123ABCD,U0456EFGH",
+    "MODERATOR_USERGROUP": "a Slack user group id such as S0123ABCD",
+    "SLT_USERGROUP": "a Slack user group id such as S0123ABCD",
+    "SCHOOL_ACCOUNTS": "comma-separated names of the school's accounts, e.g. "
+    "'Facebook: @ourschool, Instagram: @ourschool_pe'",
+    "HOLIDAY_REGION": "a UK region code: England, Wales, Scotland or NorthernIreland",
+    "WORKING_DAY_END": "a time of day such as 17:00",
+    "REMINDER_SWEEP_SECONDS": "a whole number of seconds, at least 5",
+    "REMINDER_THRESHOLDS": "comma-separated durations before the deadline such as 4h,1h or 30m",
+}
+
+
+T = TypeVar("T", bound="CoreSettings")
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line fit to show the user."""
+
+
+def _split_csv(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+def parse_duration(text: str) -> timedelta:
+    match = _DURATION.match(text.strip().lower())
+    if not match:
+        raise ValueError(f"{text!r} is not a duration like 4h, 90m or 1d")
+    amount, unit = int(match[1]), match[2]
+    return {"m": timedelta(minutes=amount), "h": timedelta(hours=amount)}.get(
+        unit, timedelta(days=amount)
+    )
+
+
+class CoreSettings(BaseSettings):
+    """What every entry point needs, the offline `ask` command included."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", env_ignore_empty=True, extra="ignore"
+    )
+
+    database_url: str = "sqlite:///socialpolicy.db"
+    policy_path: Path | None = None
+    timezone: str = "Europe/London"
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            make_url(value)
+        except ArgumentError as error:
+            raise ValueError("not a database URL") from error
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.upper() not in _LOG_LEVELS:
+            raise ValueError(f"unknown level {value!r}")
+        return value.upper()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Settings(CoreSettings):
+    """Everything the running bot needs."""
+
+    slack_bot_token: str
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    slt_channel: str | None = None
+    port: int = Field(default=3000, ge=1, le=65535)
+
+    moderator_users: Annotated[list[str], NoDecode] = []
+    slt_users: Annotated[list[str], NoDecode] = []
+    moderator_usergroup: str | None = None
+    slt_usergroup: str | None = None
+    moderators_channel: str | None = None
+    school_accounts: Annotated[list[str], NoDecode] = []
+    holiday_region: str = "England"
+    working_day_end: time = time(17, 0)
+    reminder_sweep_seconds: int = Field(default=60, ge=5)
+    reminder_thresholds: Annotated[list[timedelta], NoDecode] = [
+        timedelta(hours=4),
+        timedelta(hours=1),
+    ]
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: str) -> str:
+        if not value.startswith("xoxb-"):
+            raise ValueError("must start with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("xapp-"):
+            raise ValueError("must start with xapp-")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("slt_channel", "moderators_channel")
+    @classmethod
+    def _channel(cls, value: str | None) -> str | None:
+        if value is not None and not _CHANNEL_ID.match(value):
+            raise ValueError(f"{value!r} is not a channel id")
+        return value
+
+    @field_validator("moderator_usergroup", "slt_usergroup")
+    @classmethod
+    def _usergroup(cls, value: str | None) -> str | None:
+        if value is not None and not _USERGROUP_ID.match(value):
+            raise ValueError(f"{value!r} is not a user group id")
+        return value
+
+    @field_validator("moderator_users", "slt_users", mode="before")
+    @classmethod
+    def _users(cls, value: Any) -> Any:
+        users = _split_csv(value)
+        bad = [u for u in users if not _USER_ID.match(u)]
+        if bad:
+            raise ValueError(f"{', '.join(bad)} not a user id")
+        return users
+
+    @field_validator("school_accounts", mode="before")
+    @classmethod
+    def _accounts(cls, value: Any) -> Any:
+        return _split_csv(value)
+
+    @field_validator("holiday_region")
+    @classmethod
+    def _holiday_region(cls, value: str) -> str:
+        from bot.deadlines import UK_REGIONS
+
+        match = next((r for r in UK_REGIONS if r.lower() == value.replace(" ", "").lower()), None)
+        if match is None:
+            raise ValueError(f"unknown region {value!r}")
+        return match
+
+    @field_validator("reminder_thresholds", mode="before")
+    @classmethod
+    def _thresholds(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            durations = [parse_duration(part) for part in _split_csv(value)]
+            if not durations or any(d <= timedelta(0) for d in durations):
+                raise ValueError("give at least one positive duration")
+            return sorted(set(durations), reverse=True)
+        return value
+
+    @model_validator(mode="after")
+    def _http_mode_needs_secret(self) -> Settings:
+        if self.slack_app_token is None and self.slack_signing_secret is None:
+            raise ValueError("SLACK_SIGNING_SECRET is not set")
+        return self
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    if not first["loc"]:  # a model-level check; its message names the setting itself
+        name = str(first["msg"]).removeprefix("Value error, ").split()[0]
+        return f"{name} is not set: {HINTS.get(name, '')}".rstrip(": ")
+    name = str(first["loc"][0]).upper()
+    hint = HINTS.get(name, "")
+    if first["type"] == "missing":
+        return f"{name} is not set: {hint}"
+    reason = str(first["msg"]).removeprefix("Value error, ")
+    return f"{name} is not valid ({reason}): {hint}"
+
+
+def load_settings(kind: type[T], env_file: str | Path | None = ".env") -> T:
+    """Read and check every setting; raise `SettingsError` naming the first bad one."""
+    try:
+        return kind(_env_file=env_file)  # type: ignore[call-arg]
+    except ValidationError as error:
+        raise SettingsError(_describe(error)) from None

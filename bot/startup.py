@@ -1,0 +1,112 @@
+"""The composition root: the one place in `bot/` that knows about Slack.
+
+It loads the policy, migrates the database, builds the Slack app with a retrying Web API
+client, and serves it over HTTP (FastAPI under uvicorn) or Socket Mode.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from fastapi import FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from slack_bolt import App
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from sqlalchemy import Engine, text
+
+import handlers
+from bot.clock import Clock, SystemClock
+from bot.policy.loader import default_policy_path, load_policies
+from bot.policy.service import PolicyService
+from bot.services import Services
+from bot.settings import Settings
+from store.db import make_engine, make_session_factory, migrate
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    services: Services
+    engine: Engine
+    slack: App
+    asgi: FastAPI
+
+
+def web_client(settings: Settings) -> WebClient:
+    """A Web API client that also retries rate limits (honouring Retry-After) and 5xx."""
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build(settings: Settings, *, clock: Clock | None = None) -> Runtime:
+    """Everything the bot runs on, ready to serve. Raises `PolicyLoadError` on a bad policy."""
+    policy = PolicyService(load_policies(settings.policy_path or default_policy_path()))
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    services = Services(
+        settings=settings,
+        sessions=make_session_factory(engine),
+        policy=policy,
+        clock=clock or SystemClock(),
+    )
+    slack = App(
+        client=web_client(settings),
+        signing_secret=settings.slack_signing_secret,
+        token_verification_enabled=False,
+    )
+    handlers.register(slack, services)
+    return Runtime(services=services, engine=engine, slack=slack, asgi=asgi_app(slack, engine))
+
+
+def asgi_app(slack: App, engine: Engine) -> FastAPI:
+    """One ASGI app for every front end: Slack at /slack/events, a health check at /healthz."""
+    api = FastAPI(title="socialpolicy-bot", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @api.post("/slack/events")
+    async def slack_events(request: Request) -> Response:
+        # Bolt's sync dispatch runs in a worker thread so the event loop never waits on it.
+        bolt_request = to_bolt_request(request, await request.body())
+        return to_starlette_response(await run_in_threadpool(slack.dispatch, bolt_request))
+
+    @api.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        await run_in_threadpool(_ping, engine)
+        return {"status": "ok"}
+
+    return api
+
+
+def _ping(engine: Engine) -> None:
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+def serve(runtime: Runtime) -> None:
+    settings = runtime.services.settings
+    if settings.socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        logger.info("connecting to Slack over Socket Mode")
+        SocketModeHandler(runtime.slack, settings.slack_app_token).start()
+        return
+    import uvicorn
+
+    logger.info("serving Slack at http://0.0.0.0:%s/slack/events", settings.port)
+    uvicorn.run(
+        runtime.asgi, host="0.0.0.0", port=settings.port, log_level=settings.log_level.lower()
+    )

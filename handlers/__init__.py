@@ -1,0 +1,15 @@
+"""Slack listeners: they acknowledge, parse, call the domain and render. Nothing else."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.services import Services
+from handlers import answers, commands, errors, home
+
+
+def register(app: App, services: Services) -> None:
+    errors.register(app)
+    commands.register(app, services)
+    answers.register(app, services)
+    home.register(app, services)

@@ -1,0 +1,87 @@
+"""`/socialpolicy`: a question, or one of a few sub-commands."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from typing import Any
+
+from slack_bolt import Ack, App
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.questions import service as questions
+from bot.services import Services
+from handlers.ids import COMMAND
+from handlers.views import answers as views
+from store.db import session_scope
+
+logger = logging.getLogger(__name__)
+
+
+def register(app: App, services: Services) -> None:
+    app.command(COMMAND)(lambda ack, command: socialpolicy(ack, command, services))
+
+
+# Slack's markup for mentions, channels and links: <@U…>, <!here>, <#C…|name>, <https://…|text>.
+_SLACK_MARKUP = re.compile(r"<[@!#][^>]*>")
+
+
+def plain_text(text: str) -> str:
+    """The question as typed: mention markup dropped (it would ping when echoed) and Slack's
+    escaping of &, < and > undone, so it is escaped exactly once on the way out."""
+    text = _SLACK_MARKUP.sub(" ", text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return " ".join(text.split())
+
+
+def socialpolicy(ack: Ack, command: dict[str, Any], services: Services) -> None:
+    text = plain_text(command.get("text") or "")
+    word, _, rest = text.partition(" ")
+    word = word.lower()
+    policy = services.policy
+    if not text or word == "help":
+        ack(**views.help_message())
+    elif word in ("topics", "sections") and not rest:
+        ack(**views.topics_message(policy.topics(), version=policy.version))
+    elif word == "section" and rest.strip():
+        section = policy.find_section(rest)
+        ack(
+            **(
+                views.section_message(section, version=policy.version)
+                if section
+                else views.section_not_found_message(rest)
+            )
+        )
+    else:
+        answer_question(ack, text, services)
+
+
+def answer_question(ack: Ack, text: str, services: Services) -> None:
+    """Answer in the ack itself (fast and private), keeping the question for SLT's review.
+
+    The question is stored first (one small insert) so the buttons under the answer always find
+    it; if the database is unavailable the answer still goes out.
+    """
+    asked = services.policy.ask(text)
+    question_id = uuid.uuid4().hex
+    version = services.policy.version
+    try:
+        with session_scope(services.sessions) as session:
+            questions.record(
+                session,
+                question_id=question_id,
+                answer=asked.answer,
+                version=version,
+                now=services.clock.now(),
+            )
+    except SQLAlchemyError:
+        logger.exception("could not store a question; answering it anyway")
+    ack(
+        **views.answer_message(
+            asked,
+            question_id=question_id,
+            version=version,
+            slt_channel_set=services.settings.slt_channel is not None,
+        )
+    )

@@ -1,0 +1,40 @@
+"""App Home and the section buttons on it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.services import Services
+from handlers.ids import Action
+from handlers.views.home import home_view, section_modal
+
+
+def register(app: App, services: Services) -> None:
+    app.event("app_home_opened")(lambda event, client: publish_home(event, client, services))
+    app.action(re.compile(rf"^{re.escape(Action.HOME_SECTION)}\.\d+$"))(
+        lambda ack, action, body, client: open_section(ack, action, body, client, services)
+    )
+
+
+def publish_home(event: dict[str, Any], client: WebClient, services: Services) -> None:
+    if event.get("tab", "home") != "home":
+        return
+    policy = services.policy
+    view = home_view(sections=policy.topics(), version=policy.version)
+    client.views_publish(user_id=event["user"], view=view)
+
+
+def open_section(
+    ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, services: Services
+) -> None:
+    ack()
+    section = services.policy.section(action["value"])
+    if section is not None:
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=section_modal(section, version=services.policy.version),
+        )

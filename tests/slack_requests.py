@@ -1,0 +1,122 @@
+"""Requests built and signed the way Slack builds and signs them."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from slack_sdk.signature import SignatureVerifier
+
+TEAM = {"id": "T0000001", "domain": "school"}
+
+
+class SlackSender:
+    def __init__(self, events_url: str, signing_secret: str, response_url: str) -> None:
+        self.events_url = events_url
+        self.verifier = SignatureVerifier(signing_secret)
+        self.response_url = response_url
+        self.http = httpx.Client(timeout=10)
+
+    def post(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        signature: str | None = None,
+    ) -> httpx.Response:
+        stamp = str(timestamp if timestamp is not None else int(time.time()))
+        headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": signature
+            or self.verifier.generate_signature(timestamp=stamp, body=body),
+        }
+        return self.http.post(self.events_url, content=body.encode(), headers=headers)
+
+    def command(
+        self,
+        text: str,
+        *,
+        user: str = "U0STAFF01",
+        channel: str = "C0GENERAL",
+        command: str = "/socialpolicy",
+        **kwargs: Any,
+    ) -> httpx.Response:
+        form = {
+            "token": "legacy",
+            "team_id": TEAM["id"],
+            "team_domain": TEAM["domain"],
+            "channel_id": channel,
+            "channel_name": "general",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": command,
+            "text": text,
+            "api_app_id": "A0000001",
+            "response_url": self.response_url,
+            "trigger_id": "1337.42.abcd",
+        }
+        return self.post(urlencode(form), "application/x-www-form-urlencoded", **kwargs)
+
+    def interaction(self, payload: dict[str, Any]) -> httpx.Response:
+        body = urlencode({"payload": json.dumps(payload)})
+        return self.post(body, "application/x-www-form-urlencoded")
+
+    def click(
+        self,
+        action_id: str,
+        value: str,
+        *,
+        user: str = "U0STAFF01",
+        channel: str = "C0GENERAL",
+        message_ts: str | None = None,
+        container: dict[str, Any] | None = None,
+        **extra: Any,
+    ) -> httpx.Response:
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "team": TEAM,
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM["id"]},
+            "api_app_id": "A0000001",
+            "trigger_id": "1337.42.abcd",
+            "channel": {"id": channel, "name": "general"},
+            "response_url": self.response_url,
+            "container": container
+            or {
+                "type": "message",
+                "message_ts": message_ts or "1.1",
+                "channel_id": channel,
+                "is_ephemeral": True,
+            },
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": "b1",
+                    "value": value,
+                    "type": "button",
+                    "action_ts": str(time.time()),
+                }
+            ],
+            **extra,
+        }
+        if message_ts:
+            payload["message"] = {"ts": message_ts, "type": "message"}
+        return self.interaction(payload)
+
+    def event(self, event: dict[str, Any]) -> httpx.Response:
+        body = json.dumps(
+            {
+                "token": "legacy",
+                "team_id": TEAM["id"],
+                "api_app_id": "A0000001",
+                "type": "event_callback",
+                "event_id": "Ev0001",
+                "event_time": int(time.time()),
+                "event": event,
+            }
+        )
+        return self.post(body, "application/json")

@@ -1,0 +1,158 @@
+"""A loopback stand-in for Slack's Web API and response URLs.
+
+It records every call so tests can assert what Slack was asked to show, answers the way Slack
+does, and can be told to fail (429 with Retry-After, 5xx) to exercise retries.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+WAIT_SECONDS = 10.0
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        """Everything a person would read in the call: its text and every block's text."""
+        parts = [str(self.params.get("text") or "")]
+        blocks = self.params.get("blocks") or (self.params.get("view") or {}).get("blocks") or []
+        parts += [json.dumps(b, ensure_ascii=False) for b in blocks]
+        return "\n".join(parts)
+
+
+@dataclass
+class Failure:
+    status: int
+    headers: dict[str, str]
+    remaining: int
+
+
+@dataclass
+class SlackStandIn:
+    calls: list[Call] = field(default_factory=list)
+    usergroups: dict[str, list[str]] = field(default_factory=dict)
+    failures: dict[str, Failure] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._changed = threading.Condition()
+        self._ts = itertools.count(1)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def root(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.root}/api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        return f"{self.root}/response/{name}"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def fail(self, method: str, status: int, times: int = 1, **headers: str) -> None:
+        self.failures[method] = Failure(status=status, headers=headers, remaining=times)
+
+    def record(self, call: Call) -> None:
+        with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    def to(self, method: str) -> list[Call]:
+        with self._changed:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(self, method: str, count: int = 1) -> list[Call]:
+        """Block until `count` calls of `method` have arrived (the app works after its ack)."""
+        with self._changed:
+            arrived = self._changed.wait_for(
+                lambda: len([c for c in self.calls if c.method == method]) >= count,
+                timeout=WAIT_SECONDS,
+            )
+            calls = [c for c in self.calls if c.method == method]
+        assert arrived, f"expected {count} call(s) to {method}, got {len(calls)}: {self.calls}"
+        return calls
+
+    def answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        ts = f"1700000000.{next(self._ts):06d}"
+        channel = params.get("channel", "C0000000000")
+        answers: dict[str, dict[str, Any]] = {
+            "auth.test": {"user_id": "UBOT000001", "bot_id": "BBOT00001", "team_id": "T0000001"},
+            "chat.postMessage": {"channel": channel, "ts": ts, "message": {"ts": ts}},
+            "chat.postEphemeral": {"message_ts": ts},
+            "chat.update": {"channel": channel, "ts": params.get("ts", ts)},
+            "chat.getPermalink": {
+                "channel": channel,
+                "permalink": f"https://school.slack.com/archives/{channel}/"
+                f"p{str(params.get('message_ts', ts)).replace('.', '')}",
+            },
+            "conversations.open": {"channel": {"id": "D" + str(params.get("users", "X"))[1:]}},
+            "views.open": {"view": {"id": "V0000001"}},
+            "views.update": {"view": {"id": "V0000001"}},
+            "views.push": {"view": {"id": "V0000002"}},
+            "views.publish": {"view": {"id": "V0000003"}},
+            "usergroups.users.list": {"users": self.usergroups.get(params.get("usergroup"), [])},
+        }
+        return {"ok": True, **answers.get(method, {})}
+
+
+def _parse(body: bytes, content_type: str) -> dict[str, Any]:
+    if "json" in content_type:
+        return json.loads(body or b"{}")
+    params: dict[str, Any] = dict(parse_qsl(body.decode()))
+    for key in ("blocks", "view", "attachments"):
+        if isinstance(params.get(key), str):
+            params[key] = json.loads(params[key])
+    return params
+
+
+def _handler_for(stand_in: SlackStandIn) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            params = _parse(body, self.headers.get("Content-Type", ""))
+            if self.path.startswith("/response/"):
+                method = "response_url"
+            else:
+                method = self.path.removeprefix("/api/").split("?")[0]
+            failure = stand_in.failures.get(method)
+            if failure and failure.remaining > 0:
+                failure.remaining -= 1
+                stand_in.record(Call(f"{method}!{failure.status}", params))
+                self._reply(failure.status, {"ok": False, "error": "ratelimited"}, failure.headers)
+                return
+            stand_in.record(Call(method, params))
+            reply = {"ok": True} if method == "response_url" else stand_in.answer(method, params)
+            self._reply(200, reply, {})
+
+        def _reply(self, status: int, payload: dict[str, Any], headers: dict[str, str]) -> None:
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in headers.items():
+                self.send_header(name.replace("_", "-"), value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    return Handler
