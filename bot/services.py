@@ -7,7 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
+from bot.comments.reminders import ReminderPolicy
+from bot.deadlines import WorkingCalendar
+from bot.notify import CommentNotifier
 from bot.policy.service import PolicyService
+from bot.roles import Roles
 from bot.settings import Settings
 
 
@@ -17,3 +21,7 @@ class Services:
     sessions: sessionmaker[Session]
     policy: PolicyService
     clock: Clock
+    roles: Roles
+    calendar: WorkingCalendar
+    reminders: ReminderPolicy
+    notifier: CommentNotifier

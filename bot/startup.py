@@ -7,13 +7,18 @@ client, and serves it over HTTP (FastAPI under uvicorn) or Socket Mode.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
 
+from apscheduler.schedulers.background import BackgroundScheduler
 from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -23,13 +28,22 @@ from sqlalchemy import Engine, text
 
 import handlers
 from bot.clock import Clock, SystemClock
+from bot.comments import reminders
+from bot.comments.reminders import ReminderPolicy
+from bot.deadlines import WorkingCalendar
+from bot.pacing import Pacer
 from bot.policy.loader import default_policy_path, load_policies
 from bot.policy.service import PolicyService
+from bot.roles import LookupFailed, Roles
+from bot.scheduler import Job, build_scheduler
 from bot.services import Services
 from bot.settings import Settings
+from handlers.slack_notifier import SlackNotifier
 from store.db import make_engine, make_session_factory, migrate
 
 logger = logging.getLogger(__name__)
+
+COMMENT_SWEEP_JOB = "comment-reminders"
 
 
 @dataclass
@@ -38,6 +52,7 @@ class Runtime:
     engine: Engine
     slack: App
     asgi: FastAPI
+    scheduler: BackgroundScheduler
 
 
 def web_client(settings: Settings) -> WebClient:
@@ -53,24 +68,88 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
-def build(settings: Settings, *, clock: Clock | None = None) -> Runtime:
+def _usergroup_members(client: WebClient) -> Callable[[str], list[str]]:
+    def members(group: str) -> list[str]:
+        try:
+            return list(client.usergroups_users_list(usergroup=group)["users"])
+        except (SlackApiError, SlackClientError, OSError) as error:
+            raise LookupFailed(str(error)) from error
+
+    return members
+
+
+def _slt_mention(settings: Settings) -> Callable[[], str]:
+    """How an escalation addresses SLT: their user group, else each member, else the words."""
+
+    def mention() -> str:
+        if settings.slt_usergroup:
+            return f"<!subteam^{settings.slt_usergroup}>"
+        return " ".join(f"<@{u}>" for u in settings.slt_users) or "SLT:"
+
+    return mention
+
+
+def build(settings: Settings, *, clock: Clock | None = None, pacer: Pacer | None = None) -> Runtime:
     """Everything the bot runs on, ready to serve. Raises `PolicyLoadError` on a bad policy."""
+    clock = clock or SystemClock()
     policy = PolicyService(load_policies(settings.policy_path or default_policy_path()))
     engine = make_engine(settings.database_url)
     migrate(engine)
+    client = web_client(settings)
     services = Services(
         settings=settings,
         sessions=make_session_factory(engine),
         policy=policy,
-        clock=clock or SystemClock(),
+        clock=clock,
+        roles=Roles(
+            moderators=frozenset(settings.moderator_users),
+            slt=frozenset(settings.slt_users),
+            moderator_group=settings.moderator_usergroup,
+            slt_group=settings.slt_usergroup,
+            members_of=_usergroup_members(client),
+            clock=clock,
+        ),
+        calendar=WorkingCalendar(
+            zone=settings.zone, region=settings.holiday_region, day_end=settings.working_day_end
+        ),
+        reminders=ReminderPolicy(
+            thresholds=tuple(settings.reminder_thresholds),
+            sweep_interval=timedelta(seconds=settings.reminder_sweep_seconds),
+        ),
+        notifier=SlackNotifier(
+            client,
+            moderators_channel=settings.moderators_channel,
+            slt_channel=settings.slt_channel,
+            slt_mention=_slt_mention(settings),
+            zone=settings.zone,
+            clock=clock,
+            pacer=pacer or Pacer(),
+        ),
     )
     slack = App(
-        client=web_client(settings),
+        client=client,
         signing_secret=settings.slack_signing_secret,
         token_verification_enabled=False,
     )
     handlers.register(slack, services)
-    return Runtime(services=services, engine=engine, slack=slack, asgi=asgi_app(slack, engine))
+    sweep_comments = partial(
+        reminders.sweep,
+        sessions=services.sessions,
+        notifier=services.notifier,
+        policy=services.reminders,
+        clock=clock,
+    )
+    scheduler = build_scheduler(
+        [Job(COMMENT_SWEEP_JOB, sweep_comments, settings.reminder_sweep_seconds)],
+        zone=settings.zone,
+    )
+    return Runtime(
+        services=services,
+        engine=engine,
+        slack=slack,
+        asgi=asgi_app(slack, engine),
+        scheduler=scheduler,
+    )
 
 
 def asgi_app(slack: App, engine: Engine) -> FastAPI:
@@ -98,6 +177,7 @@ def _ping(engine: Engine) -> None:
 
 def serve(runtime: Runtime) -> None:
     settings = runtime.services.settings
+    runtime.scheduler.start()
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.services import Services
-from handlers import answers, commands, errors, home
+from handlers import answers, commands, comments, errors, home
 
 
 def register(app: App, services: Services) -> None:
     errors.register(app)
     commands.register(app, services)
     answers.register(app, services)
+    comments.register(app, services)
     home.register(app, services)

@@ -8,19 +8,22 @@ import uuid
 from typing import Any
 
 from slack_bolt import Ack, App
+from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.questions import service as questions
 from bot.services import Services
+from handlers import comments
 from handlers.ids import COMMAND
 from handlers.views import answers as views
+from handlers.views import comments as comment_views
 from store.db import session_scope
 
 logger = logging.getLogger(__name__)
 
 
 def register(app: App, services: Services) -> None:
-    app.command(COMMAND)(lambda ack, command: socialpolicy(ack, command, services))
+    app.command(COMMAND)(lambda ack, command, client: socialpolicy(ack, command, client, services))
 
 
 # Slack's markup for mentions, channels and links: <@U…>, <!here>, <#C…|name>, <https://…|text>.
@@ -35,13 +38,17 @@ def plain_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def socialpolicy(ack: Ack, command: dict[str, Any], services: Services) -> None:
+def socialpolicy(ack: Ack, command: dict[str, Any], client: WebClient, services: Services) -> None:
     text = plain_text(command.get("text") or "")
     word, _, rest = text.partition(" ")
     word = word.lower()
     policy = services.policy
     if not text or word == "help":
-        ack(**views.help_message())
+        ack(**views.help_message(comment_views.COMMENT_HELP))
+    elif text.lower() == "log":
+        comments.log_from_command(ack, command, client, services)
+    elif text.lower() == "pending":
+        comments.pending(ack, command, services)
     elif word in ("topics", "sections") and not rest:
         ack(**views.topics_message(policy.topics(), version=policy.version))
     elif word == "section" and rest.strip():

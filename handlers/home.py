@@ -8,9 +8,12 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.comments import service as comments
 from bot.services import Services
 from handlers.ids import Action
+from handlers.views.comments import home_section
 from handlers.views.home import home_view, section_modal
+from store.db import session_scope
 
 
 def register(app: App, services: Services) -> None:
@@ -24,7 +27,12 @@ def publish_home(event: dict[str, Any], client: WebClient, services: Services) -
     if event.get("tab", "home") != "home":
         return
     policy = services.policy
-    view = home_view(sections=policy.topics(), version=policy.version)
+    extra = []
+    if services.roles.is_moderator(event["user"]):
+        with session_scope(services.sessions) as session:
+            waiting = comments.pending(session)
+        extra = home_section(waiting, zone=services.settings.zone, now=services.clock.now())
+    view = home_view(sections=policy.topics(), version=policy.version, extra=extra)
     client.views_publish(user_id=event["user"], view=view)
 
 

@@ -19,3 +19,16 @@ class Action(StrEnum):
 
 class Callback(StrEnum):
     SECTION_MODAL = "section.view"
+
+
+class CommentAction(StrEnum):
+    RESPOND = "comment.respond"
+    ASSIGN = "comment.assign"
+    REPORT = "comment.report"
+    LOG = "comment.log_open"
+
+
+class CommentCallback(StrEnum):
+    LOG = "comment.log"
+    RESPONDED = "comment.responded"
+    FROM_MESSAGE = "comment.log_from_message"  # the message shortcut, as in manifest.yaml

@@ -1,0 +1,183 @@
+"""Logging a comment, taking it on, and closing it with a reply."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.comments import options
+from bot.deadlines import WorkingCalendar
+from store.models import Comment
+
+_LINK = re.compile(r"^https?://[^\s<>|]+\.[^\s<>|]+$", re.IGNORECASE)
+# A received time a little ahead of ours is a clock difference, not a mistake.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+class Field(StrEnum):
+    """The comment form's fields; front ends key their inline errors by these."""
+
+    PLATFORM = "platform"
+    ACCOUNT = "account"
+    ACCOUNT_OTHER = "account_other"
+    KIND = "kind"
+    AUTHOR = "author"
+    LINK = "link"
+    RECEIVED_AT = "received_at"
+    SUMMARY = "summary"
+    OFFENSIVE = "offensive"
+    RESPONSE = "response"
+    NOTE = "note"
+
+
+@dataclass(frozen=True)
+class CommentForm:
+    platform: str | None
+    account: str | None
+    account_other: str
+    kind: str | None
+    author: str | None
+    link: str
+    received_at: datetime | None
+    summary: str
+    offensive: bool
+
+
+class CommentError(Exception):
+    """A change that cannot be made; the message is fit to show the user."""
+
+
+def validate(form: CommentForm, *, now: datetime, accounts: list[str]) -> dict[str, str]:
+    """Every problem with the form, by field. Empty when it can be logged."""
+    errors: dict[str, str] = {}
+    if form.platform not in options.PLATFORMS:
+        errors[Field.PLATFORM] = "Choose the platform the comment was made on."
+    if form.account not in (*accounts, options.OTHER_ACCOUNT):
+        errors[Field.ACCOUNT] = "Choose which school account it was on."
+    elif form.account == options.OTHER_ACCOUNT and not form.account_other.strip():
+        errors[Field.ACCOUNT_OTHER] = "Name the account, since it isn't in the list."
+    if len(form.account_other) > options.ACCOUNT_LIMIT:
+        errors[Field.ACCOUNT_OTHER] = (
+            f"Keep the account name under {options.ACCOUNT_LIMIT} characters."
+        )
+    if form.kind not in options.KINDS:
+        errors[Field.KIND] = "Say whether it is a comment, a query or a complaint."
+    if form.author not in options.AUTHORS:
+        errors[Field.AUTHOR] = "Say who wrote it (choose Unknown if you can't tell)."
+    link = form.link.strip()
+    if link and not _LINK.match(link):
+        errors[Field.LINK] = "Give a web address starting with http:// or https://."
+    elif len(link) > options.LINK_LIMIT:
+        errors[Field.LINK] = f"That link is over {options.LINK_LIMIT} characters."
+    if form.received_at is None:
+        errors[Field.RECEIVED_AT] = "Say when the comment was received."
+    elif form.received_at > now + CLOCK_SKEW:
+        errors[Field.RECEIVED_AT] = "That time is in the future: when did it arrive?"
+    summary = form.summary.strip()
+    if not summary:
+        errors[Field.SUMMARY] = "Summarise the comment in a line or two."
+    elif len(summary) > options.SUMMARY_LIMIT:
+        errors[Field.SUMMARY] = (
+            f"Keep the summary under {options.SUMMARY_LIMIT} characters "
+            f"(it is {len(summary)}); the link holds the rest."
+        )
+    return errors
+
+
+def validate_response(response: str | None, note: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if response not in options.RESPONSES:
+        errors[Field.RESPONSE] = "Choose how the comment was responded to."
+    if len(note.strip()) > options.NOTE_LIMIT:
+        errors[Field.NOTE] = f"Keep the note under {options.NOTE_LIMIT} characters."
+    return errors
+
+
+def log(
+    session: Session,
+    *,
+    form: CommentForm,
+    logged_by: str,
+    now: datetime,
+    calendar: WorkingCalendar,
+) -> Comment:
+    """Store a validated comment with its deadline; its card is due to be posted at once."""
+    assert form.received_at is not None  # validate() guarantees it
+    account = form.account_other.strip() if form.account == options.OTHER_ACCOUNT else form.account
+    comment = Comment(
+        platform=form.platform,
+        account=account,
+        kind=form.kind,
+        author=form.author,
+        link=form.link.strip() or None,
+        summary=form.summary.strip(),
+        offensive=form.offensive,
+        received_at=form.received_at,
+        due_at=calendar.response_due(form.received_at),
+        logged_by=logged_by,
+        logged_at=now,
+        status="open",
+        next_notice_at=now,
+    )
+    session.add(comment)
+    session.flush()
+    return comment
+
+
+def _open_comment(session: Session, comment_id: int) -> Comment:
+    comment = session.scalars(
+        select(Comment).where(Comment.id == comment_id).with_for_update()
+    ).first()
+    if comment is None:
+        raise CommentError("That comment no longer exists.")
+    if comment.status != "open":
+        raise CommentError(
+            f"Already marked responded by <@{comment.responded_by}>; nothing was changed."
+        )
+    return comment
+
+
+def assign(session: Session, *, comment_id: int, user_id: str) -> Comment:
+    comment = _open_comment(session, comment_id)
+    comment.assignee = user_id
+    return comment
+
+
+def mark_responded(
+    session: Session,
+    *,
+    comment_id: int,
+    user_id: str,
+    response: str,
+    note: str,
+    now: datetime,
+) -> Comment:
+    """Close the comment: no more reminders, and the card says how it was answered."""
+    if validate_response(response, note):
+        raise CommentError("Choose how the comment was responded to, with a short note.")
+    comment = _open_comment(session, comment_id)
+    comment.status = "responded"
+    comment.responded_at = now
+    comment.responded_by = user_id
+    comment.response = response
+    comment.response_note = note.strip() or None
+    comment.next_notice_at = None
+    return comment
+
+
+def get(session: Session, *, comment_id: int) -> Comment | None:
+    return session.get(Comment, comment_id)
+
+
+def pending(session: Session, *, limit: int = 50) -> list[Comment]:
+    """Open comments, soonest deadline (so the overdue) first."""
+    return list(
+        session.scalars(
+            select(Comment).where(Comment.status == "open").order_by(Comment.due_at).limit(limit)
+        )
+    )

@@ -1,0 +1,49 @@
+"""The port through which the domain sends messages; Slack (and later Teams) plug in here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from store.models import Comment
+
+
+class DeliveryError(Exception):
+    """A message could not be delivered even after retries; nothing is recorded as sent."""
+
+
+@dataclass(frozen=True)
+class Posted:
+    """Where a message landed, so it can be updated or replied to later."""
+
+    channel: str
+    ts: str
+
+
+class CommentNotifier(Protocol):
+    def post_card(self, comment: Comment) -> Posted:
+        """Post the comment's tracking card where moderators work."""
+        ...
+
+    def refresh_card(self, comment: Comment) -> None:
+        """Redraw the card in place after the comment changed."""
+        ...
+
+    def remind(self, comment: Comment, *, left: timedelta, late_since: datetime | None) -> None:
+        """A reminder on the card's thread; `late_since` when it should have gone earlier."""
+        ...
+
+    def remind_assignee(
+        self, comment: Comment, *, left: timedelta, late_since: datetime | None
+    ) -> None:
+        """The same reminder, privately to whoever took the comment on."""
+        ...
+
+    def escalate(self, comment: Comment, *, late_since: datetime | None) -> None:
+        """Tell SLT the deadline has passed without a reply."""
+        ...
+
+    def report_to_slt(self, comment: Comment, *, reported_by: str) -> None:
+        """A moderator flags the comment to SLT as a possible incident."""
+        ...

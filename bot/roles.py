@@ -1,0 +1,66 @@
+"""Who may do what: moderators and SLT, from user ids and/or user groups.
+
+User group membership is looked up through a function the front end supplies (Slack's
+usergroups.users.list) and cached, so a role check costs nothing on most requests.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+
+logger = logging.getLogger(__name__)
+
+GROUP_CACHE_TTL = timedelta(minutes=5)
+
+
+class LookupFailed(Exception):
+    """A user group's members could not be fetched."""
+
+
+@dataclass
+class Roles:
+    moderators: frozenset[str]
+    slt: frozenset[str]
+    moderator_group: str | None
+    slt_group: str | None
+    members_of: Callable[[str], Iterable[str]]
+    clock: Clock
+    _cache: dict[str, tuple[datetime, frozenset[str]]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _group(self, group: str | None) -> frozenset[str]:
+        if group is None:
+            return frozenset()
+        now = self.clock.now()
+        with self._lock:
+            cached = self._cache.get(group)
+        if cached and now - cached[0] < GROUP_CACHE_TTL:
+            return cached[1]
+        try:
+            members = frozenset(self.members_of(group))
+        except LookupFailed:
+            logger.warning("could not look up user group %s; using what was known", group)
+            return cached[1] if cached else frozenset()
+        with self._lock:
+            self._cache[group] = (now, members)
+        return members
+
+    def is_slt(self, user_id: str) -> bool:
+        return user_id in self.slt or user_id in self._group(self.slt_group)
+
+    def is_moderator(self, user_id: str) -> bool:
+        """Moderators, and SLT, who oversee them."""
+        return (
+            user_id in self.moderators
+            or user_id in self._group(self.moderator_group)
+            or self.is_slt(user_id)
+        )
+
+    def slt_members(self) -> frozenset[str]:
+        return self.slt | self._group(self.slt_group)

@@ -1,0 +1,29 @@
+"""Reading a submitted modal's values, whatever kind of input each block holds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+
+def _element(view: dict[str, Any], block_id: str) -> dict[str, Any]:
+    block = view.get("state", {}).get("values", {}).get(block_id, {})
+    return next(iter(block.values()), {})
+
+
+def text(view: dict[str, Any], block_id: str) -> str:
+    return _element(view, block_id).get("value") or ""
+
+
+def choice(view: dict[str, Any], block_id: str) -> str | None:
+    selected = _element(view, block_id).get("selected_option")
+    return selected.get("value") if selected else None
+
+
+def checked(view: dict[str, Any], block_id: str) -> set[str]:
+    return {o["value"] for o in _element(view, block_id).get("selected_options") or []}
+
+
+def moment(view: dict[str, Any], block_id: str) -> datetime | None:
+    stamp = _element(view, block_id).get("selected_date_time")
+    return datetime.fromtimestamp(int(stamp), UTC) if stamp is not None else None

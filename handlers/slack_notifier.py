@@ -1,0 +1,151 @@
+"""The notifier port, delivered through Slack's Web API.
+
+Every call is paced per channel and retried by the client's retry handlers (429 with
+Retry-After, 5xx, connection errors); a call that still fails becomes `DeliveryError`, which the
+sweep treats as "not sent".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.clock import Clock
+from bot.notify import DeliveryError, Posted
+from bot.pacing import Pacer
+from handlers.views import comments as views
+from store.models import Comment
+
+
+class SlackNotifier:
+    def __init__(
+        self,
+        client: WebClient,
+        *,
+        moderators_channel: str | None,
+        slt_channel: str | None,
+        slt_mention: Callable[[], str],
+        zone: ZoneInfo,
+        clock: Clock,
+        pacer: Pacer,
+    ) -> None:
+        self.client = client
+        self.moderators_channel = moderators_channel
+        self.slt_channel = slt_channel
+        self.slt_mention = slt_mention
+        self.zone = zone
+        self.clock = clock
+        self.pacer = pacer
+
+    def _call(self, channel: str, method: Callable[..., Any], **kwargs: Any) -> Any:
+        self.pacer.wait(channel)
+        try:
+            return method(**kwargs)
+        except (SlackApiError, SlackClientError, OSError) as error:
+            raise DeliveryError(f"{method.__name__} to {channel}: {error}") from error
+
+    def _card(self, comment: Comment) -> dict[str, Any]:
+        return views.card(comment, zone=self.zone, now=self.clock.now())
+
+    def post_card(self, comment: Comment) -> Posted:
+        if self.moderators_channel is None:
+            raise DeliveryError("MODERATORS_CHANNEL is not set")
+        response = self._call(
+            self.moderators_channel,
+            self.client.chat_postMessage,
+            channel=self.moderators_channel,
+            **self._card(comment),
+        )
+        return Posted(channel=response["channel"], ts=response["ts"])
+
+    def refresh_card(self, comment: Comment) -> None:
+        if comment.card_channel and comment.card_ts:
+            self._call(
+                comment.card_channel,
+                self.client.chat_update,
+                channel=comment.card_channel,
+                ts=comment.card_ts,
+                **self._card(comment),
+            )
+
+    def remind(self, comment: Comment, *, left: timedelta, late_since: datetime | None) -> None:
+        payload = views.reminder(comment, left=left, late_since=late_since, zone=self.zone)
+        channel = comment.card_channel or self.moderators_channel
+        if channel is None:
+            raise DeliveryError("no channel for the reminder")
+        self._call(
+            channel,
+            self.client.chat_postMessage,
+            channel=channel,
+            thread_ts=comment.card_ts,
+            **payload,
+        )
+
+    def remind_assignee(
+        self, comment: Comment, *, left: timedelta, late_since: datetime | None
+    ) -> None:
+        if comment.assignee is None:
+            return
+        self.direct_message(
+            comment.assignee,
+            views.reminder(
+                comment, left=left, late_since=late_since, zone=self.zone, assignee_dm=True
+            ),
+        )
+
+    def escalate(self, comment: Comment, *, late_since: datetime | None) -> None:
+        if self.slt_channel is None:
+            raise DeliveryError("SLT_CHANNEL is not set")
+        link = None
+        if comment.card_channel and comment.card_ts:
+            link = self._call(
+                comment.card_channel,
+                self.client.chat_getPermalink,
+                channel=comment.card_channel,
+                message_ts=comment.card_ts,
+            )["permalink"]
+        payload = views.escalation(
+            comment,
+            mention=self.slt_mention(),
+            card_link=link,
+            late_since=late_since,
+            zone=self.zone,
+            now=self.clock.now(),
+        )
+        self._call(
+            self.slt_channel, self.client.chat_postMessage, channel=self.slt_channel, **payload
+        )
+
+    def report_to_slt(self, comment: Comment, *, reported_by: str) -> None:
+        if self.slt_channel is None:
+            raise DeliveryError("SLT_CHANNEL is not set")
+        payload = views.report_message(
+            comment,
+            reported_by=reported_by,
+            mention=self.slt_mention(),
+            card_link=self._link(comment),
+        )
+        self._call(
+            self.slt_channel, self.client.chat_postMessage, channel=self.slt_channel, **payload
+        )
+
+    def _link(self, comment: Comment) -> str | None:
+        if not (comment.card_channel and comment.card_ts):
+            return None
+        response = self._call(
+            comment.card_channel,
+            self.client.chat_getPermalink,
+            channel=comment.card_channel,
+            message_ts=comment.card_ts,
+        )
+        return response["permalink"]
+
+    def direct_message(self, user_id: str, payload: dict[str, Any]) -> None:
+        opened = self._call(user_id, self.client.conversations_open, users=user_id)
+        channel = opened["channel"]["id"]
+        self._call(channel, self.client.chat_postMessage, channel=channel, **payload)
