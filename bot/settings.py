@@ -183,7 +183,7 @@ class Settings(CoreSettings):
         users = _split_csv(value)
         bad = [u for u in users if not _USER_ID.match(u)]
         if bad:
-            raise ValueError(f"{', '.join(bad)} not a user id")
+            raise ValueError(f"{', '.join(map(repr, bad))} not a user id")
         return users
 
     @field_validator("school_accounts", mode="before")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -89,7 +90,13 @@ def _slt_mention(settings: Settings) -> Callable[[], str]:
     return mention
 
 
-def build(settings: Settings, *, clock: Clock | None = None, pacer: Pacer | None = None) -> Runtime:
+def build(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    pacer: Pacer | None = None,
+    listener_executor: Executor | None = None,
+) -> Runtime:
     """Everything the bot runs on, ready to serve. Raises `PolicyLoadError` on a bad policy."""
     clock = clock or SystemClock()
     policy = PolicyService(load_policies(settings.policy_path or default_policy_path()))
@@ -130,6 +137,7 @@ def build(settings: Settings, *, clock: Clock | None = None, pacer: Pacer | None
         client=client,
         signing_secret=settings.slack_signing_secret,
         token_verification_enabled=False,
+        listener_executor=listener_executor,
     )
     handlers.register(slack, services)
     sweep_comments = partial(

@@ -42,12 +42,12 @@ class SlackNotifier:
         self.clock = clock
         self.pacer = pacer
 
-    def _call(self, channel: str, method: Callable[..., Any], **kwargs: Any) -> Any:
-        self.pacer.wait(channel)
+    def _call(self, pace_key: str, method: Callable[..., Any], **kwargs: Any) -> Any:
+        self.pacer.wait(pace_key)
         try:
             return method(**kwargs)
         except (SlackApiError, SlackClientError, OSError) as error:
-            raise DeliveryError(f"{method.__name__} to {channel}: {error}") from error
+            raise DeliveryError(f"{method.__name__} to {pace_key}: {error}") from error
 
     def _card(self, comment: Comment) -> dict[str, Any]:
         return views.card(comment, zone=self.zone, now=self.clock.now())

@@ -8,6 +8,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,9 +20,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot.clock import ManualClock
+from bot.pacing import Pacer
 from bot.settings import Settings
-from bot.startup import Runtime, build
-from tests.slack_requests import SlackSender
+from bot.startup import COMMENT_SWEEP_JOB, Runtime, build
+from tests.slack_requests import SlackModals, SlackSender
 from tests.slack_standin import SlackStandIn
 
 SIGNING_SECRET = "test-signing-secret"
@@ -84,13 +86,66 @@ def make_settings(**overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+class TrackingExecutor(ThreadPoolExecutor):
+    """Bolt's listener pool, remembering its work so a test can wait for it to finish."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=10)
+        self.futures: list[Future[Any]] = []
+        self._lock = threading.Lock()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future = super().submit(fn, *args, **kwargs)
+        with self._lock:
+            self.futures.append(future)
+        return future
+
+    def settle(self) -> None:
+        """Wait until everything the app started after its acks has finished."""
+        while True:
+            with self._lock:
+                pending = [f for f in self.futures if not f.done()]
+            if not pending:
+                return
+            done, _ = wait(pending, timeout=10)
+            assert done, "the app's background work did not finish"
+
+
+class FakeTime:
+    """Monotonic time that only moves when something waits: pacing without real sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        self.slept += seconds
+
+
 @dataclass
 class RunningBot:
     runtime: Runtime
     slack: SlackSender
+    modals: SlackModals
     stand_in: SlackStandIn
     clock: ManualClock
     base_url: str
+    time: FakeTime
+    executor: TrackingExecutor
+
+    def settle(self) -> None:
+        self.executor.settle()
+
+    def __post_init__(self) -> None:
+        self._sweep_job = self.runtime.scheduler.get_job(COMMENT_SWEEP_JOB)
+
+    def tick(self) -> int:
+        """One run of the scheduler's own reminder job, at the clock's current time."""
+        return self._sweep_job.func()
 
 
 def _serve(runtime: Runtime) -> tuple[str, Callable[[], None]]:
@@ -122,12 +177,17 @@ def bot_factory(
         settings = make_settings(
             database_url=database_url, slack_api_url=stand_in.api_url, **overrides
         )
-        runtime = build(settings, clock=clock)
+        fake_time = FakeTime()
+        pacer = Pacer(1.0, monotonic=fake_time.monotonic, sleep=fake_time.sleep)
+        executor = TrackingExecutor()
+        runtime = build(settings, clock=clock, pacer=pacer, listener_executor=executor)
         base_url, stop = _serve(runtime)
         stops.append(stop)
         runtimes.append(runtime)
         sender = SlackSender(f"{base_url}/slack/events", SIGNING_SECRET, stand_in.response_url())
-        return RunningBot(runtime, sender, stand_in, clock, base_url)
+        return RunningBot(
+            runtime, sender, SlackModals(sender), stand_in, clock, base_url, fake_time, executor
+        )
 
     yield start
     for stop in stops:

@@ -120,3 +120,76 @@ class SlackSender:
             }
         )
         return self.post(body, "application/json")
+
+
+def select(value: str) -> dict[str, Any]:
+    return {"type": "static_select", "selected_option": {"value": value}}
+
+
+def radio(value: str) -> dict[str, Any]:
+    return {"type": "radio_buttons", "selected_option": {"value": value}}
+
+
+def text_input(value: str | None) -> dict[str, Any]:
+    return {"type": "plain_text_input", "value": value}
+
+
+def datetime_input(stamp: int) -> dict[str, Any]:
+    return {"type": "datetimepicker", "selected_date_time": stamp}
+
+
+def checkboxes(*values: str) -> dict[str, Any]:
+    return {"type": "checkboxes", "selected_options": [{"value": v} for v in values]}
+
+
+class SlackModals:
+    """Modal submissions and shortcuts, for a `SlackSender`."""
+
+    def __init__(self, sender: SlackSender) -> None:
+        self.sender = sender
+
+    def submit(
+        self,
+        callback_id: str,
+        fields: dict[str, dict[str, Any]],
+        *,
+        user: str = "U0STAFF01",
+        private_metadata: str = "",
+    ) -> httpx.Response:
+        """Submit a modal whose block ids and action ids are both the field names."""
+        payload = {
+            "type": "view_submission",
+            "team": TEAM,
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM["id"]},
+            "api_app_id": "A0000001",
+            "trigger_id": "1337.42.abcd",
+            "view": {
+                "id": "V0000001",
+                "type": "modal",
+                "callback_id": callback_id,
+                "private_metadata": private_metadata,
+                "state": {"values": {k: {k: v} for k, v in fields.items()}},
+            },
+        }
+        return self.sender.interaction(payload)
+
+    def message_shortcut(
+        self, callback_id: str, text: str, *, user: str = "U0STAFF01"
+    ) -> httpx.Response:
+        payload = {
+            "type": "message_action",
+            "callback_id": callback_id,
+            "team": TEAM,
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM["id"]},
+            "channel": {"id": "C0GENERAL", "name": "general"},
+            "message": {
+                "type": "message",
+                "text": text,
+                "ts": "1700000000.000001",
+                "user": "U0SOMEONE",
+            },
+            "message_ts": "1700000000.000001",
+            "response_url": self.sender.response_url,
+            "trigger_id": "1337.42.abcd",
+        }
+        return self.sender.interaction(payload)
