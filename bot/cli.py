@@ -13,6 +13,7 @@ from bot.policy.loader import PolicyLoadError, default_policy_path, load_policie
 from bot.policy.search import Answer
 from bot.policy.service import PolicyService
 from bot.settings import CoreSettings, Settings, SettingsError, load_settings
+from store.db import DatabaseUnavailable
 
 EXIT_CONFIG = 2
 
@@ -36,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "ask":
             return _ask(args)
         return _run()
-    except (SettingsError, PolicyLoadError) as error:
+    except (SettingsError, PolicyLoadError, DatabaseUnavailable) as error:
         print(f"socialpolicy-bot: {error}", file=sys.stderr)
         return EXIT_CONFIG
 
@@ -48,6 +49,7 @@ def _run() -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
     if settings.slt_channel is None:
         logging.getLogger(__name__).warning(
             "SLT_CHANNEL is not set: questions cannot be passed on to SLT"

@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from textwrap import dedent
 
-import pytest
-
 from bot.policy.loader import default_policy_path, load_policies
 from bot.policy.search import PolicyIndex
 
@@ -162,12 +160,6 @@ FLAT_QUESTIONS = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="top-1 is 8/11 (0.73) on this flat Word-export policy: 'newspaper' does not reach "
-    "'press'/'journalist', 'moan about my head of dept' does not reach 'criticise colleagues', "
-    "'break the rules' finds nothing. Search left untuned pending a decision.",
-)
 def test_flat_word_export_policy_answers_staff_questions(tmp_path: Path) -> None:
     path = tmp_path / "staff-social-media.txt"
     path.write_text(FLAT_POLICY, encoding="utf-8")

@@ -169,16 +169,7 @@ def test_find_section_by_a_misspelt_or_whole_heading_word(
     "title",
     [
         pytest.param("Online Policy", id="short-document-title"),
-        pytest.param(
-            TITLE,
-            id="long-document-title",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="find_section fuzzy-matches the name against the whole heading path, "
-                "document title included; once that is over 8 times the name's length, WRatio "
-                "scales its partial match by 0.6, below the cutoff of 70",
-            ),
-        ),
+        pytest.param(TITLE, id="long-document-title"),
     ],
 )
 @pytest.mark.parametrize(

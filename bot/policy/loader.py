@@ -52,7 +52,9 @@ def _policy_files(path: Path) -> list[Path]:
             )
         return files
     if not path.exists():
-        raise PolicyLoadError(path, "no such file or folder", "check the POLICY_PATH setting")
+        raise PolicyLoadError(
+            path, "no such file or folder", "check the path (the POLICY_PATH setting, or --policy)"
+        )
     if not _supported(path):
         raise PolicyLoadError(
             path, f"unsupported file type {path.suffix or '(none)'}", _USE_SUPPORTED

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
-from bot.policy.document import PolicySet, Section
+from bot.policy.document import PATH_SEPARATOR, PolicySet, Section
 from bot.policy.search import Answer, PolicyIndex
 
 MAX_QUESTION_CHARS = 300
+SECTION_MATCH_CUTOFF = 70
 
 
 @dataclass(frozen=True)
@@ -45,15 +46,22 @@ class PolicyService:
         return self.policies.section(key)
 
     def find_section(self, name: str) -> Section | None:
-        """The section a user means by a (partial, misspelt) heading name."""
+        """The section a user means by a (partial, misspelt) heading name.
+
+        Matched against each section's own heading and its path below the document title, so
+        a long title doesn't drown a short name.
+        """
         topics = self.topics()
         if not topics or not name.strip():
             return None
-        choices = {s.key: s.path_text for s in topics}
-        match = process.extractOne(
-            name.lower(),
-            {k: v.lower() for k, v in choices.items()},
-            scorer=fuzz.WRatio,
-            score_cutoff=70,
-        )
-        return self.policies.section(match[2]) if match else None
+        wanted = name.strip().lower()
+
+        def closeness(section: Section) -> float:
+            below_title = PATH_SEPARATOR.join(section.path[1:]) or section.title
+            return max(
+                fuzz.WRatio(wanted, section.title.lower()),
+                fuzz.WRatio(wanted, below_title.lower()),
+            )
+
+        best = max(topics, key=closeness)
+        return best if closeness(best) >= SECTION_MATCH_CUTOFF else None
