@@ -501,7 +501,11 @@ def _zip_without_word_parts() -> bytes:
 @pytest.mark.parametrize(
     ("name", "write", "problem"),
     [
-        ("missing.md", None, "no such file or folder — check the POLICY_PATH setting"),
+        (
+            "missing.md",
+            None,
+            "no such file or folder — check the path (the POLICY_PATH setting, or --policy)",
+        ),
         ("policy.pdf", b"%PDF-1.7", "unsupported file type .pdf — use .md, .txt or .docx"),
         ("empty.md", b" \n\n", "the file is empty"),
         ("headings.md", b"# Only\n\n## Headings\n", "no policy text found"),
