@@ -207,7 +207,7 @@ def test_non_moderators_are_refused_and_nothing_changes(bot: RunningBot) -> None
     )
     refused = bot.modals.submit("comment.log", comment_form(bot.clock.now()), user=STAFF).json()
     assert refused["response_action"] == "errors"
-    assert "pending" and "Only the school's" in bot.slack.command("pending", user=STAFF).text
+    assert "Only the school's" in bot.slack.command("pending", user=STAFF).text
     assert [c.assignee for c in stored(bot)] == [None]
     assert len(stored(bot)) == 1
 
@@ -257,3 +257,16 @@ def test_pending_lists_open_comments_soonest_first(bot: RunningBot) -> None:
     bot.slack.event({"type": "app_home_opened", "user": MODERATOR, "tab": "home"})
     home = bot.stand_in.wait_for("views.publish")[0]
     assert "Comments awaiting a reply" in home.text and "Log a comment" in home.text
+
+
+def test_moderators_can_come_from_a_user_group(
+    bot_factory: Callable[..., RunningBot],
+) -> None:
+    bot = bot_factory(moderators_channel=MODS_CHANNEL, moderator_usergroup="S0MODS001")
+    bot.stand_in.usergroups["S0MODS001"] = ["U0GROUP01"]
+
+    bot.slack.command("log", user="U0GROUP01")
+    assert bot.stand_in.wait_for("views.open")[0].params["view"]["callback_id"] == "comment.log"
+    assert "Only the school's" in bot.slack.command("log", user=STAFF).text
+    # Resolved once, then cached.
+    assert len(bot.stand_in.to("usergroups.users.list")) == 1
