@@ -84,3 +84,96 @@ class CommentNotice(Base):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (UniqueConstraint("comment_id", "kind", name="uq_comment_notices_kind"),)
+
+
+class Incident(Base):
+    """A report to SLT and the case they run on it.
+
+    `details` holds personal data about children: it is shown only to SLT (and read back by
+    nobody else), and is erased when the case moves to the school's safeguarding system.
+    `version` rises with every change, so a stale button press can be refused.
+    """
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    submission_key: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    platform: Mapped[str] = mapped_column(String(40))
+    account_type: Mapped[str] = mapped_column(String(20))
+    link: Mapped[str | None] = mapped_column(String(500))
+    happened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    involved: Mapped[str] = mapped_column(String(200))  # roles, comma-separated; never names
+    details: Mapped[str | None] = mapped_column(Text)
+    actions_taken: Mapped[str] = mapped_column(String(200))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    reporter: Mapped[str] = mapped_column(String(64))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default="reported")
+    lead: Mapped[str | None] = mapped_column(String(64))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    severity: Mapped[str | None] = mapped_column(String(20))
+    staff_involved: Mapped[str | None] = mapped_column(Text)
+    agencies: Mapped[str | None] = mapped_column(String(200))
+    assessment_note: Mapped[str | None] = mapped_column(Text)
+    external_agency: Mapped[str | None] = mapped_column(String(40))
+    external_reference: Mapped[str | None] = mapped_column(String(100))
+    external_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    platform_report_reference: Mapped[str | None] = mapped_column(String(100))
+    platform_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    platform_outcome: Mapped[str | None] = mapped_column(String(20))
+    safeguarding_reference: Mapped[str | None] = mapped_column(String(100))
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reporter_told: Mapped[str | None] = mapped_column(String(40))  # last status they were sent
+    version: Mapped[int] = mapped_column(default=1)
+    card_channel: Mapped[str | None] = mapped_column(String(64))
+    card_ts: Mapped[str | None] = mapped_column(String(64))
+    next_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        Index("ix_incidents_next_notice_at", "next_notice_at"),
+        Index("ix_incidents_reporter", "reporter"),
+        Index("ix_incidents_status", "status"),
+    )
+
+
+class IncidentCounter(Base):
+    """The last reference number given out in a year: INC-<year>-<n>."""
+
+    __tablename__ = "incident_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class IncidentNotice(Base):
+    """A message the sweep delivered for a case (card, re-ping, reminder): sent once."""
+
+    __tablename__ = "incident_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(60))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("incident_id", "kind", name="uq_incident_notices_kind"),)
+
+
+class AuditEvent(Base):
+    """One change to (or view of) a case: who, when, what. Rows are only ever added."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="RESTRICT"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_audit_events_incident_id", "incident_id", "at"),)

@@ -150,7 +150,8 @@ class RunningBot:
 
 def _serve(runtime: Runtime) -> tuple[str, Callable[[], None]]:
     """Serve the app with uvicorn on a socket that is already listening: no start-up race."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly, so asyncio recognises it as TCP and turns Nagle's delay off.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)

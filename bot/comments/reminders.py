@@ -17,16 +17,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import sweeps
 from bot.clock import Clock
 from bot.notify import CommentNotifier, DeliveryError
-from store.db import session_scope
 from store.models import Comment, CommentNotice
 
 logger = logging.getLogger(__name__)
 
 CARD = "card"
 ESCALATION = "escalation"
-SWEEP_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -156,13 +155,14 @@ def deliver_now(
 ) -> int:
     """Whatever one comment is owed, right away (its card, just after it is logged)."""
     now = clock.now()
-    with session_scope(sessions) as session:
-        comment = session.scalars(
-            select(Comment).where(Comment.id == comment_id).with_for_update(skip_locked=True)
-        ).first()
-        if comment is None:
-            return 0
-        return _deliver(session, comment, notifier=notifier, policy=policy, now=now)
+    return sweeps.deliver_now(
+        sessions=sessions,
+        model=Comment,
+        row_id=comment_id,
+        deliver=lambda session, comment: _deliver(
+            session, comment, notifier=notifier, policy=policy, now=now
+        ),
+    )
 
 
 def sweep(
@@ -174,24 +174,11 @@ def sweep(
 ) -> int:
     """One tick: deliver everything due. Safe to run in several processes at once."""
     now = clock.now()
-    with session_scope(sessions) as session:
-        due = list(
-            session.scalars(
-                select(Comment.id)
-                .where(Comment.next_notice_at <= now)
-                .order_by(Comment.next_notice_at)
-                .limit(SWEEP_BATCH)
-            )
-        )
-    delivered = 0
-    for comment_id in due:
-        with session_scope(sessions) as session:
-            # Another instance may hold it (skip) or have dealt with it already (re-check).
-            comment = session.scalars(
-                select(Comment)
-                .where(Comment.id == comment_id, Comment.next_notice_at <= now)
-                .with_for_update(skip_locked=True)
-            ).first()
-            if comment is not None:
-                delivered += _deliver(session, comment, notifier=notifier, policy=policy, now=now)
-    return delivered
+    return sweeps.sweep(
+        sessions=sessions,
+        model=Comment,
+        now=now,
+        deliver=lambda session, comment: _deliver(
+            session, comment, notifier=notifier, policy=policy, now=now
+        ),
+    )

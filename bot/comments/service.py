@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -12,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from bot.comments import options
 from bot.deadlines import WorkingCalendar
+from bot.validation import is_web_link
 from store.models import Comment
 
-_LINK = re.compile(r"^https?://[^\s<>|]+\.[^\s<>|]+$", re.IGNORECASE)
 # A received time a little ahead of ours is a clock difference, not a mistake.
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -70,7 +69,7 @@ def validate(form: CommentForm, *, now: datetime, accounts: list[str]) -> dict[s
     if form.author not in options.AUTHORS:
         errors[Field.AUTHOR] = "Say who wrote it (choose Unknown if you can't tell)."
     link = form.link.strip()
-    if link and not _LINK.match(link):
+    if link and not is_web_link(link):
         errors[Field.LINK] = "Give a web address starting with http:// or https://."
     elif len(link) > options.LINK_LIMIT:
         errors[Field.LINK] = f"That link is over {options.LINK_LIMIT} characters."

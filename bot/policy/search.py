@@ -81,20 +81,22 @@ class PolicyIndex:
         self._analyzer = QuestionAnalyzer(vocabulary)
         self._known_terms = set(document_terms(" ".join(vocabulary)))
         self._max_idf = float(np.log(1 + (len(self._hits) + 0.5) / 0.5))
+        # Only the documents' own terms are cached, so the cache is bounded by the vocabulary.
         self._cache: dict[tuple[int, str], np.ndarray] = {}
+        self._nothing = np.zeros(len(self._hits))
+        self._nothing.flags.writeable = False
 
     def _term_scores(self, field: int, term: str) -> np.ndarray:
         """BM25 of one term in one field, per passage (cached: the index never changes)."""
+        if term not in self._known_terms:
+            return self._nothing
         key = (field, term)
         scores = self._cache.get(key)
         if scores is None:
             _, index, per_section = self._fields[field]
-            if term not in self._known_terms:
-                scores = np.zeros(len(self._hits))
-            elif per_section:
-                scores = index.get_scores([term])[self._owner]
-            else:
-                scores = index.get_scores([term])
+            scores = index.get_scores([term])
+            if per_section:
+                scores = scores[self._owner]
             self._cache[key] = scores
         return scores
 

@@ -1,0 +1,1 @@
+"""Benchmarks: run from the repository root; each prints figures and asserts nothing."""
