@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from store.models import Comment
+from store.models import AuditEvent, Comment, Incident
 
 
 class DeliveryError(Exception):
@@ -44,6 +44,30 @@ class CommentNotifier(Protocol):
         """Tell SLT the deadline has passed without a reply."""
         ...
 
-    def report_to_slt(self, comment: Comment, *, reported_by: str) -> None:
-        """A moderator flags the comment to SLT as a possible incident."""
-        ...
+
+class IncidentNotifier(Protocol):
+    """Where incident messages go. Case details only ever reach SLT (channel and DMs)."""
+
+    def post_case(self, incident: Incident, *, section: str | None) -> Posted: ...
+
+    def refresh_case(self, incident: Incident, *, section: str | None) -> None: ...
+
+    def post_step(self, incident: Incident, step: AuditEvent) -> None: ...
+
+    def confirm_to_reporter(self, incident: Incident) -> None: ...
+
+    def tell_reporter(self, incident: Incident, *, status: str) -> None: ...
+
+    def alert_slt_members(self, incident: Incident) -> None: ...
+
+    def alert_media_contacts(self, incident: Incident) -> None: ...
+
+    def reping(self, incident: Incident, *, waited: timedelta) -> None: ...
+
+    def remind_lead(self, incident: Incident, *, idle: timedelta) -> None: ...
+
+    def chase_platform(self, incident: Incident, *, waiting: timedelta) -> None: ...
+
+
+class Notifier(CommentNotifier, IncidentNotifier, Protocol):
+    """Everything the bot sends, through one front end."""

@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.comments.reminders import ReminderPolicy
 from bot.deadlines import WorkingCalendar
-from bot.notify import CommentNotifier
+from bot.incidents.reminders import IncidentTimers
+from bot.incidents.service import engaged_section
+from bot.notify import Notifier
 from bot.policy.service import PolicyService
 from bot.roles import Roles
 from bot.settings import Settings
@@ -24,4 +26,9 @@ class Services:
     roles: Roles
     calendar: WorkingCalendar
     reminders: ReminderPolicy
-    notifier: CommentNotifier
+    incident_timers: IncidentTimers
+    notifier: Notifier
+
+    def policy_section(self, kind: str) -> str | None:
+        """The section of the school's policy an incident of this kind engages."""
+        return engaged_section(self.policy, kind)

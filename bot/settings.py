@@ -50,6 +50,11 @@ HINTS: dict[str, str] = {
     "WORKING_DAY_END": "a time of day such as 17:00",
     "REMINDER_SWEEP_SECONDS": "a whole number of seconds, at least 5",
     "REMINDER_THRESHOLDS": "comma-separated durations before the deadline such as 4h,1h or 30m",
+    "INCIDENT_ACK_MINUTES": "a whole number of minutes, at least 1",
+    "INCIDENT_URGENT_ACK_MINUTES": "a whole number of minutes, at least 1",
+    "INCIDENT_STALE_DAYS": "a whole number of days, at least 1",
+    "PLATFORM_REPORT_CHASE_DAYS": "a whole number of days, at least 1",
+    "MEDIA_CONTACT_USERS": "comma-separated Slack user ids of the school's media spokespeople",
 }
 
 
@@ -141,6 +146,11 @@ class Settings(CoreSettings):
         timedelta(hours=4),
         timedelta(hours=1),
     ]
+    incident_ack_minutes: int = Field(default=60, ge=1)
+    incident_urgent_ack_minutes: int = Field(default=15, ge=1)
+    incident_stale_days: int = Field(default=5, ge=1)
+    platform_report_chase_days: int = Field(default=3, ge=1)
+    media_contact_users: Annotated[list[str], NoDecode] = []
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -177,7 +187,7 @@ class Settings(CoreSettings):
             raise ValueError(f"{value!r} is not a user group id")
         return value
 
-    @field_validator("moderator_users", "slt_users", mode="before")
+    @field_validator("moderator_users", "slt_users", "media_contact_users", mode="before")
     @classmethod
     def _users(cls, value: Any) -> Any:
         users = _split_csv(value)

@@ -32,6 +32,8 @@ from bot.clock import Clock, SystemClock
 from bot.comments import reminders
 from bot.comments.reminders import ReminderPolicy
 from bot.deadlines import WorkingCalendar
+from bot.incidents import reminders as incident_reminders
+from bot.incidents.reminders import IncidentTimers
 from bot.pacing import Pacer
 from bot.policy.loader import default_policy_path, load_policies
 from bot.policy.service import PolicyService
@@ -45,6 +47,7 @@ from store.db import make_engine, make_session_factory, migrate
 logger = logging.getLogger(__name__)
 
 COMMENT_SWEEP_JOB = "comment-reminders"
+INCIDENT_SWEEP_JOB = "incident-reminders"
 
 
 @dataclass
@@ -103,19 +106,20 @@ def build(
     engine = make_engine(settings.database_url)
     migrate(engine)
     client = web_client(settings)
+    roles = Roles(
+        moderators=frozenset(settings.moderator_users),
+        slt=frozenset(settings.slt_users),
+        moderator_group=settings.moderator_usergroup,
+        slt_group=settings.slt_usergroup,
+        members_of=_usergroup_members(client),
+        clock=clock,
+    )
     services = Services(
         settings=settings,
         sessions=make_session_factory(engine),
         policy=policy,
         clock=clock,
-        roles=Roles(
-            moderators=frozenset(settings.moderator_users),
-            slt=frozenset(settings.slt_users),
-            moderator_group=settings.moderator_usergroup,
-            slt_group=settings.slt_usergroup,
-            members_of=_usergroup_members(client),
-            clock=clock,
-        ),
+        roles=roles,
         calendar=WorkingCalendar(
             zone=settings.zone, region=settings.holiday_region, day_end=settings.working_day_end
         ),
@@ -123,11 +127,20 @@ def build(
             thresholds=tuple(settings.reminder_thresholds),
             sweep_interval=timedelta(seconds=settings.reminder_sweep_seconds),
         ),
+        incident_timers=IncidentTimers(
+            ack=timedelta(minutes=settings.incident_ack_minutes),
+            urgent_ack=timedelta(minutes=settings.incident_urgent_ack_minutes),
+            stale=timedelta(days=settings.incident_stale_days),
+            platform_chase=timedelta(days=settings.platform_report_chase_days),
+            has_media_contacts=bool(settings.media_contact_users),
+        ),
         notifier=SlackNotifier(
             client,
             moderators_channel=settings.moderators_channel,
             slt_channel=settings.slt_channel,
             slt_mention=_slt_mention(settings),
+            slt_members=lambda: roles.slt_members(),
+            media_contacts=settings.media_contact_users,
             zone=settings.zone,
             clock=clock,
             pacer=pacer or Pacer(),
@@ -147,8 +160,19 @@ def build(
         policy=services.reminders,
         clock=clock,
     )
+    sweep_incidents = partial(
+        incident_reminders.sweep,
+        sessions=services.sessions,
+        notifier=services.notifier,
+        timers=services.incident_timers,
+        section_for=services.policy_section,
+        clock=clock,
+    )
     scheduler = build_scheduler(
-        [Job(COMMENT_SWEEP_JOB, sweep_comments, settings.reminder_sweep_seconds)],
+        [
+            Job(COMMENT_SWEEP_JOB, sweep_comments, settings.reminder_sweep_seconds),
+            Job(INCIDENT_SWEEP_JOB, sweep_incidents, settings.reminder_sweep_seconds),
+        ],
         zone=settings.zone,
     )
     return Runtime(

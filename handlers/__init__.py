@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.services import Services
-from handlers import answers, commands, comments, errors, home
+from handlers import answers, commands, comments, errors, home, incidents
 
 
 def register(app: App, services: Services) -> None:
@@ -13,4 +13,5 @@ def register(app: App, services: Services) -> None:
     commands.register(app, services)
     answers.register(app, services)
     comments.register(app, services)
+    incidents.register(app, services)
     home.register(app, services)

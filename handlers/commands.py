@@ -13,10 +13,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.questions import service as questions
 from bot.services import Services
-from handlers import comments
+from handlers import comments, incidents
 from handlers.ids import COMMAND
 from handlers.views import answers as views
 from handlers.views import comments as comment_views
+from handlers.views import incidents as incident_views
 from store.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -44,11 +45,17 @@ def socialpolicy(ack: Ack, command: dict[str, Any], client: WebClient, services:
     word = word.lower()
     policy = services.policy
     if not text or word == "help":
-        ack(**views.help_message(comment_views.COMMENT_HELP))
+        ack(**views.help_message((*comment_views.COMMENT_HELP, *incident_views.INCIDENT_HELP)))
     elif text.lower() == "log":
         comments.log_from_command(ack, command, client, services)
     elif text.lower() == "pending":
         comments.pending(ack, command, services)
+    elif text.lower() == "report":
+        incidents.report_from_command(ack, command, client, services)
+    elif text.lower() == "myreports":
+        incidents.my_reports(ack, command, services)
+    elif text.lower() == "incidents":
+        incidents.open_cases(ack, command, services)
     elif word in ("topics", "sections") and not rest:
         ack(**views.topics_message(policy.topics(), version=policy.version))
     elif word == "section" and rest.strip():

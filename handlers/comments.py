@@ -50,11 +50,6 @@ def register(app: App, services: Services) -> None:
     app.action(CommentAction.ASSIGN)(
         lambda ack, body, action, respond: assign(ack, body, action, respond, services)
     )
-    app.action(CommentAction.REPORT)(
-        lambda ack, body, action, client, respond: report(
-            ack, body, action, client, respond, services
-        )
-    )
 
 
 def _private(respond: Respond, text: str) -> None:
@@ -212,31 +207,6 @@ def assign(
         return
     _refresh(comment, services)
     _private(respond, f"#{comment.id} is yours: reminders will come to you directly too.")
-
-
-def report(
-    ack: Ack,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
-    services: Services,
-) -> None:
-    ack()
-    with session_scope(services.sessions) as session:
-        comment = comments.get(session, comment_id=int(action["value"]))
-    if comment is None:
-        return
-    try:
-        services.notifier.report_to_slt(comment, reported_by=body["user"]["id"])
-        outcome = "Reported to SLT. They will take it from here; keep the evidence (a screenshot)."
-    except DeliveryError:
-        logger.exception("could not report comment %s to SLT", comment.id)
-        outcome = "Sorry, I couldn't reach SLT just now. Please try again, or tell them directly."
-    if body.get("view"):
-        client.views_update(view_id=body["view"]["id"], view=views.reported_view(outcome))
-    else:
-        _private(respond, outcome)
 
 
 def _refresh(comment: Any, services: Services) -> None:

@@ -7,12 +7,15 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.models.blocks import ActionsBlock, Block
 
 from bot.comments import service as comments
+from bot.incidents import service as incidents
 from bot.services import Services
 from handlers.ids import Action
 from handlers.views.comments import home_section
 from handlers.views.home import home_view, section_modal
+from handlers.views.incidents import REPORT_BUTTON, cases_blocks
 from store.db import session_scope
 
 
@@ -27,11 +30,18 @@ def publish_home(event: dict[str, Any], client: WebClient, services: Services) -
     if event.get("tab", "home") != "home":
         return
     policy = services.policy
-    extra = []
-    if services.roles.is_moderator(event["user"]):
-        with session_scope(services.sessions) as session:
-            waiting = comments.pending(session)
-        extra = home_section(waiting, zone=services.settings.zone, now=services.clock.now())
+    user, zone = event["user"], services.settings.zone
+    extra: list[Block] = [ActionsBlock(elements=[REPORT_BUTTON])]
+    with session_scope(services.sessions) as session:
+        if services.roles.is_slt(user):
+            extra += cases_blocks(
+                incidents.open_cases(session),
+                zone=zone,
+                title="Open incident cases",
+                empty="No open incident cases.",
+            )
+        if services.roles.is_moderator(user):
+            extra += home_section(comments.pending(session), zone=zone, now=services.clock.now())
     view = home_view(sections=policy.topics(), version=policy.version, extra=extra)
     client.views_publish(user_id=event["user"], view=view)
 

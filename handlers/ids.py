@@ -24,7 +24,6 @@ class Callback(StrEnum):
 class CommentAction(StrEnum):
     RESPOND = "comment.respond"
     ASSIGN = "comment.assign"
-    REPORT = "comment.report"
     LOG = "comment.log_open"
 
 
@@ -32,3 +31,27 @@ class CommentCallback(StrEnum):
     LOG = "comment.log"
     RESPONDED = "comment.responded"
     FROM_MESSAGE = "comment.log_from_message"  # the message shortcut, as in manifest.yaml
+
+
+class IncidentAction(StrEnum):
+    OPEN_REPORT = "incident.open_report"
+    AT_RISK = "incident.at_risk"
+    DETAILS = "incident.details"
+    TAKE_LEAD = "incident.take_lead"
+    ASSESS = "incident.assess"
+    ESCALATE = "incident.escalate"
+    PLATFORM_OUTCOME = "incident.platform_outcome"
+    RESOLVE = "incident.resolve"
+    REOPEN = "incident.reopen"
+    HAND_OFF = "incident.hand_off"
+
+
+class IncidentCallback(StrEnum):
+    REPORT = "incident.report"
+    FROM_MESSAGE = "incident.report_from_message"  # message shortcut, as in manifest.yaml
+    GLOBAL = "incident.report_global"  # global shortcut, as in manifest.yaml
+    ASSESS = "incident.assess_submit"
+    ESCALATE = "incident.escalate_submit"
+    PLATFORM_OUTCOME = "incident.platform_outcome_submit"
+    RESOLVE = "incident.resolve_submit"
+    HAND_OFF = "incident.hand_off_submit"

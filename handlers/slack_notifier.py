@@ -19,7 +19,8 @@ from bot.clock import Clock
 from bot.notify import DeliveryError, Posted
 from bot.pacing import Pacer
 from handlers.views import comments as views
-from store.models import Comment
+from handlers.views import incidents
+from store.models import AuditEvent, Comment, Incident
 
 
 class SlackNotifier:
@@ -30,6 +31,8 @@ class SlackNotifier:
         moderators_channel: str | None,
         slt_channel: str | None,
         slt_mention: Callable[[], str],
+        slt_members: Callable[[], frozenset[str]],
+        media_contacts: list[str],
         zone: ZoneInfo,
         clock: Clock,
         pacer: Pacer,
@@ -38,6 +41,8 @@ class SlackNotifier:
         self.moderators_channel = moderators_channel
         self.slt_channel = slt_channel
         self.slt_mention = slt_mention
+        self.slt_members = slt_members
+        self.media_contacts = media_contacts
         self.zone = zone
         self.clock = clock
         self.pacer = pacer
@@ -121,19 +126,6 @@ class SlackNotifier:
             self.slt_channel, self.client.chat_postMessage, channel=self.slt_channel, **payload
         )
 
-    def report_to_slt(self, comment: Comment, *, reported_by: str) -> None:
-        if self.slt_channel is None:
-            raise DeliveryError("SLT_CHANNEL is not set")
-        payload = views.report_message(
-            comment,
-            reported_by=reported_by,
-            mention=self.slt_mention(),
-            card_link=self._link(comment),
-        )
-        self._call(
-            self.slt_channel, self.client.chat_postMessage, channel=self.slt_channel, **payload
-        )
-
     def _link(self, comment: Comment) -> str | None:
         if not (comment.card_channel and comment.card_ts):
             return None
@@ -149,3 +141,82 @@ class SlackNotifier:
         opened = self._call(user_id, self.client.conversations_open, users=user_id)
         channel = opened["channel"]["id"]
         self._call(channel, self.client.chat_postMessage, channel=channel, **payload)
+
+    # Incidents. Case details never pass through here: cards, steps and alerts carry the kind,
+    # urgency, place and time only; the details open in a modal for SLT.
+
+    def _slt_channel(self) -> str:
+        if self.slt_channel is None:
+            raise DeliveryError("SLT_CHANNEL is not set")
+        return self.slt_channel
+
+    def _case_card(self, incident: Incident, section: str | None) -> dict[str, Any]:
+        return incidents.case_card(incident, section=section, zone=self.zone)
+
+    def post_case(self, incident: Incident, *, section: str | None) -> Posted:
+        channel = self._slt_channel()
+        response = self._call(
+            channel,
+            self.client.chat_postMessage,
+            channel=channel,
+            **self._case_card(incident, section),
+        )
+        return Posted(channel=response["channel"], ts=response["ts"])
+
+    def refresh_case(self, incident: Incident, *, section: str | None) -> None:
+        if incident.card_channel and incident.card_ts:
+            self._call(
+                incident.card_channel,
+                self.client.chat_update,
+                channel=incident.card_channel,
+                ts=incident.card_ts,
+                **self._case_card(incident, section),
+            )
+
+    def post_step(self, incident: Incident, step: AuditEvent) -> None:
+        channel = incident.card_channel or self._slt_channel()
+        self._call(
+            channel,
+            self.client.chat_postMessage,
+            channel=channel,
+            thread_ts=incident.card_ts,
+            **incidents.step_message(incident, step, zone=self.zone),
+        )
+
+    def confirm_to_reporter(self, incident: Incident) -> None:
+        self.direct_message(incident.reporter, incidents.reporter_confirmation(incident))
+
+    def tell_reporter(self, incident: Incident, *, status: str) -> None:
+        self.direct_message(incident.reporter, incidents.reporter_update(incident, status=status))
+
+    def alert_slt_members(self, incident: Incident) -> None:
+        payload = incidents.urgent_alert(incident, card_link=self._link(incident))
+        for member in sorted(self.slt_members()):
+            self.direct_message(member, payload)
+
+    def alert_media_contacts(self, incident: Incident) -> None:
+        for contact in self.media_contacts:
+            self.direct_message(contact, incidents.media_alert(incident))
+
+    def reping(self, incident: Incident, *, waited: timedelta) -> None:
+        channel = self._slt_channel()
+        self._call(
+            channel,
+            self.client.chat_postMessage,
+            channel=channel,
+            **incidents.reping(incident, mention=self.slt_mention(), waited=waited),
+        )
+
+    def remind_lead(self, incident: Incident, *, idle: timedelta) -> None:
+        if incident.lead:
+            self.direct_message(incident.lead, incidents.idle_reminder(incident, idle=idle))
+
+    def chase_platform(self, incident: Incident, *, waiting: timedelta) -> None:
+        channel = incident.card_channel or self._slt_channel()
+        self._call(
+            channel,
+            self.client.chat_postMessage,
+            channel=channel,
+            thread_ts=incident.card_ts,
+            **incidents.platform_chase(incident, waiting=waiting),
+        )

@@ -221,16 +221,26 @@ def test_weekend_comment_is_due_at_the_end_of_monday(bot: RunningBot) -> None:
     assert "Reply due Mon 30 Nov, 17:00" in posts_to(bot, MODS_CHANNEL)[0].text
 
 
-def test_offensive_comment_offers_the_report(bot: RunningBot) -> None:
+def test_offensive_comment_offers_the_incident_report(bot: RunningBot) -> None:
     form = comment_form(bot.clock.now(), offensive=checkboxes("offensive"))
     response = bot.modals.submit("comment.log", form, user=MODERATOR).json()
 
     assert response["response_action"] == "update"
     assert "Report incident to SLT" in str(response["view"])
     comment_id = stored(bot)[0].id
-    bot.slack.click("comment.report", str(comment_id), user=MODERATOR)
-    report = bot.stand_in.wait_for("chat.postMessage", 2)
-    assert any(c.params["channel"] == SLT_CHANNEL and "possible incident" in c.text for c in report)
+    bot.slack.click(
+        "incident.open_report",
+        str(comment_id),
+        user=MODERATOR,
+        container={"type": "view", "view_id": "V0000001"},
+        view={"id": "V0000001", "type": "modal", "callback_id": "", "state": {"values": {}}},
+    )
+    pushed = bot.stand_in.wait_for("views.push")[0].params["view"]
+    assert pushed["callback_id"] == "incident.report"
+    assert pushed["private_metadata"] == str(comment_id)
+    blocks = {b.get("block_id"): b for b in pushed["blocks"]}
+    assert blocks["link"]["element"]["initial_value"] == "https://facebook.com/ourschool/posts/123"
+    assert blocks["platform"]["element"]["initial_option"]["value"] == "facebook"
 
 
 def test_message_shortcut_prefills_the_modal(bot: RunningBot) -> None:

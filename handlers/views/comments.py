@@ -23,7 +23,7 @@ from slack_sdk.models.views import View
 
 from bot.comments import options
 from bot.comments.service import Field
-from handlers.ids import COMMAND, CommentAction, CommentCallback
+from handlers.ids import COMMAND, CommentAction, CommentCallback, IncidentAction
 from handlers.views.common import clip, escape, markdown, message, note, quote
 from handlers.views.time import local, time_left
 from store.models import Comment
@@ -150,7 +150,7 @@ def logged_offensive_view(comment_id: int) -> View:
                 elements=[
                     ButtonElement(
                         text="Report incident to SLT",
-                        action_id=CommentAction.REPORT,
+                        action_id=IncidentAction.OPEN_REPORT,
                         value=str(comment_id),
                         style="danger",
                     ),
@@ -227,7 +227,7 @@ def card(comment: Comment, *, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
                     ),
                     ButtonElement(
                         text="Report incident",
-                        action_id=CommentAction.REPORT,
+                        action_id=IncidentAction.OPEN_REPORT,
                         value=str(comment.id),
                     ),
                 ]
@@ -314,20 +314,3 @@ COMMENT_HELP = (
     f"`{COMMAND} log` — log a comment received on a school account (moderators)",
     f"`{COMMAND} pending` — comments awaiting a reply, soonest deadline first (moderators)",
 )
-
-
-def report_message(
-    comment: Comment, *, reported_by: str, mention: str, card_link: str | None
-) -> dict[str, Any]:
-    where = f" <{card_link}|See the card>." if card_link else ""
-    text = (
-        f"🚩 {mention} <@{reported_by}> reported comment #{comment.id} "
-        f"({escape(_headline(comment))}) as a possible incident.{where}"
-    )
-    return message(f"Comment #{comment.id} reported as a possible incident", [markdown(text)])
-
-
-def reported_view(outcome: str) -> View:
-    return View(
-        type="modal", title="Comment logged", close="Done", blocks=[markdown(escape(outcome))]
-    )

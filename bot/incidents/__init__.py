@@ -1,0 +1,1 @@
+"""Incident reports to SLT and the case they run on each, with its audit trail."""
