@@ -28,6 +28,10 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--policy", type=Path, help="policy file or folder (default POLICY_PATH)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("question", nargs="+")
+    export = commands.add_parser(
+        "export-case", help="write one incident case and its audit trail as JSON (SLT use)"
+    )
+    export.add_argument("reference", help="the case reference, e.g. INC-2026-0001")
     return parser
 
 
@@ -36,6 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "ask":
             return _ask(args)
+        if args.command == "export-case":
+            return _export_case(args.reference)
         return _run()
     except (SettingsError, PolicyLoadError, DatabaseUnavailable) as error:
         print(f"socialpolicy-bot: {error}", file=sys.stderr)
@@ -66,6 +72,23 @@ def _ask(args: argparse.Namespace) -> int:
         print(json.dumps(_as_json(asked.answer), ensure_ascii=False, indent=2))
     else:
         print(_as_text(asked.answer, service.version))
+    return 0
+
+
+def _export_case(reference: str) -> int:
+    """For a subject-access request or a transfer: the case, its details and its audit trail.
+    It holds personal data: write it somewhere only SLT can read."""
+    from bot.incidents.service import export
+    from store.db import make_engine, make_session_factory, migrate, session_scope
+
+    engine = make_engine(load_settings(CoreSettings).database_url)
+    migrate(engine)
+    with session_scope(make_session_factory(engine)) as session:
+        case = export(session, reference=reference.strip().upper())
+    if case is None:
+        print(f"socialpolicy-bot: no case {reference}", file=sys.stderr)
+        return 1
+    print(json.dumps(case, ensure_ascii=False, indent=2))
     return 0
 
 

@@ -62,11 +62,7 @@ def register(app: App, services: Services) -> None:
         (IncidentAction.RESOLVE, views.resolve_modal),
         (IncidentAction.HAND_OFF, views.hand_off_modal),
     ):
-        app.action(action)(
-            lambda ack, body, action, client, respond, modal=modal: open_step(
-                ack, body, action, client, respond, services, modal
-            )
-        )
+        app.action(action)(_step_opener(services, modal))
     app.view(IncidentCallback.ASSESS)(
         lambda ack, body, view: submit_step(ack, body, view, services, _assess)
     )
@@ -282,6 +278,13 @@ def reopen(
         lambda session, user: incidents.reopen(
             session, incident_id=incident_id, version=version, user=user, now=services.clock.now()
         ),
+    )
+
+
+def _step_opener(services: Services, modal: Callable[[Incident], Any]) -> Callable[..., None]:
+    """A listener for one step's button (Bolt passes listeners only the arguments it knows)."""
+    return lambda ack, body, action, client, respond: open_step(
+        ack, body, action, client, respond, services, modal
     )
 
 

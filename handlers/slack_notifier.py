@@ -151,7 +151,9 @@ class SlackNotifier:
         return self.slt_channel
 
     def _case_card(self, incident: Incident, section: str | None) -> dict[str, Any]:
-        return incidents.case_card(incident, section=section, zone=self.zone)
+        return incidents.case_card(
+            incident, section=section, zone=self.zone, mention=self.slt_mention()
+        )
 
     def post_case(self, incident: Incident, *, section: str | None) -> Posted:
         channel = self._slt_channel()

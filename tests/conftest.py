@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from bot.clock import ManualClock
 from bot.pacing import Pacer
 from bot.settings import Settings
-from bot.startup import COMMENT_SWEEP_JOB, Runtime, build
+from bot.startup import COMMENT_SWEEP_JOB, INCIDENT_SWEEP_JOB, Runtime, build
 from tests.slack_requests import SlackModals, SlackSender
 from tests.slack_standin import SlackStandIn
 
@@ -141,11 +141,17 @@ class RunningBot:
         self.executor.settle()
 
     def __post_init__(self) -> None:
-        self._sweep_job = self.runtime.scheduler.get_job(COMMENT_SWEEP_JOB)
+        scheduler = self.runtime.scheduler
+        self._jobs = {
+            job: scheduler.get_job(job) for job in (COMMENT_SWEEP_JOB, INCIDENT_SWEEP_JOB)
+        }
 
-    def tick(self) -> int:
-        """One run of the scheduler's own reminder job, at the clock's current time."""
-        return self._sweep_job.func()
+    def tick(self, job: str = COMMENT_SWEEP_JOB) -> int:
+        """One run of one of the scheduler's own jobs, at the clock's current time."""
+        return self._jobs[job].func()
+
+    def tick_incidents(self) -> int:
+        return self.tick(INCIDENT_SWEEP_JOB)
 
 
 def _serve(runtime: Runtime) -> tuple[str, Callable[[], None]]:

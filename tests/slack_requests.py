@@ -155,6 +155,7 @@ class SlackModals:
         *,
         user: str = "U0STAFF01",
         private_metadata: str = "",
+        view_id: str = "V0000001",
     ) -> httpx.Response:
         """Submit a modal whose block ids and action ids are both the field names."""
         payload = {
@@ -164,7 +165,7 @@ class SlackModals:
             "api_app_id": "A0000001",
             "trigger_id": "1337.42.abcd",
             "view": {
-                "id": "V0000001",
+                "id": view_id,
                 "type": "modal",
                 "callback_id": callback_id,
                 "private_metadata": private_metadata,

@@ -198,7 +198,9 @@ def _state(incident: Incident) -> str:
     return f"🔵 Open, led by <@{incident.lead}>"
 
 
-def case_card(incident: Incident, *, section: str | None, zone: ZoneInfo) -> dict[str, Any]:
+def case_card(
+    incident: Incident, *, section: str | None, zone: ZoneInfo, mention: str
+) -> dict[str, Any]:
     """The SLT channel's card: kind, urgency, where, when, state. Never the details."""
     urgent = "🚨 *URGENT: a child may be at risk* · " if incident.urgent else ""
     facts = [
@@ -222,10 +224,10 @@ def case_card(incident: Incident, *, section: str | None, zone: ZoneInfo) -> dic
             f"Moved to the safeguarding record system "
             f"({escape(incident.safeguarding_reference)}); details erased here"
         )
-    blocks: list[Block] = [
-        HeaderBlock(text=f"{incident.reference}"),
-        markdown("\n".join(facts)),
-    ]
+    blocks: list[Block] = [HeaderBlock(text=incident.reference)]
+    if incident.status == Status.REPORTED:
+        blocks.append(markdown(f"📣 {mention} a new report needs someone to take the lead."))
+    blocks.append(markdown("\n".join(facts)))
     if section:
         blocks.append(
             note(
