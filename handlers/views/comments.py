@@ -11,66 +11,21 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     CheckboxesElement,
-    DateTimePickerElement,
     HeaderBlock,
     InputBlock,
     Option,
-    PlainTextInputElement,
-    RadioButtonsElement,
-    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot.comments import options
 from bot.comments.service import Field
 from handlers.ids import COMMAND, CommentAction, CommentCallback, IncidentAction
+from handlers.views import inputs
 from handlers.views.common import clip, escape, markdown, message, note, quote
 from handlers.views.time import local, time_left
 from store.models import Comment
 
 OFFENSIVE = "offensive"
-
-
-def _options(choices: dict[str, str]) -> list[Option]:
-    return [Option(value=value, label=clip(label, 75)) for value, label in choices.items()]
-
-
-def _select(
-    field: Field, label: str, choices: dict[str, str], initial: str | None = None
-) -> InputBlock:
-    opts = _options(choices)
-    chosen = next((o for o in opts if o.value == initial), None)
-    return InputBlock(
-        block_id=field,
-        label=label,
-        element=StaticSelectElement(
-            action_id=field, options=opts, initial_option=chosen, placeholder="Choose…"
-        ),
-    )
-
-
-def _text(
-    field: Field,
-    label: str,
-    *,
-    limit: int,
-    optional: bool = False,
-    multiline: bool = False,
-    initial: str = "",
-    hint: str | None = None,
-) -> InputBlock:
-    return InputBlock(
-        block_id=field,
-        label=label,
-        optional=optional,
-        hint=hint,
-        element=PlainTextInputElement(
-            action_id=field,
-            multiline=multiline,
-            max_length=limit,
-            initial_value=clip(initial, limit) or None,
-        ),
-    )
 
 
 def log_modal(*, accounts: list[str], now: datetime, summary: str = "", link: str = "") -> View:
@@ -79,33 +34,31 @@ def log_modal(*, accounts: list[str], now: datetime, summary: str = "", link: st
         options.OTHER_ACCOUNT: "Other (name it below)"
     }
     blocks: list[Block] = [
-        _select(Field.PLATFORM, "Platform", options.PLATFORMS),
-        _select(
+        inputs.select(Field.PLATFORM, "Platform", options.PLATFORMS),
+        inputs.select(
             Field.ACCOUNT,
             "Which school account",
             account_choices,
             initial=options.OTHER_ACCOUNT if not accounts else None,
         ),
-        _text(
+        inputs.text(
             Field.ACCOUNT_OTHER,
             "Account name, if not listed",
             limit=options.ACCOUNT_LIMIT,
             optional=True,
         ),
-        _select(Field.KIND, "Kind", options.KINDS),
-        _select(Field.AUTHOR, "Who wrote it", options.AUTHORS),
-        _text(
+        inputs.select(Field.KIND, "Kind", options.KINDS),
+        inputs.select(Field.AUTHOR, "Who wrote it", options.AUTHORS),
+        inputs.text(
             Field.LINK, "Link to the comment", limit=options.LINK_LIMIT, optional=True, initial=link
         ),
-        InputBlock(
-            block_id=Field.RECEIVED_AT,
-            label="When it was received",
+        inputs.moment(
+            Field.RECEIVED_AT,
+            "When it was received",
+            initial=now,
             hint="Now, unless it arrived earlier: the 24-hour clock starts when it arrived.",
-            element=DateTimePickerElement(
-                action_id=Field.RECEIVED_AT, initial_date_time=int(now.timestamp())
-            ),
         ),
-        _text(
+        inputs.text(
             Field.SUMMARY,
             "Short summary",
             limit=options.SUMMARY_LIMIT,
@@ -161,7 +114,6 @@ def logged_offensive_view(comment_id: int) -> View:
 
 
 def respond_modal(comment: Comment) -> View:
-    radio = RadioButtonsElement(action_id=Field.RESPONSE, options=_options(options.RESPONSES))
     return View(
         type="modal",
         callback_id=CommentCallback.RESPONDED,
@@ -173,8 +125,10 @@ def respond_modal(comment: Comment) -> View:
             markdown(
                 f"*{escape(_headline(comment))}*\n{quote(escape(clip(comment.summary, 500)))}"
             ),
-            InputBlock(block_id=Field.RESPONSE, label="How was it handled?", element=radio),
-            _text(Field.NOTE, "Note", limit=options.NOTE_LIMIT, optional=True, multiline=True),
+            inputs.radio(Field.RESPONSE, "How was it handled?", options.RESPONSES),
+            inputs.text(
+                Field.NOTE, "Note", limit=options.NOTE_LIMIT, optional=True, multiline=True
+            ),
         ],
     )
 

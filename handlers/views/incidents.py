@@ -11,13 +11,8 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     CheckboxesElement,
-    DateTimePickerElement,
     HeaderBlock,
-    InputBlock,
     Option,
-    PlainTextInputElement,
-    RadioButtonsElement,
-    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -26,6 +21,7 @@ from bot.incidents import options
 from bot.incidents.reminders import reporter_status
 from bot.incidents.service import MEDIA_KIND, Field, Status
 from handlers.ids import COMMAND, IncidentAction, IncidentCallback
+from handlers.views import inputs
 from handlers.views.common import clip, escape, markdown, message, note, quote
 from handlers.views.time import duration, local
 from store.models import AuditEvent, Incident
@@ -43,72 +39,6 @@ MEDIA_HOLDING_LINE = (
 )
 
 
-def _options(choices: dict[str, str]) -> list[Option]:
-    return [Option(value=value, label=clip(label, 75)) for value, label in choices.items()]
-
-
-def _pick(choices: dict[str, str], values: set[str]) -> list[Option] | None:
-    chosen = [o for o in _options(choices) if o.value in values]
-    return chosen or None
-
-
-def _select(
-    field: Field, label: str, choices: dict[str, str], initial: str | None = None
-) -> InputBlock:
-    chosen = next((o for o in _options(choices) if o.value == initial), None)
-    return InputBlock(
-        block_id=field,
-        label=label,
-        element=StaticSelectElement(
-            action_id=field, options=_options(choices), initial_option=chosen, placeholder="Choose…"
-        ),
-    )
-
-
-def _checks(
-    field: Field,
-    label: str,
-    choices: dict[str, str],
-    *,
-    optional: bool = True,
-    initial: set[str] | None = None,
-) -> InputBlock:
-    return InputBlock(
-        block_id=field,
-        label=label,
-        optional=optional,
-        element=CheckboxesElement(
-            action_id=field,
-            options=_options(choices),
-            initial_options=_pick(choices, initial or set()),
-        ),
-    )
-
-
-def _text(
-    field: Field,
-    label: str,
-    *,
-    limit: int,
-    optional: bool = True,
-    multiline: bool = False,
-    initial: str = "",
-    hint: str | None = None,
-) -> InputBlock:
-    return InputBlock(
-        block_id=field,
-        label=label,
-        optional=optional,
-        hint=hint,
-        element=PlainTextInputElement(
-            action_id=field,
-            multiline=multiline,
-            max_length=limit,
-            initial_value=clip(initial, limit) or None,
-        ),
-    )
-
-
 def report_modal(
     *,
     now: datetime,
@@ -123,26 +53,20 @@ def report_modal(
             "This goes to SLT only. Describe people by their role (a pupil, a member of "
             "staff), not by name, unless SLT need the name to act."
         ),
-        _select(Field.KIND, "What kind of incident", options.KINDS),
-        _select(Field.PLATFORM, "Where: platform", PLATFORMS, initial=platform),
-        _select(Field.ACCOUNT_TYPE, "Where: whose account", options.ACCOUNT_TYPES),
-        _text(Field.LINK, "Link", limit=options.LINK_LIMIT, initial=link),
-        InputBlock(
-            block_id=Field.HAPPENED_AT,
-            label="When it happened",
-            element=DateTimePickerElement(
-                action_id=Field.HAPPENED_AT, initial_date_time=int(now.timestamp())
-            ),
-        ),
-        _checks(Field.INVOLVED, "Who is involved (roles)", options.INVOLVED),
-        _text(
+        inputs.select(Field.KIND, "What kind of incident", options.KINDS),
+        inputs.select(Field.PLATFORM, "Where: platform", PLATFORMS, initial=platform),
+        inputs.select(Field.ACCOUNT_TYPE, "Where: whose account", options.ACCOUNT_TYPES),
+        inputs.text(Field.LINK, "Link", limit=options.LINK_LIMIT, optional=True, initial=link),
+        inputs.moment(Field.HAPPENED_AT, "When it happened", initial=now),
+        inputs.checks(Field.INVOLVED, "Who is involved (roles)", options.INVOLVED),
+        inputs.text(
             Field.DETAILS,
             "What happened",
             limit=options.DETAILS_LIMIT,
             optional=False,
             multiline=True,
         ),
-        _checks(Field.ACTIONS_TAKEN, "What has already been done", options.ACTIONS_TAKEN),
+        inputs.checks(Field.ACTIONS_TAKEN, "What has already been done", options.ACTIONS_TAKEN),
         ActionsBlock(
             block_id=Field.AT_RISK,
             elements=[
@@ -322,20 +246,25 @@ def assess_modal(incident: Incident) -> View:
         "Initial assessment",
         "Save",
         [
-            _select(Field.SEVERITY, "Severity", options.SEVERITIES, initial=incident.severity),
-            _text(
+            inputs.select(
+                Field.SEVERITY, "Severity", options.SEVERITIES, initial=incident.severity
+            ),
+            inputs.text(
                 Field.STAFF,
                 "Staff to involve",
                 limit=options.NOTE_LIMIT,
+                optional=True,
                 initial=incident.staff_involved or "",
             ),
-            _checks(
+            inputs.checks(
                 Field.AGENCIES,
                 "External agencies",
                 options.AGENCIES,
                 initial=set((incident.agencies or "").split(",")),
             ),
-            _text(Field.NOTE, "Note", limit=options.NOTE_LIMIT, multiline=True),
+            inputs.text(
+                Field.NOTE, "Note", limit=options.NOTE_LIMIT, optional=True, multiline=True
+            ),
         ],
     )
 
@@ -347,29 +276,22 @@ def escalate_modal(incident: Incident, *, now: datetime) -> View:
         "Escalate externally",
         "Save",
         [
-            _select(Field.AGENCY, "Agency", options.AGENCIES),
-            _text(Field.REFERENCE, "Their reference", limit=options.REFERENCE_LIMIT),
-            InputBlock(
-                block_id=Field.WHEN,
-                label="When",
-                element=DateTimePickerElement(
-                    action_id=Field.WHEN, initial_date_time=int(now.timestamp())
-                ),
+            inputs.select(Field.AGENCY, "Agency", options.AGENCIES),
+            inputs.text(
+                Field.REFERENCE, "Their reference", limit=options.REFERENCE_LIMIT, optional=True
             ),
+            inputs.moment(Field.WHEN, "When", initial=now),
         ],
     )
 
 
 def platform_outcome_modal(incident: Incident) -> View:
-    radio = RadioButtonsElement(
-        action_id=Field.PLATFORM_OUTCOME, options=_options(options.PLATFORM_OUTCOMES)
-    )
     return _step_modal(
         incident,
         IncidentCallback.PLATFORM_OUTCOME,
         "Platform's answer",
         "Save",
-        [InputBlock(block_id=Field.PLATFORM_OUTCOME, label="What the platform did", element=radio)],
+        [inputs.radio(Field.PLATFORM_OUTCOME, "What the platform did", options.PLATFORM_OUTCOMES)],
     )
 
 
@@ -380,8 +302,10 @@ def resolve_modal(incident: Incident) -> View:
         "Resolve",
         "Resolve",
         [
-            _select(Field.OUTCOME, "Outcome", options.OUTCOMES),
-            _text(Field.NOTE, "Note", limit=options.NOTE_LIMIT, multiline=True),
+            inputs.select(Field.OUTCOME, "Outcome", options.OUTCOMES),
+            inputs.text(
+                Field.NOTE, "Note", limit=options.NOTE_LIMIT, optional=True, multiline=True
+            ),
         ],
     )
 
@@ -398,7 +322,7 @@ def hand_off_modal(incident: Incident) -> View:
                 "only that system's reference, the kind, the dates and the audit trail. "
                 "*The details written here are erased.*"
             ),
-            _text(
+            inputs.text(
                 Field.REFERENCE,
                 "Safeguarding system reference",
                 limit=options.REFERENCE_LIMIT,
