@@ -238,7 +238,10 @@ def test_urgent_report_warns_dms_slt_and_repings_until_someone_leads(bot: Runnin
         },
     )
     bot.settle()
-    assert "Contact the Designated Safeguarding Lead (DSL) immediately" in bot.stand_in.to("views.update")[-1].text
+    assert (
+        "Contact the Designated Safeguarding Lead (DSL) immediately"
+        in bot.stand_in.to("views.update")[-1].text
+    )
 
     submit_report(bot, at_risk=checkboxes("at_risk"))
     assert "URGENT" in posts(bot, SLT_CHANNEL)[0].text

@@ -21,9 +21,6 @@ from wordfreq import zipf_frequency
 from bot.policy.analysis import Concept, QuestionAnalyzer, document_terms, words
 from bot.policy.document import Passage, PolicySet, Section
 
-# A word with synonyms is scored as its whole group (one pseudo-term), plus this share of its
-# own score, so the word as typed edges out a synonym without swamping it.
-EXACT_BONUS = 1.0
 GROUP_MATCH_QUALITY = 0.8  # how much a synonym-only match covers of the word's meaning
 HEADING_WEIGHT = 0.6
 SECTION_WEIGHT = 0.6
@@ -110,7 +107,8 @@ class PolicyIndex:
             group = np.zeros(len(self._hits))
             for term in concept.groups:
                 group = np.maximum(group, self._term_scores(field, term))
-            blended = own if not concept.groups else EXACT_BONUS * own + group
+            # The word as typed scores as itself and as its group, so it edges out a synonym.
+            blended = own + group
             total = np.maximum(total, weight * blended)
             exact |= own > 0
             loose |= group > 0

@@ -32,9 +32,7 @@ def upgrade() -> None:
         sa.Column("urgent", sa.Boolean(), nullable=False),
         sa.Column("reporter", sa.String(64), nullable=False),
         sa.Column("reported_at", UTCDateTime(), nullable=False),
-        sa.Column(
-            "comment_id", sa.Integer(), sa.ForeignKey("comments.id", ondelete="SET NULL")
-        ),
+        sa.Column("comment_id", sa.Integer(), sa.ForeignKey("comments.id", ondelete="SET NULL")),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("lead", sa.String(64)),
         sa.Column("acknowledged_at", UTCDateTime()),
