@@ -194,3 +194,14 @@ class SlackModals:
             "trigger_id": "1337.42.abcd",
         }
         return self.sender.interaction(payload)
+
+    def global_shortcut(self, callback_id: str, *, user: str = "U0STAFF01") -> httpx.Response:
+        payload = {
+            "type": "shortcut",
+            "callback_id": callback_id,
+            "team": TEAM,
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM["id"]},
+            "trigger_id": "1337.42.abcd",
+            "action_ts": "1700000000.000001",
+        }
+        return self.sender.interaction(payload)

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from bot.cli import main
 from store.db import session_scope
@@ -349,3 +350,30 @@ def test_export_case_writes_the_case_and_its_trail(
     assert exported["case"]["details"] == DETAILS
     assert [e["action"] for e in exported["audit_trail"]] == ["reported", "took_lead"]
     assert main(["export-case", "INC-2026-0999"]) == 1
+
+
+def test_the_audit_trail_cannot_be_changed(bot: RunningBot) -> None:
+    submit_report(bot)
+
+    for statement in ("UPDATE audit_events SET summary = 'nothing'", "DELETE FROM audit_events"):
+        with (
+            pytest.raises(DBAPIError, match="append-only"),
+            session_scope(bot.runtime.services.sessions) as session,
+        ):
+            session.execute(text(statement))
+    assert trail(bot) == ["reported"]
+
+
+def test_report_from_a_message_and_from_the_shortcut_menu(bot: RunningBot) -> None:
+    bot.modals.message_shortcut("incident.report_from_message", "look at this", user=REPORTER)
+    from_message = bot.stand_in.wait_for("views.open")[0].params["view"]
+    blocks = {b.get("block_id"): b for b in from_message["blocks"]}
+    assert from_message["callback_id"] == "incident.report"
+    assert blocks["link"]["element"]["initial_value"].startswith(
+        "https://school.slack.com/archives/C0GENERAL/p"
+    )
+
+    bot.modals.global_shortcut("incident.report_global", user=REPORTER)
+    assert bot.stand_in.wait_for("views.open", 2)[1].params["view"]["callback_id"] == (
+        "incident.report"
+    )

@@ -93,9 +93,37 @@ def upgrade() -> None:
         sa.Column("summary", sa.Text(), nullable=False),
     )
     op.create_index("ix_audit_events_incident_id", "audit_events", ["incident_id", "at"])
+    _forbid_changes_to_audit_events()
+
+
+def _forbid_changes_to_audit_events() -> None:
+    """The audit trail is append-only in the database itself, not just by convention."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            """
+            CREATE FUNCTION audit_events_append_only() RETURNS trigger AS $$
+            BEGIN
+                RAISE EXCEPTION 'the audit trail is append-only';
+            END;
+            $$ LANGUAGE plpgsql
+            """
+        )
+        op.execute(
+            "CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events "
+            "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()"
+        )
+        return
+    for event in ("UPDATE", "DELETE"):
+        op.execute(
+            f"CREATE TRIGGER audit_events_no_{event.lower()} BEFORE {event} ON audit_events "
+            "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"
+        )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER audit_events_append_only ON audit_events")
+        op.execute("DROP FUNCTION audit_events_append_only()")
     op.drop_table("audit_events")
     op.drop_table("incident_notices")
     op.drop_table("incident_counters")
