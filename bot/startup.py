@@ -42,6 +42,7 @@ from bot.scheduler import Job, build_scheduler
 from bot.services import Services
 from bot.settings import Settings
 from handlers.slack_notifier import SlackNotifier
+from handlers.views.common import slt_mention
 from store.db import make_engine, make_session_factory, migrate
 
 logger = logging.getLogger(__name__)
@@ -80,17 +81,6 @@ def _usergroup_members(client: WebClient) -> Callable[[str], list[str]]:
             raise LookupFailed(str(error)) from error
 
     return members
-
-
-def _slt_mention(settings: Settings) -> Callable[[], str]:
-    """How an escalation addresses SLT: their user group, else each member, else the words."""
-
-    def mention() -> str:
-        if settings.slt_usergroup:
-            return f"<!subteam^{settings.slt_usergroup}>"
-        return " ".join(f"<@{u}>" for u in settings.slt_users) or "SLT:"
-
-    return mention
 
 
 def build(
@@ -138,7 +128,7 @@ def build(
             client,
             moderators_channel=settings.moderators_channel,
             slt_channel=settings.slt_channel,
-            slt_mention=_slt_mention(settings),
+            slt_mention=lambda: slt_mention(settings.slt_usergroup, settings.slt_users),
             slt_members=lambda: roles.slt_members(),
             media_contacts=settings.media_contact_users,
             zone=settings.zone,

@@ -17,7 +17,7 @@ from bot.services import Services
 from handlers import forms
 from handlers.ids import CommentAction, CommentCallback
 from handlers.views import comments as views
-from handlers.views.common import ephemeral_text
+from handlers.views.common import ephemeral_text, mention
 from store.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -185,7 +185,7 @@ def submit_responded(
                 now=services.clock.now(),
             )
     except CommentError as error:
-        ack(response_action="errors", errors={Field.RESPONSE: str(error)})
+        ack(response_action="errors", errors={Field.RESPONSE: error.describe(mention)})
         return
     ack()
     _refresh(comment, services)
@@ -203,7 +203,7 @@ def assign(
         with session_scope(services.sessions) as session:
             comment = comments.assign(session, comment_id=int(action["value"]), user_id=user_id)
     except CommentError as error:
-        _private(respond, str(error))
+        _private(respond, error.describe(mention))
         return
     _refresh(comment, services)
     _private(respond, f"#{comment.id} is yours: reminders will come to you directly too.")

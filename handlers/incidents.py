@@ -19,7 +19,7 @@ from bot.services import Services
 from handlers import forms
 from handlers.ids import IncidentAction, IncidentCallback
 from handlers.views import incidents as views
-from handlers.views.common import ephemeral_text
+from handlers.views.common import ephemeral_text, mention
 from store.db import session_scope
 from store.models import Incident
 
@@ -246,7 +246,7 @@ def _act(
             incident = change(session, user)
             incident_id = incident.id
     except CaseError as error:
-        _private(respond, str(error))
+        _private(respond, error.describe(mention))
         return
     _deliver(services, incident_id)
 
@@ -332,7 +332,7 @@ def submit_step(
         with session_scope(services.sessions) as session:
             step(session, view, incident_id, version, user, services)
     except CaseError as error:
-        ack(response_action="errors", errors={first_field: str(error)})
+        ack(response_action="errors", errors={first_field: error.describe(mention)})
         return
     ack()
     _deliver(services, incident_id)

@@ -132,7 +132,7 @@ def test_report_flow_to_the_end_with_audit_trail_and_privacy(bot: RunningBot) ->
     stale = button(bot, "incident.take_lead")
     click(bot, "incident.take_lead", value=stale)
     assert "Open, led by <@U0SLT0001>" in bot.stand_in.to("chat.update")[-1].text
-    assert "took the lead" in posts(bot, SLT_CHANNEL, thread=True)[-1].text
+    assert "Took the lead — <@U0SLT0001>" in posts(bot, SLT_CHANNEL, thread=True)[-1].text
     assert "in hand" in dms_to(bot, REPORTER)[-1]
     click(bot, "incident.take_lead", user=SLT_2, value=stale)  # a second, stale click
     assert "already taken by <@U0SLT0001>" in bot.stand_in.to("response_url")[-1].text

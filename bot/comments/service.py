@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -49,6 +50,20 @@ class CommentForm:
 
 class CommentError(Exception):
     """A change that cannot be made; the message is fit to show the user."""
+
+    def describe(self, mention: Callable[[str], str]) -> str:
+        """The message, with any person named the way the front end names people."""
+        return str(self)
+
+
+class CommentClosed(CommentError):
+    def __init__(self, responded_by: str | None) -> None:
+        super().__init__("Already marked responded; nothing was changed.")
+        self.responded_by = responded_by
+
+    def describe(self, mention: Callable[[str], str]) -> str:
+        who = f" by {mention(self.responded_by)}" if self.responded_by else ""
+        return f"Already marked responded{who}; nothing was changed."
 
 
 def validate(form: CommentForm, *, now: datetime, accounts: list[str]) -> dict[str, str]:
@@ -135,9 +150,7 @@ def _open_comment(session: Session, comment_id: int) -> Comment:
     if comment is None:
         raise CommentError("That comment no longer exists.")
     if comment.status != "open":
-        raise CommentError(
-            f"Already marked responded by <@{comment.responded_by}>; nothing was changed."
-        )
+        raise CommentClosed(comment.responded_by)
     return comment
 
 

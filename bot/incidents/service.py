@@ -6,6 +6,7 @@ Every change takes the version the person was looking at: if the case has moved 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -68,9 +69,25 @@ class IncidentForm:
 class CaseError(Exception):
     """A change that cannot be made; the message is fit to show the user."""
 
+    def describe(self, mention: Callable[[str], str]) -> str:
+        """The message, with any person named the way the front end names people."""
+        return str(self)
+
 
 class StaleCase(CaseError):
     """The case moved on since the person looked at it."""
+
+    def __init__(self, reference: str, lead: str | None) -> None:
+        super().__init__(f"{reference} changed since you looked at it; nothing was changed.")
+        self.reference = reference
+        self.lead = lead
+
+    def describe(self, mention: Callable[[str], str]) -> str:
+        moved = f"already taken by {mention(self.lead)}" if self.lead else "already changed"
+        return (
+            f"{self.reference} was {moved} since you looked at it; nothing was changed. "
+            "The card now shows where it stands."
+        )
 
 
 def _limit(errors: dict[str, str], field: Field, text: str, limit: int) -> None:
@@ -195,11 +212,7 @@ def _case(session: Session, incident_id: int, version: int) -> Incident:
     if incident is None:
         raise CaseError("That case no longer exists.")
     if incident.version != version:
-        lead = f"already taken by <@{incident.lead}>" if incident.lead else "already changed"
-        raise StaleCase(
-            f"{incident.reference} was {lead} since you looked at it; nothing was changed. "
-            "The card now shows where it stands."
-        )
+        raise StaleCase(incident.reference, incident.lead)
     return incident
 
 
@@ -227,7 +240,7 @@ def take_lead(
         incident,
         actor=user,
         action="took_lead",
-        summary=f"<@{user}> took the lead",
+        summary="Took the lead",
         now=now,
     )
 
@@ -370,7 +383,7 @@ def reopen(
         incident,
         actor=user,
         action="reopened",
-        summary=f"<@{user}> reopened the case",
+        summary="Reopened the case",
         now=now,
     )
 
@@ -410,7 +423,7 @@ def view_details(session: Session, *, incident_id: int, user: str, now: datetime
         incident,
         actor=user,
         action="viewed_details",
-        summary=f"<@{user}> viewed the details",
+        summary="Viewed the details",
         now=now,
     )
     return incident

@@ -11,6 +11,18 @@ SECTION_TEXT_LIMIT = 3000
 MESSAGE_BLOCK_LIMIT = 50
 
 
+def mention(user_id: str) -> str:
+    """How Slack names a person in a message."""
+    return f"<@{user_id}>"
+
+
+def slt_mention(usergroup: str | None, users: list[str]) -> str:
+    """How a message addresses SLT: their user group, else each member, else the words."""
+    if usergroup:
+        return f"<!subteam^{usergroup}>"
+    return " ".join(mention(u) for u in users) or "SLT:"
+
+
 def escape(text: str) -> str:
     """Make user or document text inert: no @channel, no <@U…> mention, no fake link."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

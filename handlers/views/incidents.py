@@ -22,7 +22,7 @@ from bot.incidents.reminders import reporter_status
 from bot.incidents.service import MEDIA_KIND, Field, Status
 from handlers.ids import COMMAND, IncidentAction, IncidentCallback
 from handlers.views import inputs
-from handlers.views.common import clip, escape, markdown, message, note, quote
+from handlers.views.common import clip, escape, markdown, mention, message, note, quote
 from handlers.views.time import duration, local
 from store.models import AuditEvent, Incident
 
@@ -333,7 +333,7 @@ def hand_off_modal(incident: Incident) -> View:
 
 
 def step_message(incident: Incident, step: AuditEvent, *, zone: ZoneInfo) -> dict[str, Any]:
-    text = f"{escape(step.summary)} — <@{step.actor}>, {local(step.at, zone)}"
+    text = f"{escape(step.summary)} — {mention(step.actor)}, {local(step.at, zone)}"
     return message(f"{incident.reference}: {step.summary}", [markdown(text)])
 
 
