@@ -49,9 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run() -> int:
+    settings = load_settings(Settings)  # before the heavy imports, so a bad setting is quick
     from bot import startup
 
-    settings = load_settings(Settings)
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -1,7 +1,8 @@
-"""The port through which the domain sends messages; Slack (and later Teams) plug in here."""
+"""The port through which the domain sends messages; Slack and Teams each plug in here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -71,3 +72,19 @@ class IncidentNotifier(Protocol):
 
 class Notifier(CommentNotifier, IncidentNotifier, Protocol):
     """Everything the bot sends, through one front end."""
+
+
+class RoutingNotifier:
+    """Sends each comment's and case's messages through the front end it came from."""
+
+    def __init__(self, front_ends: dict[str, Notifier]) -> None:
+        self.front_ends = front_ends
+
+    def __getattr__(self, name: str) -> Callable[..., object]:
+        def send(item: Comment | Incident, *args: object, **kwargs: object) -> object:
+            front_end = self.front_ends.get(item.front_end)
+            if front_end is None:
+                raise DeliveryError(f"the {item.front_end} front end is not configured")
+            return getattr(front_end, name)(item, *args, **kwargs)
+
+        return send

@@ -26,7 +26,7 @@ _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # What to do about each setting, appended to any message naming it.
 HINTS: dict[str, str] = {
     "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) from your Slack app's "
-    "OAuth & Permissions page",
+    "OAuth & Permissions page (or set TEAMS_APP_ID to run in Microsoft Teams only)",
     "SLACK_SIGNING_SECRET": "the Signing Secret from your Slack app's Basic Information page "
     "(needed unless SLACK_APP_TOKEN selects Socket Mode)",
     "SLACK_APP_TOKEN": "an app-level token (xapp-…) with connections:write, "
@@ -55,6 +55,8 @@ HINTS: dict[str, str] = {
     "INCIDENT_STALE_DAYS": "a whole number of days, at least 1",
     "PLATFORM_REPORT_CHASE_DAYS": "a whole number of days, at least 1",
     "MEDIA_CONTACT_USERS": "comma-separated Slack user ids of the school's media spokespeople",
+    "TEAMS_APP_ID": "the bot's Microsoft Entra application (client) id, a GUID",
+    "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS": "true or false (local testing only)",
 }
 
 
@@ -126,7 +128,7 @@ class CoreSettings(BaseSettings):
 class Settings(CoreSettings):
     """Everything the running bot needs."""
 
-    slack_bot_token: str
+    slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     slack_api_url: str = "https://slack.com/api/"
@@ -152,10 +154,19 @@ class Settings(CoreSettings):
     platform_report_chase_days: int = Field(default=3, ge=1)
     media_contact_users: Annotated[list[str], NoDecode] = []
 
+    teams_app_id: str | None = None
+    teams_app_password: str | None = None
+    teams_tenant_id: str | None = None
+    teams_slt_conversation: str | None = None
+    teams_moderators_conversation: str | None = None
+    teams_slt_users: Annotated[list[str], NoDecode] = []
+    teams_moderator_users: Annotated[list[str], NoDecode] = []
+    dangerously_allow_unauthenticated_requests: bool = False
+
     @field_validator("slack_bot_token")
     @classmethod
-    def _bot_token(cls, value: str) -> str:
-        if not value.startswith("xoxb-"):
+    def _bot_token(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("xoxb-"):
             raise ValueError("must start with xoxb-")
         return value
 
@@ -196,6 +207,18 @@ class Settings(CoreSettings):
             raise ValueError(f"{', '.join(map(repr, bad))} not a user id")
         return users
 
+    @field_validator("teams_slt_users", "teams_moderator_users", mode="before")
+    @classmethod
+    def _teams_users(cls, value: Any) -> Any:
+        return [user.lower() for user in _split_csv(value)] if isinstance(value, str) else value
+
+    @field_validator("teams_app_id")
+    @classmethod
+    def _teams_app_id(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[0-9a-fA-F-]{36}", value):
+            raise ValueError(f"{value!r} is not an app (client) id, a GUID")
+        return value
+
     @field_validator("school_accounts", mode="before")
     @classmethod
     def _accounts(cls, value: Any) -> Any:
@@ -222,10 +245,20 @@ class Settings(CoreSettings):
         return value
 
     @model_validator(mode="after")
-    def _http_mode_needs_secret(self) -> Settings:
-        if self.slack_app_token is None and self.slack_signing_secret is None:
+    def _a_front_end_is_configured(self) -> Settings:
+        if self.slack_bot_token is None and self.teams_app_id is None:
+            raise ValueError("SLACK_BOT_TOKEN is not set")  # Teams alone needs TEAMS_APP_ID
+        if self.slack_on and self.slack_app_token is None and self.slack_signing_secret is None:
             raise ValueError("SLACK_SIGNING_SECRET is not set")
         return self
+
+    @property
+    def slack_on(self) -> bool:
+        return self.slack_bot_token is not None
+
+    @property
+    def teams_on(self) -> bool:
+        return self.teams_app_id is not None
 
     @property
     def socket_mode(self) -> bool:

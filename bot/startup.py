@@ -34,6 +34,7 @@ from bot.comments.reminders import ReminderPolicy
 from bot.deadlines import WorkingCalendar
 from bot.incidents import reminders as incident_reminders
 from bot.incidents.reminders import IncidentTimers
+from bot.notify import Notifier, RoutingNotifier
 from bot.pacing import Pacer
 from bot.policy.loader import default_policy_path, load_policies
 from bot.policy.service import PolicyService
@@ -41,7 +42,11 @@ from bot.roles import LookupFailed, Roles
 from bot.scheduler import Job, build_scheduler
 from bot.services import Services
 from bot.settings import Settings
+from handlers import teams as teams_front_end
 from handlers.slack_notifier import SlackNotifier
+from handlers.teams import TeamsFrontEnd
+from handlers.teams.listeners import TeamsListeners
+from handlers.teams.notifier import TeamsNotifier
 from handlers.views.common import slt_mention
 from store.db import make_engine, make_session_factory, migrate
 
@@ -55,7 +60,8 @@ INCIDENT_SWEEP_JOB = "incident-reminders"
 class Runtime:
     services: Services
     engine: Engine
-    slack: App
+    slack: App | None
+    teams: TeamsFrontEnd | None
     asgi: FastAPI
     scheduler: BackgroundScheduler
 
@@ -95,18 +101,46 @@ def build(
     policy = PolicyService(load_policies(settings.policy_path or default_policy_path()))
     engine = make_engine(settings.database_url)
     migrate(engine)
-    client = web_client(settings)
+    sessions = make_session_factory(engine)
+    api = asgi_app(engine)
+    client = web_client(settings) if settings.slack_on else None
     roles = Roles(
         moderators=frozenset(settings.moderator_users),
         slt=frozenset(settings.slt_users),
         moderator_group=settings.moderator_usergroup,
         slt_group=settings.slt_usergroup,
-        members_of=_usergroup_members(client),
+        members_of=_usergroup_members(client) if client else lambda group: [],
         clock=clock,
     )
+    front_ends: dict[str, Notifier] = {}
+    if client is not None:
+        front_ends["slack"] = SlackNotifier(
+            client,
+            moderators_channel=settings.moderators_channel,
+            slt_channel=settings.slt_channel,
+            slt_mention=lambda: slt_mention(settings.slt_usergroup, settings.slt_users),
+            slt_members=lambda: roles.slt_members(),
+            media_contacts=settings.media_contact_users,
+            zone=settings.zone,
+            clock=clock,
+            pacer=pacer or Pacer(),
+        )
+    teams = teams_front_end.create(settings, api, clock=clock) if settings.teams_on else None
+    teams_notifier = None
+    if teams is not None:
+        teams_notifier = front_ends["teams"] = TeamsNotifier(
+            api=lambda: teams.app.api,
+            loop=lambda: teams.loop,
+            sessions=sessions,
+            moderators_conversation=settings.teams_moderators_conversation,
+            slt_conversation=settings.teams_slt_conversation,
+            slt_users=settings.teams_slt_users,
+            zone=settings.zone,
+            clock=clock,
+        )
     services = Services(
         settings=settings,
-        sessions=make_session_factory(engine),
+        sessions=sessions,
         policy=policy,
         clock=clock,
         roles=roles,
@@ -124,25 +158,20 @@ def build(
             platform_chase=timedelta(days=settings.platform_report_chase_days),
             has_media_contacts=bool(settings.media_contact_users),
         ),
-        notifier=SlackNotifier(
-            client,
-            moderators_channel=settings.moderators_channel,
-            slt_channel=settings.slt_channel,
-            slt_mention=lambda: slt_mention(settings.slt_usergroup, settings.slt_users),
-            slt_members=lambda: roles.slt_members(),
-            media_contacts=settings.media_contact_users,
-            zone=settings.zone,
-            clock=clock,
-            pacer=pacer or Pacer(),
-        ),
+        notifier=RoutingNotifier(front_ends),
     )
-    slack = App(
-        client=client,
-        signing_secret=settings.slack_signing_secret,
-        token_verification_enabled=False,
-        listener_executor=listener_executor,
-    )
-    handlers.register(slack, services)
+    slack = None
+    if client is not None:
+        slack = App(
+            client=client,
+            signing_secret=settings.slack_signing_secret,
+            token_verification_enabled=False,
+            listener_executor=listener_executor,
+        )
+        handlers.register(slack, services)
+        _serve_slack(api, slack)
+    if teams is not None and teams_notifier is not None:
+        TeamsListeners(teams.app, services, teams.roles, teams_notifier)
     sweep_comments = partial(
         reminders.sweep,
         sessions=services.sessions,
@@ -169,20 +198,16 @@ def build(
         services=services,
         engine=engine,
         slack=slack,
-        asgi=asgi_app(slack, engine),
+        teams=teams,
+        asgi=api,
         scheduler=scheduler,
     )
 
 
-def asgi_app(slack: App, engine: Engine) -> FastAPI:
-    """One ASGI app for every front end: Slack at /slack/events, a health check at /healthz."""
+def asgi_app(engine: Engine) -> FastAPI:
+    """One ASGI app for every front end: Slack at /slack/events, Teams at /api/messages, and
+    a health check at /healthz."""
     api = FastAPI(title="socialpolicy-bot", docs_url=None, redoc_url=None, openapi_url=None)
-
-    @api.post("/slack/events")
-    async def slack_events(request: Request) -> Response:
-        # Bolt's sync dispatch runs in a worker thread so the event loop never waits on it.
-        bolt_request = to_bolt_request(request, await request.body())
-        return to_starlette_response(await run_in_threadpool(slack.dispatch, bolt_request))
 
     @api.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -190,6 +215,14 @@ def asgi_app(slack: App, engine: Engine) -> FastAPI:
         return {"status": "ok"}
 
     return api
+
+
+def _serve_slack(api: FastAPI, slack: App) -> None:
+    @api.post("/slack/events")
+    async def slack_events(request: Request) -> Response:
+        # Bolt's sync dispatch runs in a worker thread so the event loop never waits on it.
+        bolt_request = to_bolt_request(request, await request.body())
+        return to_starlette_response(await run_in_threadpool(slack.dispatch, bolt_request))
 
 
 def _ping(engine: Engine) -> None:
@@ -200,15 +233,18 @@ def _ping(engine: Engine) -> None:
 def serve(runtime: Runtime) -> None:
     settings = runtime.services.settings
     runtime.scheduler.start()
-    if settings.socket_mode:
+    if runtime.slack is not None and settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         logger.info("connecting to Slack over Socket Mode")
-        SocketModeHandler(runtime.slack, settings.slack_app_token).start()
-        return
+        socket_mode = SocketModeHandler(runtime.slack, settings.slack_app_token)
+        if runtime.teams is None:
+            socket_mode.start()
+            return
+        socket_mode.connect()  # Teams still needs the HTTP server below
     import uvicorn
 
-    logger.info("serving Slack at http://0.0.0.0:%s/slack/events", settings.port)
+    logger.info("serving on port %s (/slack/events, /api/messages, /healthz)", settings.port)
     uvicorn.run(
         runtime.asgi, host="0.0.0.0", port=settings.port, log_level=settings.log_level.lower()
     )

@@ -66,6 +66,7 @@ class Comment(Base):
     card_channel: Mapped[str | None] = mapped_column(String(64))
     card_ts: Mapped[str | None] = mapped_column(String(64))
     next_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    front_end: Mapped[str] = mapped_column(String(10), default="slack")  # where it was logged
 
     __table_args__ = (
         Index("ix_comments_next_notice_at", "next_notice_at"),
@@ -134,6 +135,7 @@ class Incident(Base):
     card_channel: Mapped[str | None] = mapped_column(String(64))
     card_ts: Mapped[str | None] = mapped_column(String(64))
     next_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    front_end: Mapped[str] = mapped_column(String(10), default="slack")  # where it was reported
 
     __table_args__ = (
         Index("ix_incidents_next_notice_at", "next_notice_at"),
@@ -177,3 +179,29 @@ class AuditEvent(Base):
     summary: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("ix_audit_events_incident_id", "incident_id", "at"),)
+
+
+class TeamsConversation(Base):
+    """Where the bot can write in Teams later: stored when it is installed or spoken to.
+
+    A personal chat also names its user, so reminders and confirmations can reach them.
+    """
+
+    __tablename__ = "teams_conversations"
+
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)  # the conversation id
+    kind: Mapped[str] = mapped_column(String(20))  # personal, channel or groupChat
+    service_url: Mapped[str] = mapped_column(String(500))
+    tenant_id: Mapped[str | None] = mapped_column(String(100))
+    bot_id: Mapped[str] = mapped_column(String(200))
+    user_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TeamsPerson(Base):
+    """A Teams user's display name, so cards can name the people in a case."""
+
+    __tablename__ = "teams_people"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)  # Entra object id
+    name: Mapped[str] = mapped_column(String(200))

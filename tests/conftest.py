@@ -161,7 +161,7 @@ def _serve(runtime: Runtime) -> tuple[str, Callable[[], None]]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
-    server = uvicorn.Server(uvicorn.Config(runtime.asgi, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(runtime.asgi, log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
 

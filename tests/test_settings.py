@@ -236,5 +236,4 @@ def test_python_m_bot_run_with_a_bad_setting_exits_2_with_one_line(tmp_path: Pat
 
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    # The first problem is reported: here the missing bot token, before the bad port.
-    assert _only_line(result.stderr).startswith("socialpolicy-bot: SLACK_BOT_TOKEN is not set")
+    assert _only_line(result.stderr).startswith("socialpolicy-bot: PORT is not valid")

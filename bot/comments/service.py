@@ -119,6 +119,7 @@ def log(
     logged_by: str,
     now: datetime,
     calendar: WorkingCalendar,
+    front_end: str = "slack",
 ) -> Comment:
     """Store a validated comment with its deadline; its card is due to be posted at once."""
     assert form.received_at is not None  # validate() guarantees it
@@ -137,6 +138,7 @@ def log(
         logged_at=now,
         status="open",
         next_notice_at=now,
+        front_end=front_end,
     )
     session.add(comment)
     session.flush()

@@ -155,6 +155,7 @@ def report(
     submission_key: str,
     now: datetime,
     comment_id: int | None = None,
+    front_end: str = "slack",
 ) -> tuple[Incident, bool]:
     """Open a case from a validated report. The same submission twice gives the same case."""
     existing = session.scalars(
@@ -182,6 +183,7 @@ def report(
         updated_at=now,
         version=1,
         next_notice_at=now,
+        front_end=front_end,
     )
     session.add(incident)
     session.flush()

@@ -1,0 +1,76 @@
+"""The Microsoft Teams front end (Teams SDK v2), on the same ASGI app, domain and store as Slack."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import warnings
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI
+
+# The SDK announces a preview feature we don't use (HTML widgets) on import; keep start-up quiet.
+warnings.filterwarnings("ignore", message="HtmlWidgetSecurityPolicy is in preview")
+from microsoft_teams.apps import App, FastAPIAdapter
+
+from bot.clock import Clock
+from bot.roles import Roles
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class TeamsFrontEnd:
+    """The SDK app, registered on our FastAPI app, and the event loop it runs on."""
+
+    app: App
+    roles: Roles
+    loop: asyncio.AbstractEventLoop | None = field(default=None)
+
+
+def create(settings: Settings, api: FastAPI, *, clock: Clock) -> TeamsFrontEnd:
+    """The SDK app serving /api/messages beside /slack/events on the same port."""
+    adapter = FastAPIAdapter(app=api)
+    unauthenticated = settings.dangerously_allow_unauthenticated_requests
+    if unauthenticated:
+        logger.warning(
+            "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS is on: Teams requests are NOT checked "
+            "and replies carry no token. For local testing only; never in production."
+        )
+        credentials: dict[str, Any] = {}
+    else:
+        credentials = {
+            "client_id": settings.teams_app_id,
+            "client_secret": settings.teams_app_password,
+            "tenant_id": settings.teams_tenant_id,
+        }
+    app = App(
+        http_server_adapter=adapter,
+        dangerously_allow_unauthenticated_requests=unauthenticated,
+        **credentials,
+    )
+    front = TeamsFrontEnd(
+        app=app,
+        roles=Roles(
+            moderators=frozenset(settings.teams_moderator_users),
+            slt=frozenset(settings.teams_slt_users),
+            moderator_group=None,
+            slt_group=None,
+            members_of=lambda group: [],
+            clock=clock,
+        ),
+    )
+
+    @asynccontextmanager
+    async def keep_loop(_: Any) -> AsyncIterator[None]:
+        front.loop = asyncio.get_running_loop()  # proactive sends from the sweeps run here
+        yield
+        front.loop = None
+
+    adapter.lifespans.append(keep_loop)
+    asyncio.run(app.initialize())  # registers /api/messages on `api`; starts nothing
+    return front

@@ -1,0 +1,679 @@
+"""Adaptive Cards (version 1.5) for every Teams surface, validated by the Teams SDK's card model.
+
+Buttons are Universal Actions (`Action.Execute` with a verb) with an `Action.Submit` fallback for
+older clients; forms open as dialogs (`task/fetch`). Case details appear only in `details_card`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from microsoft_teams.cards import AdaptiveCard
+
+from bot.comments import options as comment_options
+from bot.comments.service import Field as CommentField
+from bot.incidents import options as incident_options
+from bot.incidents.reminders import reporter_status
+from bot.incidents.service import MEDIA_KIND, Status
+from bot.incidents.service import Field as IncidentField
+from bot.policy.document import Section
+from bot.policy.search import Answer
+from handlers.views.time import duration, local, time_left
+from store.models import AuditEvent, Comment, Incident
+
+Card = dict[str, Any]
+Name = Callable[[str], str]
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!<>|~-])")
+
+
+def plain(text: str) -> str:
+    """User or document text made inert in a markdown TextBlock: no links, no formatting."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def card(*body: Card, actions: Iterable[Card] = ()) -> Card:
+    built: Card = {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": "1.5",
+        "body": list(body),
+    }
+    listed = list(actions)
+    if listed:
+        built["actions"] = listed
+    AdaptiveCard.model_validate(built)  # refuses a malformed card before Teams sees it
+    return built
+
+
+def text(value: str, **style: Any) -> Card:
+    return {"type": "TextBlock", "text": value, "wrap": True, **style}
+
+
+def heading(value: str) -> Card:
+    return text(value, size="Large", weight="Bolder")
+
+
+def subtle(value: str) -> Card:
+    return text(value, isSubtle=True, size="Small")
+
+
+def execute(title: str, verb: str, **data: Any) -> Card:
+    """A Universal Action, falling back to a plain submit where it isn't supported."""
+    payload = {"verb": verb, **data}
+    return {
+        "type": "Action.Execute",
+        "title": title,
+        "verb": verb,
+        "data": payload,
+        "fallback": {"type": "Action.Submit", "title": title, "data": payload},
+    }
+
+
+def dialog(title: str, name: str, **data: Any) -> Card:
+    """A button that opens a dialog (task module)."""
+    return {
+        "type": "Action.Submit",
+        "title": title,
+        "data": {"msteams": {"type": "task/fetch"}, "dialog": name, **data},
+    }
+
+
+def _choices(choices: dict[str, str]) -> list[Card]:
+    return [{"title": label, "value": value} for value, label in choices.items()]
+
+
+def choice_input(
+    field: str,
+    label: str,
+    choices: dict[str, str],
+    *,
+    value: Any = None,
+    required: bool = True,
+    multi: bool = False,
+    expanded: bool = False,
+) -> Card:
+    element: Card = {
+        "type": "Input.ChoiceSet",
+        "id": field,
+        "label": label,
+        "choices": _choices(choices),
+        "isRequired": required,
+        "isMultiSelect": multi,
+        "style": "expanded" if expanded or multi else "compact",
+    }
+    if value:
+        element["value"] = value
+    return element
+
+
+def text_input(
+    field: str,
+    label: str,
+    *,
+    limit: int,
+    value: str = "",
+    required: bool = False,
+    multiline: bool = False,
+) -> Card:
+    element: Card = {
+        "type": "Input.Text",
+        "id": field,
+        "label": label,
+        "maxLength": limit,
+        "isRequired": required,
+        "isMultiline": multiline,
+    }
+    if value:
+        element["value"] = value[:limit]
+    return element
+
+
+def moment_inputs(field: str, label: str, value: datetime, zone: ZoneInfo) -> list[Card]:
+    local_value = value.astimezone(zone)
+    return [
+        {
+            "type": "Input.Date",
+            "id": f"{field}_date",
+            "label": f"{label} (date)",
+            "value": local_value.strftime("%Y-%m-%d"),
+            "isRequired": True,
+        },
+        {
+            "type": "Input.Time",
+            "id": f"{field}_time",
+            "label": f"{label} (time)",
+            "value": local_value.strftime("%H:%M"),
+            "isRequired": True,
+        },
+    ]
+
+
+def errors_block(errors: dict[str, str], labels: dict[str, str]) -> list[Card]:
+    if not errors:
+        return []
+    lines = "\n".join(f"- **{labels.get(f, f)}**: {plain(m)}" for f, m in errors.items())
+    return [text(f"Please check:\n{lines}", color="Attention")]
+
+
+# Answers ---------------------------------------------------------------------------------
+
+
+def answer_card(answer: Answer, *, version: str, question_id: str, truncated: bool) -> Card:
+    body: list[Card] = []
+    if truncated:
+        body.append(subtle("Your question was long, so I read its first 300 characters."))
+    if answer.confident:
+        for hit in answer.hits:
+            body.append(text(plain(hit.section.path_text), weight="Bolder"))
+            if hit.passage.context:
+                body.append(subtle(plain(hit.passage.context)))
+            body.append(text(plain(hit.passage.text)))
+    else:
+        body.append(
+            text(
+                "I couldn't find this in the policy."
+                + (" These sections are the closest:" if answer.hits else "")
+            )
+        )
+        body += [text(f"- {plain(h.section.path_text)}") for h in answer.hits]
+    body.append(subtle(f"Policy {plain(version)}"))
+    actions = [
+        execute("Whole section", "answer.section", section=h.section.key) for h in answer.hits[:1]
+    ]
+    actions += [
+        execute("Ask SLT", "answer.ask_slt", question=question_id),
+        execute("👍", "answer.feedback", question=question_id, helpful=True),
+        execute("👎", "answer.feedback", question=question_id, helpful=False),
+    ]
+    return card(*body, actions=actions)
+
+
+def section_card(section: Section, *, version: str) -> Card:
+    body = [heading(plain(section.title)), subtle(plain(section.path_text))]
+    body += [text(f"- {plain(p.text)}") for p in section.passages[:60]]
+    body.append(subtle(f"Policy {plain(version)}"))
+    return card(*body)
+
+
+def note_card(message: str) -> Card:
+    return card(text(message))
+
+
+HELP = (
+    "**socialpolicy** *question* — ask about the social networking policy\n"
+    "- **log** — log a comment received on a school account (moderators)\n"
+    "- **pending** — comments awaiting a reply (moderators)\n"
+    "- **report** — report an incident to SLT (anyone)\n"
+    "- **myreports** — where your reports stand\n"
+    "- **incidents** — open cases (SLT)\n"
+    "- **help** — this message"
+)
+
+
+def help_card() -> Card:
+    return card(
+        heading("Social networking policy"),
+        text(HELP),
+        actions=[dialog("Log a comment", "log"), dialog("Report an incident", "report")],
+    )
+
+
+# Comments --------------------------------------------------------------------------------
+
+COMMENT_LABELS = {
+    CommentField.PLATFORM: "Platform",
+    CommentField.ACCOUNT: "Which school account",
+    CommentField.ACCOUNT_OTHER: "Account name",
+    CommentField.KIND: "Kind",
+    CommentField.AUTHOR: "Who wrote it",
+    CommentField.LINK: "Link",
+    CommentField.RECEIVED_AT: "When it was received",
+    CommentField.SUMMARY: "Summary",
+    CommentField.RESPONSE: "How it was handled",
+    CommentField.NOTE: "Note",
+}
+
+
+def log_dialog_card(
+    *,
+    accounts: list[str],
+    now: datetime,
+    zone: ZoneInfo,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Card:
+    values = values or {}
+    account_choices = {a: a for a in accounts} | {comment_options.OTHER_ACCOUNT: "Other"}
+    return card(
+        *errors_block(errors or {}, COMMENT_LABELS),
+        choice_input(
+            CommentField.PLATFORM,
+            "Platform",
+            comment_options.PLATFORMS,
+            value=values.get(CommentField.PLATFORM),
+        ),
+        choice_input(
+            CommentField.ACCOUNT,
+            "Which school account",
+            account_choices,
+            value=values.get(CommentField.ACCOUNT),
+        ),
+        text_input(
+            CommentField.ACCOUNT_OTHER,
+            "Account name, if not listed",
+            limit=comment_options.ACCOUNT_LIMIT,
+            value=values.get(CommentField.ACCOUNT_OTHER, ""),
+        ),
+        choice_input(
+            CommentField.KIND, "Kind", comment_options.KINDS, value=values.get(CommentField.KIND)
+        ),
+        choice_input(
+            CommentField.AUTHOR,
+            "Who wrote it",
+            comment_options.AUTHORS,
+            value=values.get(CommentField.AUTHOR),
+        ),
+        text_input(
+            CommentField.LINK,
+            "Link to the comment",
+            limit=comment_options.LINK_LIMIT,
+            value=values.get(CommentField.LINK, ""),
+        ),
+        *moment_inputs(CommentField.RECEIVED_AT, "When it was received", now, zone),
+        text_input(
+            CommentField.SUMMARY,
+            "Short summary (no pupils' names)",
+            limit=comment_options.SUMMARY_LIMIT,
+            required=True,
+            multiline=True,
+            value=values.get(CommentField.SUMMARY, ""),
+        ),
+        {
+            "type": "Input.Toggle",
+            "id": CommentField.OFFENSIVE,
+            "title": "This looks offensive or inappropriate",
+            "value": "false",
+        },
+        actions=[{"type": "Action.Submit", "title": "Log it", "data": {"dialog": "log"}}],
+    )
+
+
+def _headline(comment: Comment) -> str:
+    kind = comment_options.KINDS.get(comment.kind, comment.kind)
+    platform = comment_options.PLATFORMS.get(comment.platform, comment.platform)
+    return f"#{comment.id} {kind} on {platform} · {comment.account}"
+
+
+def comment_card(comment: Comment, *, zone: ZoneInfo, now: datetime, name: Name) -> Card:
+    if comment.status == "responded" and comment.responded_at and comment.responded_by:
+        how = comment_options.RESPONSES.get(comment.response or "", "")
+        state = (
+            f"✅ Responded ({how}) by {plain(name(comment.responded_by))}, "
+            f"{local(comment.responded_at, zone)}"
+        )
+    elif now >= comment.due_at:
+        state = (
+            f"🔴 OVERDUE: was due {local(comment.due_at, zone)} ({time_left(comment.due_at, now)})"
+        )
+    else:
+        state = f"⏳ Reply due {local(comment.due_at, zone)}: {time_left(comment.due_at, now)}"
+    who = plain(name(comment.assignee)) if comment.assignee else "nobody yet"
+    body = [
+        heading(plain(_headline(comment))),
+        text(state, weight="Bolder"),
+        text(plain(comment.summary)),
+        subtle(
+            f"From: {comment_options.AUTHORS.get(comment.author, comment.author)} · received "
+            f"{local(comment.received_at, zone)} · logged by {plain(name(comment.logged_by))} "
+            f"· taken on by {who}"
+        ),
+    ]
+    actions: list[Card] = []
+    if comment.link:
+        actions.append({"type": "Action.OpenUrl", "title": "Open the comment", "url": comment.link})
+    if comment.status == "open":
+        actions += [
+            dialog("Mark responded", "respond", comment=comment.id),
+            execute("Assign to me", "comment.assign", comment=comment.id),
+            dialog("Report incident", "report", comment=comment.id),
+        ]
+    return card(*body, actions=actions)
+
+
+def respond_dialog_card(comment: Comment, errors: dict[str, str] | None = None) -> Card:
+    return card(
+        *errors_block(errors or {}, COMMENT_LABELS),
+        text(plain(_headline(comment)), weight="Bolder"),
+        text(plain(comment.summary)),
+        choice_input(
+            CommentField.RESPONSE, "How was it handled?", comment_options.RESPONSES, expanded=True
+        ),
+        text_input(CommentField.NOTE, "Note", limit=comment_options.NOTE_LIMIT, multiline=True),
+        actions=[
+            {
+                "type": "Action.Submit",
+                "title": "Save",
+                "data": {"dialog": "respond", "comment": comment.id},
+            }
+        ],
+    )
+
+
+def reminder_card(
+    comment: Comment, *, left: timedelta, late_since: datetime | None, zone: ZoneInfo
+) -> Card:
+    message = (
+        f"⏰ {duration(left)} left to reply to {plain(_headline(comment))}; due "
+        f"{local(comment.due_at, zone)}."
+    )
+    if late_since is not None:
+        message += f" This reminder is late: it fell due at {local(late_since, zone)}."
+    return card(text(message))
+
+
+def escalation_card(
+    comment: Comment, *, late_since: datetime | None, zone: ZoneInfo, now: datetime
+) -> Card:
+    message = (
+        f"🔴 SLT: {plain(_headline(comment))} was not answered within the policy's time: "
+        f"due {local(comment.due_at, zone)}, now {time_left(comment.due_at, now)}."
+    )
+    if late_since is not None:
+        message += " This alert is late: the bot was not running at the deadline."
+    return card(text(message))
+
+
+def pending_card(comments: list[Comment], *, zone: ZoneInfo, now: datetime) -> Card:
+    if not comments:
+        return card(text("No comments are waiting for a reply."))
+    lines = [
+        f"- {'🔴' if now >= c.due_at else '⏳'} {plain(_headline(c))}: "
+        f"{time_left(c.due_at, now)} (due {local(c.due_at, zone)})"
+        for c in comments
+    ]
+    return card(heading("Comments awaiting a reply"), text("\n".join(lines)))
+
+
+# Incidents -------------------------------------------------------------------------------
+
+INCIDENT_LABELS = {
+    IncidentField.KIND: "What kind",
+    IncidentField.PLATFORM: "Platform",
+    IncidentField.ACCOUNT_TYPE: "Whose account",
+    IncidentField.LINK: "Link",
+    IncidentField.HAPPENED_AT: "When it happened",
+    IncidentField.INVOLVED: "Who is involved",
+    IncidentField.DETAILS: "What happened",
+    IncidentField.ACTIONS_TAKEN: "Already done",
+    IncidentField.SEVERITY: "Severity",
+    IncidentField.AGENCY: "Agency",
+    IncidentField.REFERENCE: "Reference",
+    IncidentField.OUTCOME: "Outcome",
+    IncidentField.PLATFORM_OUTCOME: "Platform's answer",
+}
+SAFEGUARDING = (
+    "If a child may be at risk now: follow the school's safeguarding procedures at once and "
+    "contact the Designated Safeguarding Lead (DSL) immediately, in person or by phone. Don't "
+    "wait for this report to be read; tick the box and it is flagged urgent."
+)
+MEDIA_HOLDING_LINE = (
+    "Don't reply to the journalist yet. If you must answer, say only: \"Thank you for getting in "
+    "touch. I'll pass your enquiry to the school, who will respond.\" The school's media policy "
+    "must be followed before anyone responds."
+)
+
+
+def report_dialog_card(
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    comment_id: int | None = None,
+) -> Card:
+    values = values or {}
+    data: Card = {"dialog": "report"}
+    if comment_id is not None:
+        data["comment"] = comment_id
+    return card(
+        *errors_block(errors or {}, INCIDENT_LABELS),
+        text("This goes to SLT only. Describe people by their role, not by name."),
+        text(SAFEGUARDING, color="Attention", weight="Bolder"),
+        {
+            "type": "Input.Toggle",
+            "id": IncidentField.AT_RISK,
+            "title": "A child may be at risk now",
+            "value": values.get(IncidentField.AT_RISK, "false"),
+        },
+        choice_input(
+            IncidentField.KIND,
+            "What kind of incident",
+            incident_options.KINDS,
+            value=values.get(IncidentField.KIND),
+        ),
+        choice_input(
+            IncidentField.PLATFORM,
+            "Where: platform",
+            comment_options.PLATFORMS,
+            value=values.get(IncidentField.PLATFORM),
+        ),
+        choice_input(
+            IncidentField.ACCOUNT_TYPE,
+            "Where: whose account",
+            incident_options.ACCOUNT_TYPES,
+            value=values.get(IncidentField.ACCOUNT_TYPE),
+        ),
+        text_input(
+            IncidentField.LINK,
+            "Link",
+            limit=incident_options.LINK_LIMIT,
+            value=values.get(IncidentField.LINK, ""),
+        ),
+        *moment_inputs(IncidentField.HAPPENED_AT, "When it happened", now, zone),
+        choice_input(
+            IncidentField.INVOLVED,
+            "Who is involved (roles)",
+            incident_options.INVOLVED,
+            value=values.get(IncidentField.INVOLVED),
+            required=False,
+            multi=True,
+        ),
+        text_input(
+            IncidentField.DETAILS,
+            "What happened",
+            limit=incident_options.DETAILS_LIMIT,
+            required=True,
+            multiline=True,
+            value=values.get(IncidentField.DETAILS, ""),
+        ),
+        choice_input(
+            IncidentField.ACTIONS_TAKEN,
+            "What has already been done",
+            incident_options.ACTIONS_TAKEN,
+            value=values.get(IncidentField.ACTIONS_TAKEN),
+            required=False,
+            multi=True,
+        ),
+        actions=[{"type": "Action.Submit", "title": "Send to SLT", "data": data}],
+    )
+
+
+def reported_card(incident: Incident) -> Card:
+    body = [
+        text(
+            f"Sent to SLT as **{incident.reference}**. You'll hear when its status "
+            "changes; **myreports** shows where your reports stand."
+        )
+    ]
+    if incident.urgent:
+        body.append(text(SAFEGUARDING, color="Attention", weight="Bolder"))
+    if incident.kind == MEDIA_KIND:
+        body.append(text(plain(MEDIA_HOLDING_LINE)))
+    return card(*body)
+
+
+def _where(incident: Incident) -> str:
+    platform = comment_options.PLATFORMS.get(incident.platform, incident.platform)
+    account = incident_options.ACCOUNT_TYPES.get(incident.account_type, incident.account_type)
+    return f"{platform}, {account.lower()}"
+
+
+def _state(incident: Incident, name: Name) -> str:
+    if incident.status == Status.RESOLVED:
+        return f"✅ Resolved: {incident_options.OUTCOMES.get(incident.outcome or '', '')}"
+    if incident.status == Status.REPORTED:
+        return "🟠 Waiting for someone to take the lead"
+    return f"🔵 Open, led by {plain(name(incident.lead or ''))}"
+
+
+def case_card(incident: Incident, *, section: str | None, zone: ZoneInfo, name: Name) -> Card:
+    """The SLT conversation's card: kind, urgency, where, when, state. Never the details."""
+    body = [heading(incident.reference)]
+    if incident.urgent:
+        body.append(text("🚨 URGENT: a child may be at risk", color="Attention", weight="Bolder"))
+    body += [
+        text(plain(incident_options.KINDS[incident.kind]), weight="Bolder"),
+        text(f"Where: {plain(_where(incident))} · When: {local(incident.happened_at, zone)}"),
+        text(
+            f"Reported by {plain(name(incident.reporter))} at {local(incident.reported_at, zone)}"
+        ),
+        text(_state(incident, name)),
+    ]
+    if incident.severity:
+        body.append(text(f"Severity: {incident_options.SEVERITIES[incident.severity]}"))
+    if incident.external_agency:
+        body.append(text(f"Escalated to {incident_options.AGENCIES[incident.external_agency]}"))
+    if incident.safeguarding_reference:
+        body.append(text("Moved to the safeguarding record system; details erased here"))
+    if section:
+        body.append(subtle(f"Policy: {plain(section)}"))
+    ref = {"incident": incident.id, "version": incident.version}
+    actions: list[Card] = []
+    if incident.details is not None:
+        actions.append(dialog("View details", "details", **ref))
+    if incident.status == Status.RESOLVED:
+        actions.append(execute("Reopen", "incident.reopen", **ref))
+    else:
+        if incident.status == Status.REPORTED:
+            actions.append(execute("Take the lead", "incident.take_lead", **ref))
+        actions += [
+            dialog("Initial assessment", "assess", **ref),
+            dialog("Escalate externally", "escalate", **ref),
+            dialog("Resolve", "resolve", **ref),
+        ]
+    return card(*body, actions=actions)
+
+
+def details_card(incident: Incident, *, zone: ZoneInfo) -> Card:
+    involved = ", ".join(incident_options.INVOLVED[v] for v in incident.involved.split(",") if v)
+    done = ", ".join(
+        incident_options.ACTIONS_TAKEN[v] for v in incident.actions_taken.split(",") if v
+    )
+    body = [
+        heading(incident.reference),
+        text(f"{plain(incident_options.KINDS[incident.kind])} · {plain(_where(incident))}"),
+        text(f"When: {local(incident.happened_at, zone)} · Involved: {involved or 'not said'}"),
+        text(f"Already done: {done or 'nothing yet'}"),
+        text(plain(incident.details or "")),
+        subtle("Viewing the details is recorded on the case's audit trail."),
+    ]
+    return card(*body)
+
+
+def step_dialog_card(
+    incident: Incident,
+    step: str,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    errors: dict[str, str] | None = None,
+) -> Card:
+    fields: list[Card]
+    if step == "assess":
+        fields = [
+            choice_input(IncidentField.SEVERITY, "Severity", incident_options.SEVERITIES),
+            text_input(IncidentField.STAFF, "Staff to involve", limit=incident_options.NOTE_LIMIT),
+            choice_input(
+                IncidentField.AGENCIES,
+                "External agencies",
+                incident_options.AGENCIES,
+                required=False,
+                multi=True,
+            ),
+            text_input(
+                IncidentField.NOTE, "Note", limit=incident_options.NOTE_LIMIT, multiline=True
+            ),
+        ]
+    elif step == "escalate":
+        fields = [
+            choice_input(IncidentField.AGENCY, "Agency", incident_options.AGENCIES),
+            text_input(
+                IncidentField.REFERENCE, "Their reference", limit=incident_options.REFERENCE_LIMIT
+            ),
+            *moment_inputs(IncidentField.WHEN, "When", now, zone),
+        ]
+    else:
+        fields = [
+            choice_input(IncidentField.OUTCOME, "Outcome", incident_options.OUTCOMES),
+            text_input(
+                IncidentField.NOTE, "Note", limit=incident_options.NOTE_LIMIT, multiline=True
+            ),
+        ]
+    return card(
+        *errors_block(errors or {}, INCIDENT_LABELS),
+        text(
+            f"{incident.reference} · {plain(incident_options.KINDS[incident.kind])}",
+            weight="Bolder",
+        ),
+        *fields,
+        actions=[
+            {
+                "type": "Action.Submit",
+                "title": "Save",
+                "data": {"dialog": step, "incident": incident.id, "version": incident.version},
+            }
+        ],
+    )
+
+
+def step_card(incident: Incident, step: AuditEvent, *, zone: ZoneInfo, name: Name) -> Card:
+    return card(
+        text(
+            f"{incident.reference}: {plain(step.summary)} by {plain(name(step.actor))}, "
+            f"{local(step.at, zone)}"
+        )
+    )
+
+
+def reporter_card(incident: Incident, *, status: str | None = None) -> Card:
+    if status is None:
+        body = [
+            text(
+                f"Thank you. Your report is with SLT as **{incident.reference}** "
+                f"({plain(incident_options.KINDS[incident.kind])})."
+            )
+        ]
+        if incident.kind == MEDIA_KIND:
+            body.append(text(plain(MEDIA_HOLDING_LINE)))
+        return card(*body)
+    return card(text(f"Your report **{incident.reference}** is now {status}."))
+
+
+def alert_card(message: str) -> Card:
+    return card(text(message, weight="Bolder"))
+
+
+def cases_card(cases: list[Incident], *, zone: ZoneInfo, name: Name, mine: bool = False) -> Card:
+    if not cases:
+        return card(text("You haven't made any reports." if mine else "No open incident cases."))
+    lines = [
+        f"- {'🚨 ' if c.urgent else ''}**{c.reference}** "
+        f"{plain(incident_options.KINDS[c.kind])}: "
+        f"{reporter_status(c) if mine else _state(c, name)} (reported {local(c.reported_at, zone)})"
+        for c in cases
+    ]
+    return card(heading("Your reports" if mine else "Open incident cases"), text("\n".join(lines)))

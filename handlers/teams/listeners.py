@@ -1,0 +1,534 @@
+"""The Teams front end's listeners: messages, dialogs (task modules) and card actions.
+
+Each turns the activity into domain calls (run in a worker thread: the domain is synchronous)
+and answers with a card; every invoke gets a response. Roles, validation, the audit trail and
+all the rules are the domain's, exactly as for Slack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Any, TypeVar
+
+from microsoft_teams.api import (
+    AdaptiveCardActionCardResponse,
+    AdaptiveCardAttachment,
+    CardTaskModuleTaskInfo,
+    MessageActivityInput,
+    TaskModuleContinueResponse,
+    TaskModuleMessageResponse,
+    TaskModuleResponse,
+    card_attachment,
+)
+from microsoft_teams.apps import ActivityContext, App
+from microsoft_teams.cards import AdaptiveCard
+from sqlalchemy.orm import Session
+
+from bot.comments import reminders
+from bot.comments import service as comments
+from bot.comments.options import PLATFORMS
+from bot.comments.service import CommentError, CommentForm
+from bot.comments.service import Field as CommentField
+from bot.incidents import reminders as incident_reminders
+from bot.incidents import service as incidents
+from bot.incidents.service import CaseError, IncidentForm
+from bot.incidents.service import Field as IncidentField
+from bot.questions import service as questions
+from bot.roles import Roles
+from bot.services import Services
+from handlers.teams import cards, conversations
+from handlers.teams.notifier import TeamsNotifier
+from store.db import session_scope
+
+logger = logging.getLogger(__name__)
+FRONT_END = "teams"
+NOT_A_MODERATOR = "Only the school's social media moderators (and SLT) can do that."
+NOT_SLT = "Only SLT can see or act on incident cases."
+T = TypeVar("T")
+
+
+class TeamsListeners:
+    def __init__(self, app: App, services: Services, roles: Roles, notifier: TeamsNotifier) -> None:
+        self.app = app
+        self.services = services
+        self.roles = roles
+        self.notifier = notifier
+        self.zone = services.settings.zone
+        app.on_message(self.on_message)
+        app.on_conversation_update(self.on_conversation_update)
+        app.on_installation_update(self.on_conversation_update)
+        app.on_dialog_open(self.on_dialog_open)
+        app.on_dialog_submit(self.on_dialog_submit)
+        app.on_card_action_execute(self.on_card_action)
+
+    # Plumbing ----------------------------------------------------------------------------
+
+    async def _db(self, work: Callable[[Session], T]) -> T:
+        """Run domain work in a worker thread, inside one unit of work."""
+
+        def run() -> T:
+            with session_scope(self.services.sessions) as session:
+                return work(session)
+
+        return await asyncio.to_thread(run)
+
+    def _names(self) -> Callable[[str], str]:
+        with session_scope(self.services.sessions) as session:
+            known = conversations.names(session)
+        return lambda user: known.get(user, "a member of staff")
+
+    async def _remember(self, ctx: ActivityContext[Any]) -> str:
+        now = self.services.clock.now()
+        await self._db(lambda s: conversations.remember(s, ctx.activity, now=now))
+        return conversations.user_id(ctx.activity.from_)
+
+    @staticmethod
+    def _dialog(title: str, content: cards.Card) -> TaskModuleResponse:
+        attachment = card_attachment(
+            AdaptiveCardAttachment(content=AdaptiveCard.model_validate(content))
+        )
+        return TaskModuleResponse(
+            task=TaskModuleContinueResponse(
+                value=CardTaskModuleTaskInfo(title=title, card=attachment)
+            )
+        )
+
+    @staticmethod
+    def _done(message: str) -> TaskModuleResponse:
+        return TaskModuleResponse(task=TaskModuleMessageResponse(value=message))
+
+    @staticmethod
+    def _message(content: cards.Card) -> MessageActivityInput:
+        return MessageActivityInput().add_card(AdaptiveCard.model_validate(content))
+
+    def _moment(self, data: dict[str, Any], field: str) -> datetime | None:
+        try:
+            day = date.fromisoformat(str(data.get(f"{field}_date", "")))
+            clock = time.fromisoformat(str(data.get(f"{field}_time", ""))[:5])
+        except ValueError:
+            return None
+        return datetime.combine(day, clock, tzinfo=self.zone)
+
+    @staticmethod
+    def _set(data: dict[str, Any], field: str) -> frozenset[str]:
+        return frozenset(v for v in str(data.get(field) or "").split(",") if v)
+
+    # Messages ----------------------------------------------------------------------------
+
+    async def on_conversation_update(self, ctx: ActivityContext[Any]) -> None:
+        """Installed, or added to a team or chat: keep the reference for proactive messages."""
+        await self._remember(ctx)
+
+    async def on_message(self, ctx: ActivityContext[Any]) -> None:
+        user = await self._remember(ctx)
+        if isinstance(ctx.activity.value, dict) and ctx.activity.value.get("verb"):
+            # An Action.Submit fallback from a client without Universal Actions.
+            reply = await self._action(str(ctx.activity.value["verb"]), ctx.activity.value, user)
+            await ctx.send(self._message(reply))
+            return
+        text = (ctx.activity.strip_mentions_text().text or "").strip()
+        if text.lower().startswith("socialpolicy"):
+            text = text[len("socialpolicy") :].strip()
+        await ctx.send(self._message(await self._command(text, user)))
+
+    async def _command(self, text: str, user: str) -> cards.Card:
+        word, _, rest = text.partition(" ")
+        word = word.lower()
+        policy = self.services.policy
+        if not text or word == "help":
+            return cards.help_card()
+        if word in ("log", "report") and not rest:
+            return cards.card(
+                cards.text("Open the form:"),
+                actions=[cards.dialog("Log a comment" if word == "log" else "Report to SLT", word)],
+            )
+        if word == "pending" and not rest:
+            if not self.roles.is_moderator(user):
+                return cards.note_card(NOT_A_MODERATOR)
+            waiting = await self._db(lambda s: comments.pending(s))
+            return cards.pending_card(waiting, zone=self.zone, now=self.services.clock.now())
+        if word in ("myreports", "incidents") and not rest:
+            return await self._cases(word, user)
+        if word == "topics" and not rest:
+            listing = "\n".join(f"- {cards.plain(s.path_text)}" for s in policy.topics())
+            return cards.card(cards.heading("The policy's sections"), cards.text(listing))
+        if word == "section" and rest:
+            section = policy.find_section(rest)
+            if section is None:
+                return cards.note_card("I couldn't find that section; try **topics**.")
+            return cards.section_card(section, version=policy.version)
+        return await self._answer(text)
+
+    async def _cases(self, word: str, user: str) -> cards.Card:
+        if word == "incidents" and not self.roles.is_slt(user):
+            return cards.note_card(NOT_SLT)
+        found = await self._db(
+            lambda s: (
+                incidents.open_cases(s)
+                if word == "incidents"
+                else incidents.reports_by(s, reporter=user)
+            )
+        )
+        return cards.cases_card(found, zone=self.zone, name=self._names(), mine=word == "myreports")
+
+    async def _answer(self, text: str) -> cards.Card:
+        asked = self.services.policy.ask(text)
+        question_id = uuid.uuid4().hex
+        version = self.services.policy.version
+        now = self.services.clock.now()
+        await self._db(
+            lambda s: questions.record(
+                s, question_id=question_id, answer=asked.answer, version=version, now=now
+            )
+        )
+        return cards.answer_card(
+            asked.answer, version=version, question_id=question_id, truncated=asked.truncated
+        )
+
+    # Card actions (Action.Execute) -------------------------------------------------------
+
+    async def on_card_action(self, ctx: ActivityContext[Any]) -> Any:
+        user = await self._remember(ctx)
+        action = ctx.activity.value.action
+        reply = await self._action(action.verb or "", action.data or {}, user)
+        return AdaptiveCardActionCardResponse(value=AdaptiveCard.model_validate(reply))
+
+    async def _action(self, verb: str, data: dict[str, Any], user: str) -> cards.Card:
+        now = self.services.clock.now()
+        if verb == "answer.section":
+            section = self.services.policy.section(str(data.get("section")))
+            return (
+                cards.section_card(section, version=self.services.policy.version)
+                if section
+                else cards.note_card("That section is no longer in the policy.")
+            )
+        if verb == "answer.feedback":
+            helpful = data.get("helpful") in (True, "true")
+            await self._db(
+                lambda s: questions.give_feedback(
+                    s, question_id=str(data.get("question")), helpful=helpful
+                )
+            )
+            return cards.note_card(
+                "Thanks, glad it helped."
+                if helpful
+                else "Thanks for saying. If it doesn't settle it, Ask SLT."
+            )
+        if verb == "answer.ask_slt":
+            return await self._ask_slt(str(data.get("question")), user)
+        if verb == "comment.assign":
+            return await self._assign(int(data.get("comment", 0)), user)
+        if verb in ("incident.take_lead", "incident.reopen"):
+            return await self._case_step(verb, data, user, now)
+        return cards.note_card("That button is no longer in use.")
+
+    async def _ask_slt(self, question_id: str, user: str) -> cards.Card:
+        question = await self._db(lambda s: questions.get(s, question_id=question_id))
+        if question is None:
+            return cards.note_card("Sorry, I can't pass that question on.")
+        asker = self._names()(user)
+        await asyncio.to_thread(
+            self.notifier.tell_slt,
+            cards.card(
+                cards.text(
+                    f"**{cards.plain(asker)}** asked a policy question the bot couldn't settle:"
+                ),
+                cards.text(cards.plain(question.text)),
+            ),
+        )
+        now = self.services.clock.now()
+        await self._db(
+            lambda s: questions.send_to_slt(s, question_id=question_id, user_id=user, now=now)
+        )
+        return cards.note_card("Sent to SLT. Someone will get back to you.")
+
+    async def _assign(self, comment_id: int, user: str) -> cards.Card:
+        if not self.roles.is_moderator(user):
+            return cards.note_card(NOT_A_MODERATOR)
+        try:
+            comment = await self._db(
+                lambda s: comments.assign(s, comment_id=comment_id, user_id=user)
+            )
+        except CommentError as error:
+            return cards.note_card(error.describe(self._names()))
+        await asyncio.to_thread(self.notifier.refresh_card, comment)
+        return cards.comment_card(
+            comment, zone=self.zone, now=self.services.clock.now(), name=self._names()
+        )
+
+    async def _case_step(
+        self, verb: str, data: dict[str, Any], user: str, now: datetime
+    ) -> cards.Card:
+        if not self.roles.is_slt(user):
+            return cards.note_card(NOT_SLT)
+        incident_id, version = int(data.get("incident", 0)), int(data.get("version", 0))
+        change = incidents.take_lead if verb == "incident.take_lead" else incidents.reopen
+        try:
+            await self._db(
+                lambda s: change(s, incident_id=incident_id, version=version, user=user, now=now)
+            )
+        except CaseError as error:
+            return cards.note_card(error.describe(self._names()))
+        await self._deliver_case(incident_id)
+        incident = await self._db(lambda s: incidents.get(s, incident_id=incident_id))
+        assert incident is not None
+        return cards.case_card(
+            incident,
+            section=self.services.policy_section(incident.kind),
+            zone=self.zone,
+            name=self._names(),
+        )
+
+    # Dialogs (task modules) --------------------------------------------------------------
+
+    async def on_dialog_open(self, ctx: ActivityContext[Any]) -> TaskModuleResponse:
+        user = await self._remember(ctx)
+        data: dict[str, Any] = dict(ctx.activity.value.data or {})
+        name = data.get("dialog")
+        now = self.services.clock.now()
+        if name == "log":
+            if not self.roles.is_moderator(user):
+                return self._done(NOT_A_MODERATOR)
+            return self._dialog(
+                "Log a comment",
+                cards.log_dialog_card(
+                    accounts=self.services.settings.school_accounts, now=now, zone=self.zone
+                ),
+            )
+        if name == "report":
+            return await self._open_report(data, now)
+        if name == "respond":
+            if not self.roles.is_moderator(user):
+                return self._done(NOT_A_MODERATOR)
+            comment = await self._db(lambda s: comments.get(s, comment_id=int(data["comment"])))
+            if comment is None or comment.status != "open":
+                return self._done("That comment has already been marked responded.")
+            return self._dialog("Mark responded", cards.respond_dialog_card(comment))
+        if name in ("details", "assess", "escalate", "resolve"):
+            return await self._open_case_dialog(name, data, user, now)
+        return self._done("That form is no longer in use.")
+
+    async def _open_report(self, data: dict[str, Any], now: datetime) -> TaskModuleResponse:
+        comment = None
+        if data.get("comment"):
+            comment = await self._db(lambda s: comments.get(s, comment_id=int(data["comment"])))
+        values = (
+            {IncidentField.LINK: comment.link or "", IncidentField.PLATFORM: comment.platform}
+            if comment
+            else {}
+        )
+        content = cards.report_dialog_card(
+            now=now, zone=self.zone, values=values, comment_id=comment.id if comment else None
+        )
+        content["actions"][0]["data"]["submission"] = uuid.uuid4().hex
+        return self._dialog("Report to SLT", content)
+
+    async def _open_case_dialog(
+        self, name: str, data: dict[str, Any], user: str, now: datetime
+    ) -> TaskModuleResponse:
+        if not self.roles.is_slt(user):
+            return self._done(NOT_SLT)
+        incident_id = int(data.get("incident", 0))
+        if name == "details":
+            incident = await self._db(
+                lambda s: incidents.view_details(s, incident_id=incident_id, user=user, now=now)
+            )
+            return self._dialog(incident.reference, cards.details_card(incident, zone=self.zone))
+        incident = await self._db(lambda s: incidents.get(s, incident_id=incident_id))
+        if incident is None or incident.version != int(data.get("version", 0)):
+            return self._done(
+                "That case has moved on since this card was drawn; nothing was "
+                "changed. The card now shows where it stands."
+            )
+        return self._dialog(
+            incident.reference, cards.step_dialog_card(incident, name, now=now, zone=self.zone)
+        )
+
+    async def on_dialog_submit(self, ctx: ActivityContext[Any]) -> TaskModuleResponse:
+        user = await self._remember(ctx)
+        data: dict[str, Any] = dict(ctx.activity.value.data or {})
+        name = data.get("dialog")
+        if name == "log":
+            return await self._submit_log(data, user)
+        if name == "report":
+            return await self._submit_report(data, user)
+        if name == "respond":
+            return await self._submit_respond(data, user)
+        if name in ("assess", "escalate", "resolve"):
+            return await self._submit_case_step(name, data, user)
+        return self._done("That form is no longer in use.")
+
+    async def _submit_log(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
+        if not self.roles.is_moderator(user):
+            return self._done(NOT_A_MODERATOR)
+        now = self.services.clock.now()
+        form = CommentForm(
+            platform=data.get(CommentField.PLATFORM),
+            account=data.get(CommentField.ACCOUNT),
+            account_other=str(data.get(CommentField.ACCOUNT_OTHER) or ""),
+            kind=data.get(CommentField.KIND),
+            author=data.get(CommentField.AUTHOR),
+            link=str(data.get(CommentField.LINK) or ""),
+            received_at=self._moment(data, CommentField.RECEIVED_AT),
+            summary=str(data.get(CommentField.SUMMARY) or ""),
+            offensive=str(data.get(CommentField.OFFENSIVE)).lower() == "true",
+        )
+        accounts = self.services.settings.school_accounts
+        errors = comments.validate(form, now=now, accounts=accounts)
+        if errors:  # the form comes back with what was typed, and what to fix
+            return self._dialog(
+                "Log a comment",
+                cards.log_dialog_card(
+                    accounts=accounts,
+                    now=form.received_at or now,
+                    zone=self.zone,
+                    values=data,
+                    errors=errors,
+                ),
+            )
+        comment = await self._db(
+            lambda s: comments.log(
+                s,
+                form=form,
+                logged_by=user,
+                now=now,
+                calendar=self.services.calendar,
+                front_end=FRONT_END,
+            )
+        )
+        await asyncio.to_thread(
+            reminders.deliver_now,
+            sessions=self.services.sessions,
+            comment_id=comment.id,
+            notifier=self.services.notifier,
+            policy=self.services.reminders,
+            clock=self.services.clock,
+        )
+        extra = " It looks offensive: use Report incident on its card." if form.offensive else ""
+        return self._done(f"Logged as #{comment.id}; the 24-hour clock is running.{extra}")
+
+    async def _submit_report(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
+        now = self.services.clock.now()
+        form = IncidentForm(
+            kind=data.get(IncidentField.KIND),
+            platform=data.get(IncidentField.PLATFORM),
+            account_type=data.get(IncidentField.ACCOUNT_TYPE),
+            link=str(data.get(IncidentField.LINK) or ""),
+            happened_at=self._moment(data, IncidentField.HAPPENED_AT),
+            involved=self._set(data, IncidentField.INVOLVED),
+            details=str(data.get(IncidentField.DETAILS) or ""),
+            actions_taken=self._set(data, IncidentField.ACTIONS_TAKEN),
+            child_at_risk=str(data.get(IncidentField.AT_RISK)).lower() == "true",
+        )
+        errors = incidents.validate(form, now=now, platforms=PLATFORMS)
+        comment_id = int(data["comment"]) if str(data.get("comment", "")).isdigit() else None
+        if errors:
+            content = cards.report_dialog_card(
+                now=form.happened_at or now,
+                zone=self.zone,
+                values=data,
+                errors=errors,
+                comment_id=comment_id,
+            )
+            content["actions"][0]["data"]["submission"] = data.get("submission")
+            return self._dialog("Report to SLT", content)
+        key = f"teams:{data.get('submission') or uuid.uuid4().hex}"
+        incident, _ = await self._db(
+            lambda s: incidents.report(
+                s,
+                form=form,
+                reporter=user,
+                submission_key=key,
+                now=now,
+                comment_id=comment_id,
+                front_end=FRONT_END,
+            )
+        )
+        await self._deliver_case(incident.id)
+        return self._dialog("Report sent", cards.reported_card(incident))
+
+    async def _submit_respond(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
+        if not self.roles.is_moderator(user):
+            return self._done(NOT_A_MODERATOR)
+        response = data.get(CommentField.RESPONSE)
+        note = str(data.get(CommentField.NOTE) or "")
+        comment_id = int(data.get("comment", 0))
+        errors = comments.validate_response(response, note)
+        now = self.services.clock.now()
+        if not errors:
+            try:
+                comment = await self._db(
+                    lambda s: comments.mark_responded(
+                        s,
+                        comment_id=comment_id,
+                        user_id=user,
+                        response=response or "",
+                        note=note,
+                        now=now,
+                    )
+                )
+            except CommentError as error:
+                return self._done(error.describe(self._names()))
+            await asyncio.to_thread(self.notifier.refresh_card, comment)
+            return self._done(f"#{comment.id} marked responded.")
+        comment = await self._db(lambda s: comments.get(s, comment_id=comment_id))
+        if comment is None:
+            return self._done("That comment no longer exists.")
+        return self._dialog("Mark responded", cards.respond_dialog_card(comment, errors))
+
+    async def _submit_case_step(
+        self, name: str, data: dict[str, Any], user: str
+    ) -> TaskModuleResponse:
+        if not self.roles.is_slt(user):
+            return self._done(NOT_SLT)
+        now = self.services.clock.now()
+        incident_id, version = int(data.get("incident", 0)), int(data.get("version", 0))
+
+        def step(session: Session) -> Any:
+            common = {"incident_id": incident_id, "version": version, "user": user, "now": now}
+            if name == "assess":
+                return incidents.assess(
+                    session,
+                    severity=str(data.get(IncidentField.SEVERITY) or ""),
+                    staff=str(data.get(IncidentField.STAFF) or ""),
+                    agencies=set(self._set(data, IncidentField.AGENCIES)),
+                    note=str(data.get(IncidentField.NOTE) or ""),
+                    **common,
+                )
+            if name == "escalate":
+                return incidents.escalate(
+                    session,
+                    agency=str(data.get(IncidentField.AGENCY) or ""),
+                    reference=str(data.get(IncidentField.REFERENCE) or ""),
+                    when=self._moment(data, IncidentField.WHEN) or now,
+                    **common,
+                )
+            return incidents.resolve(
+                session,
+                outcome=str(data.get(IncidentField.OUTCOME) or ""),
+                note=str(data.get(IncidentField.NOTE) or ""),
+                **common,
+            )
+
+        try:
+            incident = await self._db(step)
+        except CaseError as error:
+            return self._done(error.describe(self._names()))
+        await self._deliver_case(incident_id)
+        return self._done(f"{incident.reference} updated.")
+
+    async def _deliver_case(self, incident_id: int) -> None:
+        services = self.services
+        await asyncio.to_thread(
+            incident_reminders.deliver_now,
+            sessions=services.sessions,
+            incident_id=incident_id,
+            notifier=services.notifier,
+            timers=services.incident_timers,
+            section_for=services.policy_section,
+            clock=services.clock,
+        )

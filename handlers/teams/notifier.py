@@ -1,0 +1,228 @@
+"""The notifier port, delivered to Teams as proactive messages through the Teams SDK.
+
+The sweeps run in ordinary threads; each send is handed to the event loop the SDK lives on.
+A card's reminders and steps go in its thread (a channel conversation id with `;messageid=`).
+A failure becomes `DeliveryError`, so the sweep records nothing and tries again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+from microsoft_teams.api import ApiClient, ConversationReference, MessageActivityInput
+from microsoft_teams.apps.activity_send import send_or_update_activity
+from microsoft_teams.apps.utils.thread import to_threaded_conversation_id
+from microsoft_teams.cards import AdaptiveCard
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.notify import DeliveryError, Posted
+from handlers.teams import cards, conversations
+from store.db import session_scope
+from store.models import AuditEvent, Comment, Incident
+
+logger = logging.getLogger(__name__)
+SEND_TIMEOUT_SECONDS = 30
+
+
+class TeamsNotifier:
+    def __init__(
+        self,
+        *,
+        api: Callable[[], ApiClient],
+        loop: Callable[[], asyncio.AbstractEventLoop | None],
+        sessions: sessionmaker[Session],
+        moderators_conversation: str | None,
+        slt_conversation: str | None,
+        slt_users: list[str],
+        zone: ZoneInfo,
+        clock: Clock,
+    ) -> None:
+        self._api = api
+        self._loop = loop
+        self.sessions = sessions
+        self.moderators_conversation = moderators_conversation
+        self.slt_conversation = slt_conversation
+        self.slt_users = slt_users
+        self.zone = zone
+        self.clock = clock
+
+    # Plumbing ----------------------------------------------------------------------------
+
+    def _run(self, coroutine: Coroutine[Any, Any, Any]) -> Any:
+        loop = self._loop()
+        if loop is None or not loop.is_running():
+            coroutine.close()
+            raise DeliveryError("the Teams front end is not running yet")
+        try:
+            return asyncio.run_coroutine_threadsafe(coroutine, loop).result(SEND_TIMEOUT_SECONDS)
+        except (httpx.HTTPError, OSError, TimeoutError, ValueError) as error:
+            raise DeliveryError(f"Teams: {error}") from error
+
+    def _name(self) -> Callable[[str], str]:
+        with session_scope(self.sessions) as session:
+            known = conversations.names(session)
+        return lambda user: known.get(user, "a member of staff")
+
+    def _ref(self, conversation_id: str | None, what: str) -> ConversationReference:
+        if conversation_id is None:
+            raise DeliveryError(f"no Teams conversation is set for {what}")
+        with session_scope(self.sessions) as session:
+            ref = conversations.reference(session, conversation_id)
+        if ref is None:
+            raise DeliveryError(f"the bot has not been added to the {what} conversation yet")
+        return ref
+
+    def _send(
+        self, ref: ConversationReference, content: cards.Card, *, update: str | None = None
+    ) -> str:
+        activity = MessageActivityInput().add_card(AdaptiveCard.model_validate(content))
+        if update:
+            activity.id = update
+        sent = self._run(send_or_update_activity(self._api(), activity, ref))
+        return sent.id or update or ""
+
+    def _thread(
+        self, item: Comment | Incident, fallback: str | None, what: str, content: cards.Card
+    ) -> None:
+        if item.card_channel and item.card_ts:
+            ref = self._ref(item.card_channel, what)
+            ref.conversation.id = to_threaded_conversation_id(item.card_channel, item.card_ts)
+        else:
+            ref = self._ref(fallback, what)
+        self._send(ref, content)
+
+    def direct_message(self, user: str, content: cards.Card) -> None:
+        with session_scope(self.sessions) as session:
+            ref = conversations.personal(session, user)
+        if ref is None:
+            raise DeliveryError(f"no personal chat with {user}: they need to open the bot once")
+        self._send(ref, content)
+
+    def tell_slt(self, content: cards.Card) -> None:
+        self._send(self._ref(self.slt_conversation, "SLT"), content)
+
+    # Comments ----------------------------------------------------------------------------
+
+    def _comment_card(self, comment: Comment) -> cards.Card:
+        return cards.comment_card(comment, zone=self.zone, now=self.clock.now(), name=self._name())
+
+    def post_card(self, comment: Comment) -> Posted:
+        ref = self._ref(self.moderators_conversation, "moderators'")
+        ts = self._send(ref, self._comment_card(comment))
+        return Posted(channel=ref.conversation.id, ts=ts)
+
+    def refresh_card(self, comment: Comment) -> None:
+        if comment.card_channel and comment.card_ts:
+            self._send(
+                self._ref(comment.card_channel, "moderators'"),
+                self._comment_card(comment),
+                update=comment.card_ts,
+            )
+
+    def remind(self, comment: Comment, *, left: timedelta, late_since: datetime | None) -> None:
+        self._thread(
+            comment,
+            self.moderators_conversation,
+            "moderators'",
+            cards.reminder_card(comment, left=left, late_since=late_since, zone=self.zone),
+        )
+
+    def remind_assignee(
+        self, comment: Comment, *, left: timedelta, late_since: datetime | None
+    ) -> None:
+        if comment.assignee:
+            self.direct_message(
+                comment.assignee,
+                cards.reminder_card(comment, left=left, late_since=late_since, zone=self.zone),
+            )
+
+    def escalate(self, comment: Comment, *, late_since: datetime | None) -> None:
+        self._send(
+            self._ref(self.slt_conversation, "SLT"),
+            cards.escalation_card(
+                comment, late_since=late_since, zone=self.zone, now=self.clock.now()
+            ),
+        )
+
+    # Incidents ---------------------------------------------------------------------------
+
+    def _case_card(self, incident: Incident, section: str | None) -> cards.Card:
+        return cards.case_card(incident, section=section, zone=self.zone, name=self._name())
+
+    def post_case(self, incident: Incident, *, section: str | None) -> Posted:
+        ref = self._ref(self.slt_conversation, "SLT")
+        ts = self._send(ref, self._case_card(incident, section))
+        return Posted(channel=ref.conversation.id, ts=ts)
+
+    def refresh_case(self, incident: Incident, *, section: str | None) -> None:
+        if incident.card_channel and incident.card_ts:
+            self._send(
+                self._ref(incident.card_channel, "SLT"),
+                self._case_card(incident, section),
+                update=incident.card_ts,
+            )
+
+    def post_step(self, incident: Incident, step: AuditEvent) -> None:
+        self._thread(
+            incident,
+            self.slt_conversation,
+            "SLT",
+            cards.step_card(incident, step, zone=self.zone, name=self._name()),
+        )
+
+    def confirm_to_reporter(self, incident: Incident) -> None:
+        self.direct_message(incident.reporter, cards.reporter_card(incident))
+
+    def tell_reporter(self, incident: Incident, *, status: str) -> None:
+        self.direct_message(incident.reporter, cards.reporter_card(incident, status=status))
+
+    def alert_slt_members(self, incident: Incident) -> None:
+        alert = cards.alert_card(
+            f"🚨 Urgent report {incident.reference}: a child may be at risk. "
+            "Open the case in the SLT conversation."
+        )
+        for member in self.slt_users:
+            try:
+                self.direct_message(member, alert)
+            except DeliveryError as error:  # one unreachable member must not stop the others
+                logger.warning("urgent DM not delivered: %s", error)
+
+    def alert_media_contacts(self, incident: Incident) -> None:
+        """Media spokespeople are Slack users (MEDIA_CONTACT_USERS); in Teams SLT have it."""
+
+    def reping(self, incident: Incident, *, waited: timedelta) -> None:
+        self._send(
+            self._ref(self.slt_conversation, "SLT"),
+            cards.alert_card(
+                f"⏰ SLT: {incident.reference} has waited {cards.duration(waited)} without anyone "
+                "taking the lead."
+            ),
+        )
+
+    def remind_lead(self, incident: Incident, *, idle: timedelta) -> None:
+        if incident.lead:
+            self.direct_message(
+                incident.lead,
+                cards.alert_card(
+                    f"⏰ {incident.reference}, which you lead, has had no update for "
+                    f"{cards.duration(idle)}."
+                ),
+            )
+
+    def chase_platform(self, incident: Incident, *, waiting: timedelta) -> None:
+        self._thread(
+            incident,
+            self.slt_conversation,
+            "SLT",
+            cards.alert_card(
+                f"⏰ {incident.reference}: the platform has not answered the report made "
+                f"{cards.duration(waiting)} ago."
+            ),
+        )
