@@ -45,6 +45,7 @@ from bot.settings import Settings
 from handlers import teams as teams_front_end
 from handlers.slack_notifier import SlackNotifier
 from handlers.teams import TeamsFrontEnd
+from handlers.teams.conversations import TeamsDirectory
 from handlers.teams.listeners import TeamsListeners
 from handlers.teams.notifier import TeamsNotifier
 from handlers.views.common import slt_mention
@@ -126,12 +127,13 @@ def build(
             pacer=pacer or Pacer(),
         )
     teams = teams_front_end.create(settings, api, clock=clock) if settings.teams_on else None
-    teams_notifier = None
+    teams_notifier = directory = None
     if teams is not None:
+        directory = TeamsDirectory(sessions)
         teams_notifier = front_ends["teams"] = TeamsNotifier(
             api=lambda: teams.app.api,
             loop=lambda: teams.loop,
-            sessions=sessions,
+            directory=directory,
             moderators_conversation=settings.teams_moderators_conversation,
             slt_conversation=settings.teams_slt_conversation,
             slt_users=settings.teams_slt_users,
@@ -170,8 +172,8 @@ def build(
         )
         handlers.register(slack, services)
         _serve_slack(api, slack)
-    if teams is not None and teams_notifier is not None:
-        TeamsListeners(teams.app, services, teams.roles, teams_notifier)
+    if teams is not None and teams_notifier is not None and directory is not None:
+        TeamsListeners(teams.app, services, teams.roles, teams_notifier, directory)
     sweep_comments = partial(
         reminders.sweep,
         sessions=services.sessions,

@@ -27,7 +27,7 @@ from store.models import AuditEvent, Comment, Incident
 
 Card = dict[str, Any]
 Name = Callable[[str], str]
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!<>|~-])")
+_MARKDOWN = re.compile(r"([\\`*_\[\]()#<>|~])")
 
 
 def plain(text: str) -> str:

@@ -1,14 +1,21 @@
 """Conversation references and names: what the bot learns from each Teams activity, so it can
-write later (reminders, escalations, DMs) and name people on cards."""
+write later (reminders, escalations, DMs) and name people on cards.
+
+They are kept in the database and mirrored in memory, so a delivery in progress (which holds
+its own transaction) never has to open another one to look them up.
+"""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
+from typing import Any
 
 from microsoft_teams.api import Account, ConversationAccount, ConversationReference
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from store.db import session_scope
 from store.models import TeamsConversation, TeamsPerson
 
 
@@ -17,37 +24,75 @@ def user_id(account: Account) -> str:
     return (account.aad_object_id or account.id).lower()
 
 
-def remember(session: Session, activity: object, *, now: datetime) -> None:
-    """Keep where this activity came from (and who sent it) for proactive messages later."""
-    conversation = activity.conversation  # type: ignore[attr-defined]
-    sender = activity.from_  # type: ignore[attr-defined]
-    kind = conversation.conversation_type or "personal"
-    row = session.get(TeamsConversation, conversation.id) or TeamsConversation(id=conversation.id)
-    row.kind = kind
-    row.service_url = activity.service_url  # type: ignore[attr-defined]
-    row.tenant_id = conversation.tenant_id
-    row.bot_id = activity.recipient.id  # type: ignore[attr-defined]
-    row.user_id = user_id(sender) if kind == "personal" and sender else None
-    row.updated_at = now
-    session.add(row)
-    if sender and sender.name:
-        person = session.get(TeamsPerson, user_id(sender)) or TeamsPerson(id=user_id(sender))
-        person.name = sender.name[:200]
-        session.add(person)
+class TeamsDirectory:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+        self._lock = threading.Lock()
+        with session_scope(sessions) as session:
+            self._conversations = {
+                c.id: _copy(c)
+                for c in session.scalars(
+                    select(TeamsConversation).order_by(TeamsConversation.updated_at)
+                )
+            }
+            self._names = {p.id: p.name for p in session.scalars(select(TeamsPerson))}
+
+    def remember(self, activity: Any, *, now: datetime) -> str:
+        """Keep where this activity came from, and who sent it; returns the sender's id."""
+        conversation, sender = activity.conversation, activity.from_
+        kind = conversation.conversation_type or "personal"
+        who = user_id(sender)
+        with session_scope(self.sessions) as session:
+            row = session.get(TeamsConversation, conversation.id) or TeamsConversation(
+                id=conversation.id
+            )
+            row.kind = kind
+            row.service_url = activity.service_url
+            row.tenant_id = conversation.tenant_id
+            row.bot_id = activity.recipient.id
+            row.user_id = who if kind == "personal" else None
+            row.updated_at = now
+            session.add(row)
+            if sender.name:
+                person = session.get(TeamsPerson, who) or TeamsPerson(id=who)
+                person.name = sender.name[:200]
+                session.add(person)
+            copied = _copy(row)
+        with self._lock:
+            self._conversations[conversation.id] = copied
+            if sender.name:
+                self._names[who] = sender.name[:200]
+        return who
+
+    def reference(self, conversation_id: str) -> ConversationReference | None:
+        with self._lock:
+            row = self._conversations.get(conversation_id.split(";")[0])
+        return _reference(row, conversation_id) if row else None
+
+    def personal(self, user: str) -> ConversationReference | None:
+        with self._lock:
+            chats = [
+                c
+                for c in self._conversations.values()
+                if c.kind == "personal" and c.user_id == user.lower()
+            ]
+        return _reference(chats[-1], chats[-1].id) if chats else None
+
+    def name(self, user: str) -> str:
+        with self._lock:
+            return self._names.get(user, "a member of staff")
 
 
-def reference(session: Session, conversation_id: str) -> ConversationReference | None:
-    row = session.get(TeamsConversation, conversation_id.split(";")[0])
-    return _reference(row, conversation_id) if row else None
-
-
-def personal(session: Session, user: str) -> ConversationReference | None:
-    row = session.scalars(
-        select(TeamsConversation)
-        .where(TeamsConversation.user_id == user.lower(), TeamsConversation.kind == "personal")
-        .order_by(TeamsConversation.updated_at.desc())
-    ).first()
-    return _reference(row, row.id) if row else None
+def _copy(row: TeamsConversation) -> TeamsConversation:
+    return TeamsConversation(
+        id=row.id,
+        kind=row.kind,
+        service_url=row.service_url,
+        tenant_id=row.tenant_id,
+        bot_id=row.bot_id,
+        user_id=row.user_id,
+        updated_at=row.updated_at,
+    )
 
 
 def _reference(row: TeamsConversation, conversation_id: str) -> ConversationReference:
@@ -57,7 +102,3 @@ def _reference(row: TeamsConversation, conversation_id: str) -> ConversationRefe
         bot=Account(id=row.bot_id),
         conversation=ConversationAccount(id=conversation_id, tenant_id=row.tenant_id),
     )
-
-
-def names(session: Session) -> dict[str, str]:
-    return {p.id: p.name for p in session.scalars(select(TeamsPerson))}

@@ -40,7 +40,8 @@ from bot.incidents.service import Field as IncidentField
 from bot.questions import service as questions
 from bot.roles import Roles
 from bot.services import Services
-from handlers.teams import cards, conversations
+from handlers.teams import cards
+from handlers.teams.conversations import TeamsDirectory
 from handlers.teams.notifier import TeamsNotifier
 from store.db import session_scope
 
@@ -52,8 +53,16 @@ T = TypeVar("T")
 
 
 class TeamsListeners:
-    def __init__(self, app: App, services: Services, roles: Roles, notifier: TeamsNotifier) -> None:
+    def __init__(
+        self,
+        app: App,
+        services: Services,
+        roles: Roles,
+        notifier: TeamsNotifier,
+        directory: TeamsDirectory,
+    ) -> None:
         self.app = app
+        self.directory = directory
         self.services = services
         self.roles = roles
         self.notifier = notifier
@@ -77,14 +86,11 @@ class TeamsListeners:
         return await asyncio.to_thread(run)
 
     def _names(self) -> Callable[[str], str]:
-        with session_scope(self.services.sessions) as session:
-            known = conversations.names(session)
-        return lambda user: known.get(user, "a member of staff")
+        return self.directory.name
 
     async def _remember(self, ctx: ActivityContext[Any]) -> str:
         now = self.services.clock.now()
-        await self._db(lambda s: conversations.remember(s, ctx.activity, now=now))
-        return conversations.user_id(ctx.activity.from_)
+        return await asyncio.to_thread(self.directory.remember, ctx.activity, now=now)
 
     @staticmethod
     def _dialog(title: str, content: cards.Card) -> TaskModuleResponse:

@@ -19,12 +19,11 @@ from microsoft_teams.api import ApiClient, ConversationReference, MessageActivit
 from microsoft_teams.apps.activity_send import send_or_update_activity
 from microsoft_teams.apps.utils.thread import to_threaded_conversation_id
 from microsoft_teams.cards import AdaptiveCard
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.notify import DeliveryError, Posted
-from handlers.teams import cards, conversations
-from store.db import session_scope
+from handlers.teams import cards
+from handlers.teams.conversations import TeamsDirectory
 from store.models import AuditEvent, Comment, Incident
 
 logger = logging.getLogger(__name__)
@@ -37,7 +36,7 @@ class TeamsNotifier:
         *,
         api: Callable[[], ApiClient],
         loop: Callable[[], asyncio.AbstractEventLoop | None],
-        sessions: sessionmaker[Session],
+        directory: TeamsDirectory,
         moderators_conversation: str | None,
         slt_conversation: str | None,
         slt_users: list[str],
@@ -46,7 +45,7 @@ class TeamsNotifier:
     ) -> None:
         self._api = api
         self._loop = loop
-        self.sessions = sessions
+        self.directory = directory
         self.moderators_conversation = moderators_conversation
         self.slt_conversation = slt_conversation
         self.slt_users = slt_users
@@ -66,15 +65,12 @@ class TeamsNotifier:
             raise DeliveryError(f"Teams: {error}") from error
 
     def _name(self) -> Callable[[str], str]:
-        with session_scope(self.sessions) as session:
-            known = conversations.names(session)
-        return lambda user: known.get(user, "a member of staff")
+        return self.directory.name
 
     def _ref(self, conversation_id: str | None, what: str) -> ConversationReference:
         if conversation_id is None:
             raise DeliveryError(f"no Teams conversation is set for {what}")
-        with session_scope(self.sessions) as session:
-            ref = conversations.reference(session, conversation_id)
+        ref = self.directory.reference(conversation_id)
         if ref is None:
             raise DeliveryError(f"the bot has not been added to the {what} conversation yet")
         return ref
@@ -93,14 +89,16 @@ class TeamsNotifier:
     ) -> None:
         if item.card_channel and item.card_ts:
             ref = self._ref(item.card_channel, what)
-            ref.conversation.id = to_threaded_conversation_id(item.card_channel, item.card_ts)
+            try:
+                ref.conversation.id = to_threaded_conversation_id(item.card_channel, item.card_ts)
+            except ValueError as error:
+                raise DeliveryError(f"cannot reply in the card's thread: {error}") from error
         else:
             ref = self._ref(fallback, what)
         self._send(ref, content)
 
     def direct_message(self, user: str, content: cards.Card) -> None:
-        with session_scope(self.sessions) as session:
-            ref = conversations.personal(session, user)
+        ref = self.directory.personal(user)
         if ref is None:
             raise DeliveryError(f"no personal chat with {user}: they need to open the bot once")
         self._send(ref, content)

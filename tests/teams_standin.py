@@ -1,0 +1,181 @@
+"""A loopback stand-in for the Bot Connector service Teams replies through, and activities built
+the way Teams sends them to /api/messages."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import unquote
+
+import httpx
+
+BOT = {"id": "28:bot-id", "name": "Social Policy"}
+TENANT = "tenant-1"
+
+
+@dataclass
+class Sent:
+    method: str  # POST (new activity) or PUT (update)
+    conversation: str
+    activity_id: str | None
+    body: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        return json.dumps(self.body, ensure_ascii=False)
+
+
+@dataclass
+class BotConnectorStandIn:
+    sent: list[Sent] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._ids = itertools.count(1)
+        self._changed = threading.Condition()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def record(self, sent: Sent) -> str:
+        with self._changed:
+            self.sent.append(sent)
+            self._changed.notify_all()
+        return sent.activity_id or str(1_700_000_000_000 + next(self._ids))  # Teams ids are numeric
+
+    def to(self, conversation: str, method: str | None = None) -> list[Sent]:
+        return [
+            s
+            for s in self.sent
+            if s.conversation == conversation and (method is None or s.method == method)
+        ]
+
+
+def _handler_for(stand_in: BotConnectorStandIn) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def _handle(self) -> None:
+            body = json.loads(
+                self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}"
+            )
+            parts = self.path.split("/")  # /v3/conversations/{id}/activities[/{activityId}]
+            conversation = unquote(parts[3]) if len(parts) > 3 else ""
+            activity_id = unquote(parts[5]) if len(parts) > 5 else None
+            new_id = stand_in.record(Sent(self.command, conversation, activity_id, body))
+            data = json.dumps({"id": new_id}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_POST = _handle
+        do_PUT = _handle
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    return Handler
+
+
+class TeamsSender:
+    """Posts activities to the bot as Teams does (unsigned: the local-testing switch is on)."""
+
+    def __init__(self, messages_url: str, service_url: str) -> None:
+        self.messages_url = messages_url
+        self.service_url = service_url
+        self.http = httpx.Client(timeout=15)
+        self._ids = itertools.count(1)
+
+    def activity(
+        self,
+        kind: str,
+        *,
+        user: str,
+        conversation: str,
+        conversation_type: str = "personal",
+        **extra: Any,
+    ) -> httpx.Response:
+        body = {
+            "type": kind,
+            "id": f"incoming-{next(self._ids)}",
+            "timestamp": "2026-11-25T10:00:00.000Z",
+            "channelId": "msteams",
+            "serviceUrl": self.service_url,
+            "from": {"id": f"29:{user}", "aadObjectId": user, "name": user.title()},
+            "conversation": {
+                "id": conversation,
+                "conversationType": conversation_type,
+                "tenantId": TENANT,
+            },
+            "recipient": BOT,
+            "channelData": {"tenant": {"id": TENANT}},
+            **extra,
+        }
+        return self.http.post(self.messages_url, json=body)
+
+    def message(
+        self,
+        text: str,
+        *,
+        user: str,
+        conversation: str | None = None,
+        conversation_type: str = "personal",
+        mention: bool = False,
+    ) -> httpx.Response:
+        extra: dict[str, Any] = {"text": text}
+        if mention:
+            extra["text"] = f"<at>{BOT['name']}</at> {text}"
+            extra["entities"] = [
+                {"type": "mention", "text": f"<at>{BOT['name']}</at>", "mentioned": BOT}
+            ]
+        return self.activity(
+            "message",
+            user=user,
+            conversation=conversation or f"a:{user}",
+            conversation_type=conversation_type,
+            **extra,
+        )
+
+    def install(self, *, user: str, conversation: str, conversation_type: str) -> httpx.Response:
+        return self.activity(
+            "conversationUpdate",
+            user=user,
+            conversation=conversation,
+            conversation_type=conversation_type,
+            membersAdded=[BOT],
+        )
+
+    def invoke(
+        self, name: str, value: dict[str, Any], *, user: str, conversation: str | None = None
+    ) -> httpx.Response:
+        return self.activity(
+            "invoke", user=user, conversation=conversation or f"a:{user}", name=name, value=value
+        )
+
+    def open_dialog(self, data: dict[str, Any], *, user: str) -> httpx.Response:
+        return self.invoke("task/fetch", {"data": data, "context": {"theme": "default"}}, user=user)
+
+    def submit_dialog(self, data: dict[str, Any], *, user: str) -> httpx.Response:
+        return self.invoke(
+            "task/submit", {"data": data, "context": {"theme": "default"}}, user=user
+        )
+
+    def execute(
+        self, verb: str, data: dict[str, Any], *, user: str, conversation: str | None = None
+    ) -> httpx.Response:
+        value = {
+            "action": {"type": "Action.Execute", "verb": verb, "data": data},
+            "trigger": "manual",
+        }
+        return self.invoke("adaptiveCard/action", value, user=user, conversation=conversation)

@@ -1,0 +1,256 @@
+"""The Teams front end, driven as Teams drives it, with a loopback Bot Connector."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from store.db import session_scope
+from store.models import AuditEvent, Comment, Incident, TeamsConversation
+from tests.conftest import RunningBot
+from tests.teams_standin import BotConnectorStandIn, TeamsSender
+
+APP_ID = "00000000-0000-0000-0000-0000000000aa"
+SLT = "aad-slt-1"
+MODERATOR = "aad-mod-1"
+STAFF = "aad-staff-1"
+SLT_CONVERSATION = "19:slt@thread.tacv2"
+MODS_CONVERSATION = "19:mods@thread.tacv2"
+
+
+@dataclass
+class TeamsBot:
+    bot: RunningBot
+    teams: TeamsSender
+    connector: BotConnectorStandIn
+
+    def rows(self, model: type[Any]) -> list[Any]:
+        with session_scope(self.bot.runtime.services.sessions) as session:
+            return list(session.scalars(select(model)))
+
+
+@pytest.fixture
+def connector() -> Iterator[BotConnectorStandIn]:
+    stand_in = BotConnectorStandIn()
+    yield stand_in
+    stand_in.close()
+
+
+@pytest.fixture
+def teams_bot(bot_factory: Callable[..., RunningBot], connector: BotConnectorStandIn) -> TeamsBot:
+    bot = bot_factory(
+        slack_bot_token=None,
+        slack_signing_secret=None,
+        slt_channel=None,
+        teams_app_id=APP_ID,
+        dangerously_allow_unauthenticated_requests=True,
+        teams_slt_users=[SLT],
+        teams_moderator_users=[MODERATOR],
+        teams_slt_conversation=SLT_CONVERSATION,
+        teams_moderators_conversation=MODS_CONVERSATION,
+        school_accounts=["Facebook: @ourschool"],
+    )
+    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url)
+    for conversation in (SLT_CONVERSATION, MODS_CONVERSATION):
+        assert (
+            teams.install(
+                user=SLT, conversation=conversation, conversation_type="channel"
+            ).status_code
+            == 200
+        )
+    for user in (SLT, MODERATOR, STAFF):
+        teams.install(user=user, conversation=f"a:{user}", conversation_type="personal")
+    return TeamsBot(bot, teams, connector)
+
+
+def test_installing_stores_conversation_references(teams_bot: TeamsBot) -> None:
+    stored = {c.id: (c.kind, c.user_id, c.service_url) for c in teams_bot.rows(TeamsConversation)}
+    assert stored[SLT_CONVERSATION] == ("channel", None, teams_bot.connector.url)
+    assert stored[f"a:{STAFF}"] == ("personal", STAFF, teams_bot.connector.url)
+
+
+def test_a_question_is_answered_with_a_card(teams_bot: TeamsBot) -> None:
+    teams_bot.teams.message("can i follow an ex student on insta", user=STAFF)
+    teams_bot.teams.message(
+        "socialpolicy can i follow an ex student on insta",
+        user=STAFF,
+        conversation="19:staffroom@thread.tacv2",
+        conversation_type="channel",
+        mention=True,
+    )
+
+    replies = [
+        s
+        for s in teams_bot.connector.sent
+        if s.conversation in (f"a:{STAFF}", "19:staffroom@thread.tacv2")
+    ]
+    assert len(replies) == 2
+    for reply in replies:
+        card = reply.body["attachments"][0]["content"]
+        assert card["version"] == "1.5"
+        assert "Pupils and former pupils" in reply.text
+        assert {a["title"] for a in card["actions"]} >= {"Whole section", "Ask SLT", "👍", "👎"}
+        assert "Policy version" in reply.text
+
+
+def test_unsigned_requests_are_refused_when_the_local_switch_is_off(
+    bot_factory: Callable[..., RunningBot],
+    connector: BotConnectorStandIn,
+) -> None:
+    bot = bot_factory(
+        slack_bot_token=None,
+        slack_signing_secret=None,
+        teams_app_id=APP_ID,
+        teams_app_password="secret",
+    )
+    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url)
+
+    assert teams.message("hello", user=STAFF).status_code == 401
+    assert connector.sent == []
+
+
+def _log_form(**changes: Any) -> dict[str, Any]:
+    form = {
+        "dialog": "log",
+        "platform": "facebook",
+        "account": "Facebook: @ourschool",
+        "kind": "query",
+        "author": "parent",
+        "link": "https://facebook.com/ourschool/posts/1",
+        "received_at_date": "2026-11-25",
+        "received_at_time": "09:00",
+        "summary": "When is the trip payment due?",
+        "offensive": "false",
+    }
+    form.update(changes)
+    return form
+
+
+def test_comment_dialog_card_reminder_escalation_and_actions(teams_bot: TeamsBot) -> None:
+    teams, connector = teams_bot.teams, teams_bot.connector
+    refused = teams.open_dialog({"dialog": "log"}, user=STAFF).json()
+    assert refused["task"]["type"] == "message" and "moderators" in refused["task"]["value"]
+    opened = teams.open_dialog({"dialog": "log"}, user=MODERATOR).json()
+    assert opened["task"]["type"] == "continue"
+    assert opened["task"]["value"]["card"]["content"]["version"] == "1.5"
+
+    bad = teams.submit_dialog(_log_form(summary="", link="ftp://x"), user=MODERATOR).json()
+    assert bad["task"]["type"] == "continue"
+    assert "Summary" in json.dumps(bad) and "Link" in json.dumps(bad)
+    assert teams_bot.rows(Comment) == []
+
+    done = teams.submit_dialog(_log_form(), user=MODERATOR).json()
+    assert done["task"] == {
+        "type": "message",
+        "value": "Logged as #1; the 24-hour clock is running.",
+    }
+    card = connector.to(MODS_CONVERSATION, "POST")[0]
+    assert "Reply due Thu 26 Nov, 09:00" in card.text
+    comment = teams_bot.rows(Comment)[0]
+    assert comment.front_end == "teams" and comment.card_ts
+
+    assigned = teams.execute(
+        "comment.assign",
+        {"verb": "comment.assign", "comment": comment.id},
+        user=MODERATOR,
+        conversation=MODS_CONVERSATION,
+    ).json()
+    assert assigned["type"] == "application/vnd.microsoft.card.adaptive"
+    assert "taken on by Aad-Mod-1" in json.dumps(assigned)
+    assert connector.to(MODS_CONVERSATION, "PUT")[-1].activity_id == comment.card_ts
+
+    teams_bot.bot.clock.set(comment.due_at - timedelta(hours=3))
+    assert teams_bot.bot.tick() == 2  # in the card's thread, and to the assignee directly
+    threaded = connector.to(f"{MODS_CONVERSATION};messageid={comment.card_ts}")
+    assert len(threaded) == 1 and "left to reply" in threaded[0].text
+    assert "left to reply" in connector.to(f"a:{MODERATOR}")[-1].text
+
+    teams_bot.bot.clock.set(comment.due_at + timedelta(minutes=1))
+    assert teams_bot.bot.tick() == 1
+    assert "was not answered within the policy's time" in connector.to(SLT_CONVERSATION)[-1].text
+
+    responded = teams.submit_dialog(
+        {"dialog": "respond", "comment": comment.id, "response": "answered", "note": ""},
+        user=MODERATOR,
+    ).json()
+    assert responded["task"]["value"] == "#1 marked responded."
+    assert "Responded (Answered)" in connector.to(MODS_CONVERSATION, "PUT")[-1].text
+
+
+def _report_form(**changes: Any) -> dict[str, Any]:
+    form = {
+        "dialog": "report",
+        "submission": "sub-1",
+        "kind": "bullying",
+        "platform": "instagram",
+        "account_type": "personal",
+        "link": "",
+        "happened_at_date": "2026-11-25",
+        "happened_at_time": "08:00",
+        "involved": "pupil",
+        "details": "A pupil is being targeted",
+        "actions_taken": "screenshot",
+        "at_risk": "false",
+    }
+    form.update(changes)
+    return form
+
+
+def test_incident_report_case_actions_and_privacy(teams_bot: TeamsBot) -> None:
+    teams, connector = teams_bot.teams, teams_bot.connector
+    bad = teams.submit_dialog(_report_form(details=" "), user=STAFF).json()
+    assert bad["task"]["type"] == "continue" and "What happened" in json.dumps(bad)
+
+    sent = teams.submit_dialog(_report_form(), user=STAFF).json()
+    again = teams.submit_dialog(_report_form(), user=STAFF).json()
+    assert "INC-2026-0001" in json.dumps(sent) and "INC-2026-0001" in json.dumps(again)
+    assert len(teams_bot.rows(Incident)) == 1
+    case = connector.to(SLT_CONVERSATION, "POST")[-1]
+    assert "INC-2026-0001" in case.text and "Bullying or harassment" in case.text
+    assert "INC-2026-0001" in connector.to(f"a:{STAFF}")[-1].text
+
+    incident = teams_bot.rows(Incident)[0]
+    ref = {"incident": incident.id, "version": incident.version}
+    refused = teams.open_dialog({"dialog": "details", **ref}, user=STAFF).json()
+    assert "Only SLT" in refused["task"]["value"]
+    details = teams.open_dialog({"dialog": "details", **ref}, user=SLT).json()
+    assert "A pupil is being targeted" in json.dumps(details)
+
+    led = teams.execute(
+        "incident.take_lead",
+        {"verb": "incident.take_lead", **ref},
+        user=SLT,
+        conversation=SLT_CONVERSATION,
+    ).json()
+    assert "Open, led by Aad-Slt-1" in json.dumps(led)
+    stale = teams.execute(
+        "incident.take_lead",
+        {"verb": "incident.take_lead", **ref},
+        user=SLT,
+        conversation=SLT_CONVERSATION,
+    ).json()
+    assert "already taken by Aad-Slt-1" in json.dumps(stale)
+    assert "in hand" in connector.to(f"a:{STAFF}")[-1].text
+
+    current = teams_bot.rows(Incident)[0].version
+    resolved = teams.submit_dialog(
+        {
+            "dialog": "resolve",
+            "incident": incident.id,
+            "version": current,
+            "outcome": "nfa",
+            "note": "",
+        },
+        user=SLT,
+    ).json()
+    assert resolved["task"]["value"] == "INC-2026-0001 updated."
+    actions = [e.action for e in teams_bot.rows(AuditEvent)]
+    assert actions == ["reported", "viewed_details", "took_lead", "resolved"]
+    # The details reached nobody: only the SLT member's details dialog (an invoke response).
+    assert all("A pupil is being targeted" not in s.text for s in connector.sent)
