@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from store.db import session_scope
-from store.models import AuditEvent, Comment, Incident, TeamsConversation
+from store.models import AuditEvent, Comment, Incident, Question, TeamsConversation
 from tests.conftest import RunningBot
 from tests.teams_standin import BotConnectorStandIn, TeamsSender
 
@@ -97,6 +97,21 @@ def test_a_question_is_answered_with_a_card(teams_bot: TeamsBot) -> None:
         assert "Pupils and former pupils" in reply.text
         assert {a["title"] for a in card["actions"]} >= {"Whole section", "Ask SLT", "👍", "👎"}
         assert "Policy version" in reply.text
+
+
+def test_ask_slt_and_feedback_from_the_answer_card(teams_bot: TeamsBot) -> None:
+    teams_bot.teams.message("where do i order whiteboard pens", user=STAFF)
+    card = teams_bot.connector.to(f"a:{STAFF}")[-1].body["attachments"][0]["content"]
+    buttons = {a["title"]: a["data"] for a in card["actions"]}
+
+    asked = teams_bot.teams.execute("answer.ask_slt", buttons["Ask SLT"], user=STAFF).json()
+    thanks = teams_bot.teams.execute("answer.feedback", buttons["👎"], user=STAFF).json()
+
+    assert "Sent to SLT" in json.dumps(asked) and "Thanks for saying" in json.dumps(thanks)
+    passed_on = teams_bot.connector.to(SLT_CONVERSATION)[-1].text
+    assert "Aad-Staff-1" in passed_on and "whiteboard pens" in passed_on
+    question = teams_bot.rows(Question)[0]
+    assert (question.asked_by, question.feedback) == (STAFF, -1)
 
 
 def test_unsigned_requests_are_refused_when_the_local_switch_is_off(
@@ -250,7 +265,18 @@ def test_incident_report_case_actions_and_privacy(teams_bot: TeamsBot) -> None:
         user=SLT,
     ).json()
     assert resolved["task"]["value"] == "INC-2026-0001 updated."
+    handed = teams.submit_dialog(
+        {
+            "dialog": "hand_off",
+            "incident": incident.id,
+            "version": current + 1,
+            "reference": "CPOMS-9",
+        },
+        user=SLT,
+    ).json()
+    assert handed["task"]["value"] == "INC-2026-0001 updated."
+    assert teams_bot.rows(Incident)[0].details is None
     actions = [e.action for e in teams_bot.rows(AuditEvent)]
-    assert actions == ["reported", "viewed_details", "took_lead", "resolved"]
+    assert actions == ["reported", "viewed_details", "took_lead", "resolved", "handed_off"]
     # The details reached nobody: only the SLT member's details dialog (an invoke response).
     assert all("A pupil is being targeted" not in s.text for s in connector.sent)

@@ -563,8 +563,12 @@ def case_card(incident: Incident, *, section: str | None, zone: ZoneInfo, name: 
         actions += [
             dialog("Initial assessment", "assess", **ref),
             dialog("Escalate externally", "escalate", **ref),
-            dialog("Resolve", "resolve", **ref),
         ]
+        if incident.platform_reported_at and not incident.platform_outcome:
+            actions.append(dialog("Platform's answer", "platform_outcome", **ref))
+        actions.append(dialog("Resolve", "resolve", **ref))
+        if incident.safeguarding_reference is None:
+            actions.append(dialog("Moved to safeguarding system", "hand_off", **ref))
     return card(*body, actions=actions)
 
 
@@ -615,6 +619,29 @@ def step_dialog_card(
                 IncidentField.REFERENCE, "Their reference", limit=incident_options.REFERENCE_LIMIT
             ),
             *moment_inputs(IncidentField.WHEN, "When", now, zone),
+        ]
+    elif step == "platform_outcome":
+        fields = [
+            choice_input(
+                IncidentField.PLATFORM_OUTCOME,
+                "What the platform did",
+                incident_options.PLATFORM_OUTCOMES,
+                expanded=True,
+            ),
+        ]
+    elif step == "hand_off":
+        fields = [
+            text(
+                "Once the case is in the school's safeguarding record system, the bot keeps only "
+                "that system's reference, the kind, the dates and the audit trail. The details "
+                "written here are erased."
+            ),
+            text_input(
+                IncidentField.REFERENCE,
+                "Safeguarding system reference",
+                limit=incident_options.REFERENCE_LIMIT,
+                required=True,
+            ),
         ]
     else:
         fields = [

@@ -49,6 +49,7 @@ logger = logging.getLogger(__name__)
 FRONT_END = "teams"
 NOT_A_MODERATOR = "Only the school's social media moderators (and SLT) can do that."
 NOT_SLT = "Only SLT can see or act on incident cases."
+CASE_STEPS = ("assess", "escalate", "platform_outcome", "resolve", "hand_off")
 T = TypeVar("T")
 
 
@@ -314,7 +315,7 @@ class TeamsListeners:
             if comment is None or comment.status != "open":
                 return self._done("That comment has already been marked responded.")
             return self._dialog("Mark responded", cards.respond_dialog_card(comment))
-        if name in ("details", "assess", "escalate", "resolve"):
+        if name in ("details", *CASE_STEPS):
             return await self._open_case_dialog(name, data, user, now)
         return self._done("That form is no longer in use.")
 
@@ -364,7 +365,7 @@ class TeamsListeners:
             return await self._submit_report(data, user)
         if name == "respond":
             return await self._submit_respond(data, user)
-        if name in ("assess", "escalate", "resolve"):
+        if name in CASE_STEPS:
             return await self._submit_case_step(name, data, user)
         return self._done("That form is no longer in use.")
 
@@ -504,6 +505,14 @@ class TeamsListeners:
                     agencies=set(self._set(data, IncidentField.AGENCIES)),
                     note=str(data.get(IncidentField.NOTE) or ""),
                     **common,
+                )
+            if name == "platform_outcome":
+                return incidents.platform_outcome(
+                    session, outcome=str(data.get(IncidentField.PLATFORM_OUTCOME) or ""), **common
+                )
+            if name == "hand_off":
+                return incidents.hand_off(
+                    session, reference=str(data.get(IncidentField.REFERENCE) or ""), **common
                 )
             if name == "escalate":
                 return incidents.escalate(
