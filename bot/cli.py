@@ -9,10 +9,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot import teams_package
 from bot.policy.loader import PolicyLoadError, default_policy_path, load_policies
 from bot.policy.search import Answer
 from bot.policy.service import PolicyService
-from bot.settings import CoreSettings, Settings, SettingsError, load_settings
+from bot.settings import CoreSettings, Settings, SettingsError, TeamsAppSettings, load_settings
+from bot.teams_package import ManifestError
 from store.db import DatabaseUnavailable
 
 EXIT_CONFIG = 2
@@ -32,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
         "export-case", help="write one incident case and its audit trail as JSON (SLT use)"
     )
     export.add_argument("reference", help="the case reference, e.g. INC-2026-0001")
+    package = commands.add_parser(
+        "teams-package", help="zip teams/manifest.json and icons with TEAMS_APP_ID for upload"
+    )
+    package.add_argument("--out", type=Path, default=Path("socialpolicy-bot-teams.zip"))
     return parser
 
 
@@ -42,8 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _ask(args)
         if args.command == "export-case":
             return _export_case(args.reference)
+        if args.command == "teams-package":
+            return _teams_package(args.out)
         return _run()
-    except (SettingsError, PolicyLoadError, DatabaseUnavailable) as error:
+    except (SettingsError, PolicyLoadError, DatabaseUnavailable, ManifestError) as error:
         print(f"socialpolicy-bot: {error}", file=sys.stderr)
         return EXIT_CONFIG
 
@@ -89,6 +97,12 @@ def _export_case(reference: str) -> int:
         print(f"socialpolicy-bot: no case {reference}", file=sys.stderr)
         return 1
     print(json.dumps(case, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _teams_package(out: Path) -> int:
+    app_id = load_settings(TeamsAppSettings).teams_app_id
+    print(f"wrote {teams_package.build(app_id, out)}: upload it in Teams (Apps → Manage your apps)")
     return 0
 
 

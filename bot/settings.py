@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -125,6 +125,21 @@ class CoreSettings(BaseSettings):
         return ZoneInfo(self.timezone)
 
 
+def _guid(value: str) -> str:
+    if not re.fullmatch(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", value):
+        raise ValueError(f"{value!r} is not an app (client) id, a GUID")
+    return value
+
+
+AppId = Annotated[str, AfterValidator(_guid)]
+
+
+class TeamsAppSettings(CoreSettings):
+    """What packaging the Teams app needs: its id."""
+
+    teams_app_id: AppId
+
+
 class Settings(CoreSettings):
     """Everything the running bot needs."""
 
@@ -154,7 +169,7 @@ class Settings(CoreSettings):
     platform_report_chase_days: int = Field(default=3, ge=1)
     media_contact_users: Annotated[list[str], NoDecode] = []
 
-    teams_app_id: str | None = None
+    teams_app_id: AppId | None = None
     teams_app_password: str | None = None
     teams_tenant_id: str | None = None
     teams_slt_conversation: str | None = None
@@ -211,13 +226,6 @@ class Settings(CoreSettings):
     @classmethod
     def _teams_users(cls, value: Any) -> Any:
         return [user.lower() for user in _split_csv(value)] if isinstance(value, str) else value
-
-    @field_validator("teams_app_id")
-    @classmethod
-    def _teams_app_id(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(r"[0-9a-fA-F-]{36}", value):
-            raise ValueError(f"{value!r} is not an app (client) id, a GUID")
-        return value
 
     @field_validator("school_accounts", mode="before")
     @classmethod
