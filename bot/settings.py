@@ -56,6 +56,8 @@ HINTS: dict[str, str] = {
     "PLATFORM_REPORT_CHASE_DAYS": "a whole number of days, at least 1",
     "MEDIA_CONTACT_USERS": "comma-separated Slack user ids of the school's media spokespeople",
     "TEAMS_APP_ID": "the bot's Microsoft Entra application (client) id, a GUID",
+    "TEAMS_SLT_USERS": "comma-separated Entra object ids of SLT",
+    "TEAMS_MODERATOR_USERS": "comma-separated Entra object ids of moderators",
     "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS": "true or false (local testing only)",
 }
 

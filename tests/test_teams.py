@@ -280,3 +280,20 @@ def test_incident_report_case_actions_and_privacy(teams_bot: TeamsBot) -> None:
     assert actions == ["reported", "viewed_details", "took_lead", "resolved", "handed_off"]
     # The details reached nobody: only the SLT member's details dialog (an invoke response).
     assert all("A pupil is being targeted" not in s.text for s in connector.sent)
+
+
+def test_slack_and_teams_share_one_port(
+    bot_factory: Callable[..., RunningBot], connector: BotConnectorStandIn
+) -> None:
+    bot = bot_factory(teams_app_id=APP_ID, dangerously_allow_unauthenticated_requests=True)
+    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url)
+
+    assert "Pupils and former pupils" in bot.slack.command("can i follow an ex pupil").text
+    teams.message(
+        "whereami",
+        user=STAFF,
+        conversation="19:x@thread.tacv2",
+        conversation_type="channel",
+        mention=True,
+    )
+    assert "19:x@thread.tacv2" in connector.to("19:x@thread.tacv2")[0].text

@@ -140,6 +140,13 @@ class TeamsListeners:
         text = (ctx.activity.strip_mentions_text().text or "").strip()
         if text.lower().startswith("socialpolicy"):
             text = text[len("socialpolicy") :].strip()
+        if text.lower() == "whereami":  # setup: the id to put in TEAMS_*_CONVERSATION
+            await ctx.send(
+                self._message(
+                    cards.note_card(f"This conversation's id is `{ctx.activity.conversation.id}`.")
+                )
+            )
+            return
         await ctx.send(self._message(await self._command(text, user)))
 
     async def _command(self, text: str, user: str) -> cards.Card:
