@@ -252,6 +252,25 @@ def test_incident_report_case_actions_and_privacy(teams_bot: TeamsBot) -> None:
     ).json()
     assert "already taken by Aad-Slt-1" in json.dumps(stale)
     assert "in hand" in connector.to(f"a:{STAFF}")[-1].text
+    redrawn = connector.to(SLT_CONVERSATION, "PUT")[-1]
+    assert redrawn.activity_id == incident.card_ts and "Open, led by" in redrawn.text
+
+    def step(name: str, **fields: Any) -> dict[str, Any]:
+        current = teams_bot.rows(Incident)[0].version
+        return teams.submit_dialog(
+            {"dialog": name, "incident": incident.id, "version": current, **fields}, user=SLT
+        ).json()
+
+    assert (
+        step("assess", severity="high", staff="", agencies="police,lado", note="")["task"]["value"]
+        == "INC-2026-0001 updated."
+    )
+    step("escalate", agency="platform", reference="IG-1", when_date="2026-11-25", when_time="10:00")
+    assert "Platform's answer" in connector.to(SLT_CONVERSATION, "PUT")[-1].text
+    assert (
+        "Escalated to The platform"
+        in connector.to(f"{SLT_CONVERSATION};messageid={incident.card_ts}")[-1].text
+    )
 
     current = teams_bot.rows(Incident)[0].version
     resolved = teams.submit_dialog(
@@ -277,7 +296,24 @@ def test_incident_report_case_actions_and_privacy(teams_bot: TeamsBot) -> None:
     assert handed["task"]["value"] == "INC-2026-0001 updated."
     assert teams_bot.rows(Incident)[0].details is None
     actions = [e.action for e in teams_bot.rows(AuditEvent)]
-    assert actions == ["reported", "viewed_details", "took_lead", "resolved", "handed_off"]
+    reopened = teams.execute(
+        "incident.reopen",
+        {"verb": "incident.reopen", "incident": incident.id, "version": current + 2},
+        user=SLT,
+        conversation=SLT_CONVERSATION,
+    ).json()
+    assert "Open, led by Aad-Slt-1" in json.dumps(reopened)
+    actions = [e.action for e in teams_bot.rows(AuditEvent)]
+    assert actions == [
+        "reported",
+        "viewed_details",
+        "took_lead",
+        "assessed",
+        "escalated",
+        "resolved",
+        "handed_off",
+        "reopened",
+    ]
     # The details reached nobody: only the SLT member's details dialog (an invoke response).
     assert all("A pupil is being targeted" not in s.text for s in connector.sent)
 
