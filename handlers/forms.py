@@ -27,3 +27,20 @@ def checked(view: dict[str, Any], block_id: str) -> set[str]:
 def moment(view: dict[str, Any], block_id: str) -> datetime | None:
     stamp = _element(view, block_id).get("selected_date_time")
     return datetime.fromtimestamp(int(stamp), UTC) if stamp is not None else None
+
+
+def values(view: dict[str, Any]) -> dict[str, Any]:
+    """Every input's value by block id, read according to the kind of input it is."""
+    read = {}
+    for block_id, elements in view.get("state", {}).get("values", {}).items():
+        element = next(iter(elements.values()), {})
+        kind = element.get("type")
+        if kind in ("checkboxes", "multi_static_select"):
+            read[block_id] = checked(view, block_id)
+        elif kind in ("static_select", "radio_buttons"):
+            read[block_id] = choice(view, block_id)
+        elif kind == "datetimepicker":
+            read[block_id] = moment(view, block_id)
+        else:
+            read[block_id] = text(view, block_id)
+    return read

@@ -14,7 +14,7 @@ from bot.comments import service as comments
 from bot.comments.options import PLATFORMS
 from bot.incidents import reminders
 from bot.incidents import service as incidents
-from bot.incidents.service import CaseError, Field, IncidentForm
+from bot.incidents.service import CaseError, Field, IncidentForm, Step
 from bot.services import Services
 from handlers import forms
 from handlers.ids import IncidentAction, IncidentCallback
@@ -63,21 +63,14 @@ def register(app: App, services: Services) -> None:
         (IncidentAction.HAND_OFF, views.hand_off_modal),
     ):
         app.action(action)(_step_opener(services, modal))
-    app.view(IncidentCallback.ASSESS)(
-        lambda ack, body, view: submit_step(ack, body, view, services, _assess)
-    )
-    app.view(IncidentCallback.ESCALATE)(
-        lambda ack, body, view: submit_step(ack, body, view, services, _escalate)
-    )
-    app.view(IncidentCallback.PLATFORM_OUTCOME)(
-        lambda ack, body, view: submit_step(ack, body, view, services, _platform_outcome)
-    )
-    app.view(IncidentCallback.RESOLVE)(
-        lambda ack, body, view: submit_step(ack, body, view, services, _resolve)
-    )
-    app.view(IncidentCallback.HAND_OFF)(
-        lambda ack, body, view: submit_step(ack, body, view, services, _hand_off)
-    )
+    for callback, step in (
+        (IncidentCallback.ASSESS, Step.ASSESS),
+        (IncidentCallback.ESCALATE, Step.ESCALATE),
+        (IncidentCallback.PLATFORM_OUTCOME, Step.PLATFORM_OUTCOME),
+        (IncidentCallback.RESOLVE, Step.RESOLVE),
+        (IncidentCallback.HAND_OFF, Step.HAND_OFF),
+    ):
+        app.view(callback)(_step_submitter(services, step))
 
 
 def _private(respond: Respond, text: str) -> None:
@@ -315,7 +308,8 @@ def open_step(
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-Step = Callable[[Any, dict[str, Any], int, int, str, Services], Incident]
+def _step_submitter(services: Services, step: Step) -> Callable[..., None]:
+    return lambda ack, body, view: submit_step(ack, body, view, services, step)
 
 
 def submit_step(
@@ -330,109 +324,20 @@ def submit_step(
         return
     try:
         with session_scope(services.sessions) as session:
-            step(session, view, incident_id, version, user, services)
+            incidents.apply_step(
+                session,
+                step=step,
+                values=forms.values(view),
+                incident_id=incident_id,
+                version=version,
+                user=user,
+                now=services.clock.now(),
+            )
     except CaseError as error:
         ack(response_action="errors", errors={first_field: error.describe(mention)})
         return
     ack()
     _deliver(services, incident_id)
-
-
-def _assess(
-    session: Any,
-    view: dict[str, Any],
-    incident_id: int,
-    version: int,
-    user: str,
-    services: Services,
-) -> Incident:
-    return incidents.assess(
-        session,
-        incident_id=incident_id,
-        version=version,
-        user=user,
-        severity=forms.choice(view, Field.SEVERITY) or "",
-        staff=forms.text(view, Field.STAFF),
-        agencies=forms.checked(view, Field.AGENCIES),
-        note=forms.text(view, Field.NOTE),
-        now=services.clock.now(),
-    )
-
-
-def _escalate(
-    session: Any,
-    view: dict[str, Any],
-    incident_id: int,
-    version: int,
-    user: str,
-    services: Services,
-) -> Incident:
-    now = services.clock.now()
-    return incidents.escalate(
-        session,
-        incident_id=incident_id,
-        version=version,
-        user=user,
-        agency=forms.choice(view, Field.AGENCY) or "",
-        reference=forms.text(view, Field.REFERENCE),
-        when=forms.moment(view, Field.WHEN) or now,
-        now=now,
-    )
-
-
-def _platform_outcome(
-    session: Any,
-    view: dict[str, Any],
-    incident_id: int,
-    version: int,
-    user: str,
-    services: Services,
-) -> Incident:
-    return incidents.platform_outcome(
-        session,
-        incident_id=incident_id,
-        version=version,
-        user=user,
-        outcome=forms.choice(view, Field.PLATFORM_OUTCOME) or "",
-        now=services.clock.now(),
-    )
-
-
-def _resolve(
-    session: Any,
-    view: dict[str, Any],
-    incident_id: int,
-    version: int,
-    user: str,
-    services: Services,
-) -> Incident:
-    return incidents.resolve(
-        session,
-        incident_id=incident_id,
-        version=version,
-        user=user,
-        outcome=forms.choice(view, Field.OUTCOME) or "",
-        note=forms.text(view, Field.NOTE),
-        now=services.clock.now(),
-    )
-
-
-def _hand_off(
-    session: Any,
-    view: dict[str, Any],
-    incident_id: int,
-    version: int,
-    user: str,
-    services: Services,
-) -> Incident:
-    return incidents.hand_off(
-        session,
-        incident_id=incident_id,
-        version=version,
-        user=user,
-        reference=forms.text(view, Field.REFERENCE),
-        now=services.clock.now(),
-    )
 
 
 def open_cases(ack: Ack, command: dict[str, Any], services: Services) -> None:

@@ -6,7 +6,7 @@ Every change takes the version the person was looking at: if the case has moved 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -413,6 +413,56 @@ def hand_off(
         "details erased here",
         now=now,
     )
+
+
+class Step(StrEnum):
+    """The case steps SLT take through a form; each front end collects the same fields."""
+
+    ASSESS = "assess"
+    ESCALATE = "escalate"
+    PLATFORM_OUTCOME = "platform_outcome"
+    RESOLVE = "resolve"
+    HAND_OFF = "hand_off"
+
+
+def apply_step(
+    session: Session,
+    *,
+    step: Step,
+    values: Mapping[str, Any],
+    incident_id: int,
+    version: int,
+    user: str,
+    now: datetime,
+) -> Incident:
+    """Apply a submitted step form, its values keyed by `Field`: what each front end calls."""
+
+    def text(field: Field) -> str:
+        return str(values.get(field) or "")
+
+    case = {"incident_id": incident_id, "version": version, "user": user, "now": now}
+    if step == Step.ASSESS:
+        return assess(
+            session,
+            severity=text(Field.SEVERITY),
+            staff=text(Field.STAFF),
+            agencies=set(values.get(Field.AGENCIES) or ()),
+            note=text(Field.NOTE),
+            **case,
+        )
+    if step == Step.ESCALATE:
+        return escalate(
+            session,
+            agency=text(Field.AGENCY),
+            reference=text(Field.REFERENCE),
+            when=values.get(Field.WHEN) or now,
+            **case,
+        )
+    if step == Step.PLATFORM_OUTCOME:
+        return platform_outcome(session, outcome=text(Field.PLATFORM_OUTCOME), **case)
+    if step == Step.RESOLVE:
+        return resolve(session, outcome=text(Field.OUTCOME), note=text(Field.NOTE), **case)
+    return hand_off(session, reference=text(Field.REFERENCE), **case)
 
 
 def view_details(session: Session, *, incident_id: int, user: str, now: datetime) -> Incident:

@@ -35,7 +35,7 @@ from bot.comments.service import CommentError, CommentForm
 from bot.comments.service import Field as CommentField
 from bot.incidents import reminders as incident_reminders
 from bot.incidents import service as incidents
-from bot.incidents.service import CaseError, IncidentForm
+from bot.incidents.service import CaseError, IncidentForm, Step
 from bot.incidents.service import Field as IncidentField
 from bot.questions import service as questions
 from bot.roles import Roles
@@ -49,7 +49,7 @@ logger = logging.getLogger(__name__)
 FRONT_END = "teams"
 NOT_A_MODERATOR = "Only the school's social media moderators (and SLT) can do that."
 NOT_SLT = "Only SLT can see or act on incident cases."
-CASE_STEPS = ("assess", "escalate", "platform_outcome", "resolve", "hand_off")
+CASE_STEPS = tuple(Step)
 T = TypeVar("T")
 
 
@@ -502,38 +502,21 @@ class TeamsListeners:
         now = self.services.clock.now()
         incident_id, version = int(data.get("incident", 0)), int(data.get("version", 0))
 
+        values: dict[str, Any] = {
+            **data,
+            IncidentField.AGENCIES: self._set(data, IncidentField.AGENCIES),
+            IncidentField.WHEN: self._moment(data, IncidentField.WHEN),
+        }
+
         def step(session: Session) -> Any:
-            common = {"incident_id": incident_id, "version": version, "user": user, "now": now}
-            if name == "assess":
-                return incidents.assess(
-                    session,
-                    severity=str(data.get(IncidentField.SEVERITY) or ""),
-                    staff=str(data.get(IncidentField.STAFF) or ""),
-                    agencies=set(self._set(data, IncidentField.AGENCIES)),
-                    note=str(data.get(IncidentField.NOTE) or ""),
-                    **common,
-                )
-            if name == "platform_outcome":
-                return incidents.platform_outcome(
-                    session, outcome=str(data.get(IncidentField.PLATFORM_OUTCOME) or ""), **common
-                )
-            if name == "hand_off":
-                return incidents.hand_off(
-                    session, reference=str(data.get(IncidentField.REFERENCE) or ""), **common
-                )
-            if name == "escalate":
-                return incidents.escalate(
-                    session,
-                    agency=str(data.get(IncidentField.AGENCY) or ""),
-                    reference=str(data.get(IncidentField.REFERENCE) or ""),
-                    when=self._moment(data, IncidentField.WHEN) or now,
-                    **common,
-                )
-            return incidents.resolve(
+            return incidents.apply_step(
                 session,
-                outcome=str(data.get(IncidentField.OUTCOME) or ""),
-                note=str(data.get(IncidentField.NOTE) or ""),
-                **common,
+                step=Step(name),
+                values=values,
+                incident_id=incident_id,
+                version=version,
+                user=user,
+                now=now,
             )
 
         try:
