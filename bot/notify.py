@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from store.models import AuditEvent, Comment, Incident
@@ -70,7 +70,13 @@ class IncidentNotifier(Protocol):
     def chase_platform(self, incident: Incident, *, waiting: timedelta) -> None: ...
 
 
-class Notifier(CommentNotifier, IncidentNotifier, Protocol):
+class PolicyNotifier(Protocol):
+    def policy_review(self, *, due: date, today: date) -> None:
+        """Tell SLT the policy is due (or overdue) for review."""
+        ...
+
+
+class Notifier(CommentNotifier, IncidentNotifier, PolicyNotifier, Protocol):
     """Everything the bot sends, through one front end."""
 
 

@@ -7,7 +7,7 @@ CLI prints before exiting with status 2: a school IT lead should never have to r
 from __future__ import annotations
 
 import re
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -55,6 +55,7 @@ HINTS: dict[str, str] = {
     "INCIDENT_STALE_DAYS": "a whole number of days, at least 1",
     "PLATFORM_REPORT_CHASE_DAYS": "a whole number of days, at least 1",
     "MEDIA_CONTACT_USERS": "comma-separated Slack user ids of the school's media spokespeople",
+    "POLICY_REVIEW_DUE": "a date such as 2027-01-31",
     "TEAMS_APP_ID": "the bot's Microsoft Entra application (client) id, a GUID",
     "TEAMS_SLT_USERS": "comma-separated Entra object ids of SLT",
     "TEAMS_MODERATOR_USERS": "comma-separated Entra object ids of moderators",
@@ -170,6 +171,8 @@ class Settings(CoreSettings):
     incident_stale_days: int = Field(default=5, ge=1)
     platform_report_chase_days: int = Field(default=3, ge=1)
     media_contact_users: Annotated[list[str], NoDecode] = []
+
+    policy_review_due: date | None = None
 
     teams_app_id: AppId | None = None
     teams_app_password: str | None = None

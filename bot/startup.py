@@ -34,6 +34,7 @@ from bot.comments.reminders import ReminderPolicy
 from bot.deadlines import WorkingCalendar
 from bot.incidents import reminders as incident_reminders
 from bot.incidents.reminders import IncidentTimers
+from bot.knowledge import reminders as knowledge_reminders
 from bot.notify import Notifier, RoutingNotifier
 from bot.pacing import Pacer
 from bot.policy.loader import default_policy_path, load_policies
@@ -55,6 +56,7 @@ logger = logging.getLogger(__name__)
 
 COMMENT_SWEEP_JOB = "comment-reminders"
 INCIDENT_SWEEP_JOB = "incident-reminders"
+REVIEW_SWEEP_JOB = "policy-review-reminders"
 
 
 @dataclass
@@ -189,10 +191,20 @@ def build(
         section_for=services.policy_section,
         clock=clock,
     )
+    sweep_review = partial(
+        knowledge_reminders.sweep_review,
+        sessions=services.sessions,
+        front_ends=front_ends,
+        policies=policy.policies,
+        override=settings.policy_review_due,
+        zone=settings.zone,
+        clock=clock,
+    )
     scheduler = build_scheduler(
         [
             Job(COMMENT_SWEEP_JOB, sweep_comments, settings.reminder_sweep_seconds),
             Job(INCIDENT_SWEEP_JOB, sweep_incidents, settings.reminder_sweep_seconds),
+            Job(REVIEW_SWEEP_JOB, sweep_review, settings.reminder_sweep_seconds),
         ],
         zone=settings.zone,
     )

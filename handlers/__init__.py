@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.services import Services
-from handlers import answers, commands, comments, errors, home, incidents
+from handlers import answers, commands, comments, errors, home, incidents, knowledge
 
 
 def register(app: App, services: Services) -> None:
@@ -14,4 +14,5 @@ def register(app: App, services: Services) -> None:
     answers.register(app, services)
     comments.register(app, services)
     incidents.register(app, services)
+    knowledge.register(app, services)
     home.register(app, services)

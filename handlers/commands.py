@@ -7,13 +7,13 @@ import re
 import uuid
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.questions import service as questions
 from bot.services import Services
-from handlers import comments, incidents
+from handlers import comments, incidents, knowledge
 from handlers.ids import COMMAND
 from handlers.views import answers as views
 from handlers.views import comments as comment_views
@@ -24,7 +24,9 @@ logger = logging.getLogger(__name__)
 
 
 def register(app: App, services: Services) -> None:
-    app.command(COMMAND)(lambda ack, command, client: socialpolicy(ack, command, client, services))
+    app.command(COMMAND)(
+        lambda ack, command, client, respond: socialpolicy(ack, command, client, respond, services)
+    )
 
 
 # Slack's markup for mentions, channels and links: <@U…>, <!here>, <#C…|name>, <https://…|text>.
@@ -39,7 +41,9 @@ def plain_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def socialpolicy(ack: Ack, command: dict[str, Any], client: WebClient, services: Services) -> None:
+def socialpolicy(
+    ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, services: Services
+) -> None:
     text = plain_text(command.get("text") or "")
     word, _, rest = text.partition(" ")
     word = word.lower()
@@ -56,6 +60,12 @@ def socialpolicy(ack: Ack, command: dict[str, Any], client: WebClient, services:
         incidents.my_reports(ack, command, services)
     elif text.lower() == "incidents":
         incidents.open_cases(ack, command, services)
+    elif text.lower() == "acknowledge":
+        knowledge.acknowledge_command(ack, command, services)
+    elif text.lower() == "acknowledgements":
+        knowledge.acknowledgements(ack, command, client, respond, services)
+    elif text.lower() == "unanswered":
+        knowledge.unanswered(ack, command, services)
     elif word in ("topics", "sections") and not rest:
         ack(**views.topics_message(policy.topics(), version=policy.version))
     elif word == "section" and rest.strip():

@@ -11,8 +11,10 @@ from slack_sdk.models.blocks import ActionsBlock, Block
 
 from bot.comments import service as comments
 from bot.incidents import service as incidents
+from bot.knowledge import service as knowledge
 from bot.services import Services
 from handlers.ids import Action
+from handlers.views import knowledge as knowledge_views
 from handlers.views.comments import home_section
 from handlers.views.home import home_view, section_modal
 from handlers.views.incidents import REPORT_BUTTON, cases_blocks
@@ -33,6 +35,10 @@ def publish_home(event: dict[str, Any], client: WebClient, services: Services) -
     user, zone = event["user"], services.settings.zone
     extra: list[Block] = [ActionsBlock(elements=[REPORT_BUTTON])]
     with session_scope(services.sessions) as session:
+        confirmed = knowledge.acknowledgement(
+            session, user_id=user, front_end="slack", version_key=policy.policies.version_key
+        )
+        extra += knowledge_views.home_blocks(confirmed, zone=zone)
         if services.roles.is_slt(user):
             extra += cases_blocks(
                 incidents.open_cases(session),

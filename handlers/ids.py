@@ -55,3 +55,8 @@ class IncidentCallback(StrEnum):
     PLATFORM_OUTCOME = "incident.platform_outcome_submit"
     RESOLVE = "incident.resolve_submit"
     HAND_OFF = "incident.hand_off_submit"
+
+
+class KnowledgeAction(StrEnum):
+    ACKNOWLEDGE = "knowledge.acknowledge"
+    NUDGE = "knowledge.nudge"

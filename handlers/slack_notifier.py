@@ -8,7 +8,7 @@ sweep treats as "not sent".
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from bot.notify import DeliveryError, Posted
 from bot.pacing import Pacer
 from handlers.views import comments as views
 from handlers.views import incidents
+from handlers.views import knowledge as knowledge_views
 from store.models import AuditEvent, Comment, Incident
 
 
@@ -221,4 +222,13 @@ class SlackNotifier:
             channel=channel,
             thread_ts=incident.card_ts,
             **incidents.platform_chase(incident, waiting=waiting),
+        )
+
+    def policy_review(self, *, due: date, today: date) -> None:
+        channel = self._slt_channel()
+        self._call(
+            channel,
+            self.client.chat_postMessage,
+            channel=channel,
+            **knowledge_views.review_reminder(due=due, today=today, mention=self.slt_mention()),
         )

@@ -205,3 +205,29 @@ class TeamsPerson(Base):
 
     id: Mapped[str] = mapped_column(String(100), primary_key=True)  # Entra object id
     name: Mapped[str] = mapped_column(String(200))
+
+
+class PolicyAcknowledgement(Base):
+    """A member of staff confirming they have read one version of the policy."""
+
+    __tablename__ = "policy_acknowledgements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(100))
+    front_end: Mapped[str] = mapped_column(String(10))
+    version_key: Mapped[str] = mapped_column(String(32))
+    version: Mapped[str] = mapped_column(String(200))
+    acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "front_end", "version_key", name="uq_policy_acknowledgement"),
+    )
+
+
+class PolicyNotice(Base):
+    """A policy-wide message already sent (a review reminder), so it goes once."""
+
+    __tablename__ = "policy_notices"
+
+    kind: Mapped[str] = mapped_column(String(100), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())

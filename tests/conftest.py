@@ -142,9 +142,7 @@ class RunningBot:
 
     def __post_init__(self) -> None:
         scheduler = self.runtime.scheduler
-        self._jobs = {
-            job: scheduler.get_job(job) for job in (COMMENT_SWEEP_JOB, INCIDENT_SWEEP_JOB)
-        }
+        self._jobs = {job.id: job for job in scheduler.get_jobs()}
 
     def tick(self, job: str = COMMENT_SWEEP_JOB) -> int:
         """One run of one of the scheduler's own jobs, at the clock's current time."""

@@ -42,6 +42,7 @@ class Failure:
 class SlackStandIn:
     calls: list[Call] = field(default_factory=list)
     usergroups: dict[str, list[str]] = field(default_factory=dict)
+    members: list[dict[str, Any]] = field(default_factory=list)
     failures: dict[str, Failure] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -109,6 +110,7 @@ class SlackStandIn:
             "views.push": {"view": {"id": "V0000002"}},
             "views.publish": {"view": {"id": "V0000003"}},
             "usergroups.users.list": {"users": self.usergroups.get(params.get("usergroup"), [])},
+            "users.list": {"members": self.members, "response_metadata": {"next_cursor": ""}},
         }
         return {"ok": True, **answers.get(method, {})}
 

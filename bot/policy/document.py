@@ -6,6 +6,7 @@ A section is identified by its key, never by its heading text, because the same 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,3 +79,10 @@ class PolicySet:
             d.version if len(self.documents) == 1 else f"{d.title}: {d.version}"
             for d in self.documents
         )
+
+    @property
+    def version_key(self) -> str:
+        """Changes whenever any document's content does: what an acknowledgement is stamped with."""
+        return hashlib.sha256("".join(d.content_hash for d in self.documents).encode()).hexdigest()[
+            :16
+        ]

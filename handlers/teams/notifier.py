@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -224,3 +224,14 @@ class TeamsNotifier:
                 f"{cards.duration(waiting)} ago."
             ),
         )
+
+    # The policy ------------------------------------------------------------------------------
+
+    def policy_review(self, *, due: date, today: date) -> None:
+        when = f"{due:%-d %B %Y}"
+        status = (
+            f"was due for review on {when} and is now overdue"
+            if today >= due
+            else (f"is due for review on {when}")
+        )
+        self.tell_slt(cards.alert_card(f"📅 SLT: the social networking policy {status}."))

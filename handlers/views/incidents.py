@@ -440,4 +440,7 @@ INCIDENT_HELP = (
     f"`{COMMAND} report` — report an incident to SLT (anyone)",
     f"`{COMMAND} myreports` — where your reports stand",
     f"`{COMMAND} incidents` — open cases (SLT)",
+    f"`{COMMAND} acknowledge` — confirm you have read the current policy",
+    f"`{COMMAND} acknowledgements` — who has not confirmed it yet (SLT)",
+    f"`{COMMAND} unanswered` — questions the policy could not answer (SLT)",
 )

@@ -1,0 +1,1 @@
+"""Keeping staff's knowledge of the policy current: acknowledgements, review date, gaps."""

@@ -1,0 +1,50 @@
+"""Reminding SLT of the policy's review date: a month before, then weekly once overdue."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.knowledge.service import notice_sent, record_notice, review_due, review_reminder_due
+from bot.notify import DeliveryError, PolicyNotifier
+from bot.policy.document import PolicySet
+from store.db import session_scope
+
+logger = logging.getLogger(__name__)
+
+
+def sweep_review(
+    *,
+    sessions: sessionmaker[Session],
+    front_ends: Mapping[str, PolicyNotifier],
+    policies: PolicySet,
+    override: date | None,
+    zone: ZoneInfo,
+    clock: Clock,
+) -> int:
+    """Send today's review reminder, once, to SLT in every front end that is on."""
+    due = review_due(policies, override)
+    now = clock.now()
+    today = now.astimezone(zone).date()
+    kind = review_reminder_due(due, today) if due else None
+    if due is None or kind is None:
+        return 0
+    sent = 0
+    for name, notifier in front_ends.items():
+        with session_scope(sessions) as session:
+            key = f"{kind}:{name}"
+            if notice_sent(session, key):
+                continue
+            try:
+                notifier.policy_review(due=due, today=today)
+            except DeliveryError as error:
+                logger.warning("review reminder not delivered to %s, will retry: %s", name, error)
+                continue
+            record_notice(session, key, now)
+            sent += 1
+    return sent
