@@ -9,13 +9,21 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from bot import teams_package
 from bot.policy.loader import PolicyLoadError, default_policy_path, load_policies
 from bot.policy.search import Answer
 from bot.policy.service import PolicyService
 from bot.settings import CoreSettings, Settings, SettingsError, TeamsAppSettings, load_settings
 from bot.teams_package import ManifestError
-from store.db import DatabaseUnavailable
+from store.db import (
+    DatabaseUnavailable,
+    make_engine,
+    make_session_factory,
+    migrate,
+    session_scope,
+)
 
 EXIT_CONFIG = 2
 
@@ -34,6 +42,10 @@ def _parser() -> argparse.ArgumentParser:
         "export-case", help="write one incident case and its audit trail as JSON (SLT use)"
     )
     export.add_argument("reference", help="the case reference, e.g. INC-2026-0001")
+    subject = commands.add_parser(
+        "export", help="write everything held about one person as JSON (subject-access request)"
+    )
+    subject.add_argument("--user", required=True, help="Slack user id or Teams Entra object id")
     package = commands.add_parser(
         "teams-package", help="zip teams/manifest.json and icons with TEAMS_APP_ID for upload"
     )
@@ -48,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _ask(args)
         if args.command == "export-case":
             return _export_case(args.reference)
+        if args.command == "export":
+            return _export_user(args.user)
         if args.command == "teams-package":
             return _teams_package(args.out)
         return _run()
@@ -83,15 +97,27 @@ def _ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def _database() -> sessionmaker[Session]:
+    engine = make_engine(load_settings(CoreSettings).database_url)
+    migrate(engine)
+    return make_session_factory(engine)
+
+
+def _export_user(user: str) -> int:
+    """Everything held about one person, as JSON on standard output."""
+    from bot.retention.subject_access import export_user
+
+    with session_scope(_database()) as session:
+        print(json.dumps(export_user(session, user_id=user.strip()), ensure_ascii=False, indent=2))
+    return 0
+
+
 def _export_case(reference: str) -> int:
     """For a subject-access request or a transfer: the case, its details and its audit trail.
     It holds personal data: write it somewhere only SLT can read."""
     from bot.incidents.service import export
-    from store.db import make_engine, make_session_factory, migrate, session_scope
 
-    engine = make_engine(load_settings(CoreSettings).database_url)
-    migrate(engine)
-    with session_scope(make_session_factory(engine)) as session:
+    with session_scope(_database()) as session:
         case = export(session, reference=reference.strip().upper())
     if case is None:
         print(f"socialpolicy-bot: no case {reference}", file=sys.stderr)

@@ -173,6 +173,9 @@ class Settings(CoreSettings):
     media_contact_users: Annotated[list[str], NoDecode] = []
 
     policy_review_due: date | None = None
+    retention_comments_days: int = Field(default=365, ge=1)
+    retention_incidents_days: int = Field(default=6 * 365, ge=1)
+    retention_questions_days: int = Field(default=365, ge=1)
 
     teams_app_id: AppId | None = None
     teams_app_password: str | None = None

@@ -39,6 +39,8 @@ from bot.notify import Notifier, RoutingNotifier
 from bot.pacing import Pacer
 from bot.policy.loader import default_policy_path, load_policies
 from bot.policy.service import PolicyService
+from bot.retention import service as retention_service
+from bot.retention.service import RetentionPolicy
 from bot.roles import LookupFailed, Roles
 from bot.scheduler import Job, build_scheduler
 from bot.services import Services
@@ -50,13 +52,15 @@ from handlers.teams.conversations import TeamsDirectory
 from handlers.teams.listeners import TeamsListeners
 from handlers.teams.notifier import TeamsNotifier
 from handlers.views.common import slt_mention
-from store.db import make_engine, make_session_factory, migrate
+from store.db import make_engine, make_session_factory, migrate, session_scope
 
 logger = logging.getLogger(__name__)
 
 COMMENT_SWEEP_JOB = "comment-reminders"
 INCIDENT_SWEEP_JOB = "incident-reminders"
 REVIEW_SWEEP_JOB = "policy-review-reminders"
+RETENTION_JOB = "retention"
+DAY_SECONDS = 24 * 60 * 60
 
 
 @dataclass
@@ -200,8 +204,14 @@ def build(
         zone=settings.zone,
         clock=clock,
     )
+    retention = RetentionPolicy(
+        comments=timedelta(days=settings.retention_comments_days),
+        incidents=timedelta(days=settings.retention_incidents_days),
+        questions=timedelta(days=settings.retention_questions_days),
+    )
     scheduler = build_scheduler(
         [
+            Job(RETENTION_JOB, partial(apply_retention, services, retention), DAY_SECONDS),
             Job(COMMENT_SWEEP_JOB, sweep_comments, settings.reminder_sweep_seconds),
             Job(INCIDENT_SWEEP_JOB, sweep_incidents, settings.reminder_sweep_seconds),
             Job(REVIEW_SWEEP_JOB, sweep_review, settings.reminder_sweep_seconds),
@@ -216,6 +226,12 @@ def build(
         asgi=api,
         scheduler=scheduler,
     )
+
+
+def apply_retention(services: Services, policy: RetentionPolicy) -> int:
+    """The daily retention pass, in one unit of work."""
+    with session_scope(services.sessions) as session:
+        return retention_service.apply(session, policy=policy, now=services.clock.now())
 
 
 def asgi_app(engine: Engine) -> FastAPI:

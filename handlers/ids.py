@@ -44,6 +44,7 @@ class IncidentAction(StrEnum):
     RESOLVE = "incident.resolve"
     REOPEN = "incident.reopen"
     HAND_OFF = "incident.hand_off"
+    LEGAL_HOLD = "incident.legal_hold"
 
 
 class IncidentCallback(StrEnum):

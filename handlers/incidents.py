@@ -52,6 +52,9 @@ def register(app: App, services: Services) -> None:
     app.action(IncidentAction.TAKE_LEAD)(
         lambda ack, body, action, respond: take_lead(ack, body, action, respond, services)
     )
+    app.action(IncidentAction.LEGAL_HOLD)(
+        lambda ack, body, action, respond: legal_hold(ack, body, action, respond, services)
+    )
     app.action(IncidentAction.REOPEN)(
         lambda ack, body, action, respond: reopen(ack, body, action, respond, services)
     )
@@ -257,6 +260,27 @@ def take_lead(
             session, incident_id=incident_id, version=version, user=user, now=services.clock.now()
         ),
     )
+
+
+def legal_hold(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, services: Services
+) -> None:
+    ack()
+    incident_id, version = _target(action)
+
+    def change(session: Any, user: str) -> Incident:
+        current = incidents.get(session, incident_id=incident_id)
+        hold = not (current.legal_hold if current else False)
+        return incidents.set_legal_hold(
+            session,
+            incident_id=incident_id,
+            version=version,
+            user=user,
+            hold=hold,
+            now=services.clock.now(),
+        )
+
+    _act(respond, body, services, change)
 
 
 def reopen(

@@ -136,6 +136,7 @@ class Incident(Base):
     card_ts: Mapped[str | None] = mapped_column(String(64))
     next_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     front_end: Mapped[str] = mapped_column(String(10), default="slack")  # where it was reported
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)  # exempt from retention
 
     __table_args__ = (
         Index("ix_incidents_next_notice_at", "next_notice_at"),
@@ -231,3 +232,17 @@ class PolicyNotice(Base):
 
     kind: Mapped[str] = mapped_column(String(100), primary_key=True)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RetentionEvent(Base):
+    """A record deleted or anonymised when its retention period ended: what, when, which rule.
+    Never the content."""
+
+    __tablename__ = "retention_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    record_type: Mapped[str] = mapped_column(String(20))
+    record: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(20))  # deleted or anonymised
+    rule: Mapped[str] = mapped_column(String(100))

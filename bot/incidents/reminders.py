@@ -26,7 +26,16 @@ from store.models import AuditEvent, Incident, IncidentNotice
 logger = logging.getLogger(__name__)
 
 STEP_ACTIONS = frozenset(
-    {"took_lead", "assessed", "escalated", "platform_outcome", "resolved", "reopened", "handed_off"}
+    {
+        "took_lead",
+        "assessed",
+        "escalated",
+        "platform_outcome",
+        "resolved",
+        "reopened",
+        "handed_off",
+        "legal_hold",
+    }
 )
 
 

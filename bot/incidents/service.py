@@ -465,6 +465,16 @@ def apply_step(
     return hand_off(session, reference=text(Field.REFERENCE), **case)
 
 
+def set_legal_hold(
+    session: Session, *, incident_id: int, version: int, user: str, hold: bool, now: datetime
+) -> Incident:
+    """A case on legal hold is kept whole, whatever the retention period says."""
+    incident = _case(session, incident_id, version)
+    incident.legal_hold = hold
+    summary = "Put on legal hold" if hold else "Legal hold released"
+    return _changed(session, incident, actor=user, action="legal_hold", summary=summary, now=now)
+
+
 def view_details(session: Session, *, incident_id: int, user: str, now: datetime) -> Incident:
     """SLT read the details; the reading itself goes on the audit trail."""
     incident = session.get(Incident, incident_id)

@@ -143,6 +143,8 @@ def case_card(
     if incident.platform_reported_at:
         answer = options.PLATFORM_OUTCOMES.get(incident.platform_outcome or "", "waiting")
         facts.append(f"Reported to the platform: {answer}")
+    if incident.legal_hold:
+        facts.append("⚖️ On legal hold: kept whole whatever the retention period")
     if incident.safeguarding_reference:
         facts.append(
             f"Moved to the safeguarding record system "
@@ -179,8 +181,13 @@ def _case_buttons(incident: Incident) -> list[ButtonElement]:
     buttons = []
     if incident.details is not None:
         buttons.append(_button("View details", IncidentAction.DETAILS, incident))
+    hold = _button(
+        "Release legal hold" if incident.legal_hold else "Legal hold",
+        IncidentAction.LEGAL_HOLD,
+        incident,
+    )
     if incident.status == Status.RESOLVED:
-        return [*buttons, _button("Reopen", IncidentAction.REOPEN, incident)]
+        return [*buttons, _button("Reopen", IncidentAction.REOPEN, incident), hold]
     if incident.status == Status.REPORTED:
         buttons.append(_button("Take the lead", IncidentAction.TAKE_LEAD, incident, "primary"))
     buttons += [
@@ -192,7 +199,7 @@ def _case_buttons(incident: Incident) -> list[ButtonElement]:
     buttons.append(_button("Resolve", IncidentAction.RESOLVE, incident, "danger"))
     if incident.safeguarding_reference is None:
         buttons.append(_button("Moved to safeguarding system", IncidentAction.HAND_OFF, incident))
-    return buttons[:25]
+    return [*buttons, hold][:25]
 
 
 def details_modal(incident: Incident, *, zone: ZoneInfo) -> View:

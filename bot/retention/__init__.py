@@ -1,0 +1,1 @@
+"""How long records are kept, and what is removed when that time is up."""

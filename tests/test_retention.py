@@ -1,0 +1,113 @@
+"""Retention: what is past its period goes (audited, content-free); held cases stay; and a
+subject-access export of one person."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.cli import main
+from bot.startup import RETENTION_JOB
+from store.db import session_scope
+from store.models import AuditEvent, Comment, Incident, Question, RetentionEvent
+from tests.conftest import RunningBot
+from tests.slack_requests import radio, text_input
+from tests.slack_requests import select as choose
+from tests.test_comments import MODERATOR, MODS_CHANNEL
+from tests.test_comments import log_comment as log_one
+from tests.test_incidents import DETAILS, REPORTER, SLT, click, submit_report
+
+
+@pytest.fixture
+def bot(bot_factory: Callable[..., RunningBot]) -> RunningBot:
+    return bot_factory(
+        slt_users=[SLT],
+        moderators_channel=MODS_CHANNEL,
+        moderator_users=[MODERATOR],
+        school_accounts=["Facebook: @ourschool"],
+        retention_comments_days=30,
+        retention_questions_days=30,
+        retention_incidents_days=60,
+    )
+
+
+def rows(bot: RunningBot, model: type) -> list:  # type: ignore[type-arg]
+    with session_scope(bot.runtime.services.sessions) as session:
+        return list(session.scalars(select(model)))
+
+
+def resolve_case(bot: RunningBot, view_id: str) -> None:
+    submit_report(bot, view_id=view_id)
+    incident = rows(bot, Incident)[-1]
+    bot.modals.submit(
+        "incident.resolve_submit",
+        {"outcome": choose("nfa"), "note": text_input("")},
+        user=SLT,
+        private_metadata=f"{incident.id}:{incident.version}",
+    )
+    bot.settle()
+
+
+def test_retention_removes_what_is_past_its_period_but_not_held_cases(bot: RunningBot) -> None:
+    answered = log_one(bot, received=bot.clock.now())
+    log_one(bot, received=bot.clock.now())  # still open: kept however old
+    bot.modals.submit(
+        "comment.responded",
+        {"response": radio("answered"), "note": text_input("")},
+        user=MODERATOR,
+        private_metadata=str(answered.id),
+    )
+    bot.slack.command("where is the staff car park", user=REPORTER)
+    resolve_case(bot, "V0CASE001")
+    resolve_case(bot, "V0CASE002")
+    held = rows(bot, Incident)[-1]
+    click(bot, "incident.legal_hold", value=f"{held.id}:{held.version}")
+    assert "On legal hold" in bot.stand_in.to("chat.update")[-1].text
+
+    bot.clock.advance(timedelta(days=31))
+    assert bot.tick(RETENTION_JOB) == 2  # the answered comment and the question
+    assert [c.status for c in rows(bot, Comment)] == ["open"]
+    assert rows(bot, Question) == []
+
+    bot.clock.advance(timedelta(days=30))
+    assert bot.tick(RETENTION_JOB) == 1  # the unheld resolved case
+    first, kept = rows(bot, Incident)
+    assert first.details is None and first.reporter == "(removed)"
+    assert first.reference == "INC-2026-0001" and first.kind == "image_shared"
+    assert kept.details == DETAILS and kept.legal_hold
+    assert bot.tick(RETENTION_JOB) == 0
+
+    logged = [(e.record_type, e.record, e.action) for e in rows(bot, RetentionEvent)]
+    assert logged == [
+        ("comment", f"#{answered.id}", "deleted"),
+        ("question", "1 questions", "deleted"),
+        ("incident", "INC-2026-0001", "anonymised"),
+    ]
+    assert all(
+        "car park" not in e.rule and DETAILS not in e.rule for e in rows(bot, RetentionEvent)
+    )
+    assert "anonymised" in [e.action for e in rows(bot, AuditEvent)]
+
+
+def test_export_of_everything_held_about_one_person(
+    bot: RunningBot,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    submit_report(bot)
+    click(bot, "incident.take_lead")
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    assert main(["export", "--user", SLT]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert exported["incident_cases"][0]["reference"] == "INC-2026-0001"
+    assert exported["incident_cases"][0]["role"] == "lead"
+    assert [a["action"] for a in exported["case_actions"]] == ["took_lead"]
+    assert DETAILS not in json.dumps(exported)
+    assert main(["export", "--user", REPORTER]) == 0
+    assert json.loads(capsys.readouterr().out)["incident_cases"][0]["role"] == "reporter"
