@@ -37,7 +37,7 @@ def bot(bot_factory: Callable[..., RunningBot]) -> RunningBot:
 
 def rows(bot: RunningBot, model: type) -> list:  # type: ignore[type-arg]
     with session_scope(bot.runtime.services.sessions) as session:
-        return list(session.scalars(select(model)))
+        return list(session.scalars(select(model).order_by(*model.__table__.primary_key)))
 
 
 def resolve_case(bot: RunningBot, view_id: str) -> None:
