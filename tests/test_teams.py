@@ -32,7 +32,7 @@ class TeamsBot:
 
     def rows(self, model: type[Any]) -> list[Any]:
         with session_scope(self.bot.runtime.services.sessions) as session:
-            return list(session.scalars(select(model)))
+            return list(session.scalars(select(model).order_by(*model.__table__.primary_key)))
 
 
 @pytest.fixture
