@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from bot.reports.figures import Figures
 from store.models import AuditEvent, Comment, Incident
 
 
@@ -76,7 +77,13 @@ class PolicyNotifier(Protocol):
         ...
 
 
-class Notifier(CommentNotifier, IncidentNotifier, PolicyNotifier, Protocol):
+class ReportNotifier(Protocol):
+    def digest(self, figures: Figures, *, chart: bytes) -> None:
+        """The weekly digest to SLT, with its chart (PNG)."""
+        ...
+
+
+class Notifier(CommentNotifier, IncidentNotifier, PolicyNotifier, ReportNotifier, Protocol):
     """Everything the bot sends, through one front end."""
 
 

@@ -56,6 +56,8 @@ HINTS: dict[str, str] = {
     "PLATFORM_REPORT_CHASE_DAYS": "a whole number of days, at least 1",
     "MEDIA_CONTACT_USERS": "comma-separated Slack user ids of the school's media spokespeople",
     "POLICY_REVIEW_DUE": "a date such as 2027-01-31",
+    "DIGEST_DAY": "a day of the week such as Monday",
+    "DIGEST_TIME": "a time of day such as 08:00",
     "TEAMS_APP_ID": "the bot's Microsoft Entra application (client) id, a GUID",
     "TEAMS_SLT_USERS": "comma-separated Entra object ids of SLT",
     "TEAMS_MODERATOR_USERS": "comma-separated Entra object ids of moderators",
@@ -173,6 +175,8 @@ class Settings(CoreSettings):
     media_contact_users: Annotated[list[str], NoDecode] = []
 
     policy_review_due: date | None = None
+    digest_day: str = "mon"
+    digest_time: time = time(8, 0)
     retention_comments_days: int = Field(default=365, ge=1)
     retention_incidents_days: int = Field(default=6 * 365, ge=1)
     retention_questions_days: int = Field(default=365, ge=1)
@@ -239,6 +243,14 @@ class Settings(CoreSettings):
     @classmethod
     def _accounts(cls, value: Any) -> Any:
         return _split_csv(value)
+
+    @field_validator("digest_day")
+    @classmethod
+    def _digest_day(cls, value: str) -> str:
+        day = value.strip().lower()[:3]
+        if day not in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"):
+            raise ValueError(f"unknown day {value!r}")
+        return day
 
     @field_validator("holiday_region")
     @classmethod

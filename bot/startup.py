@@ -39,6 +39,7 @@ from bot.notify import Notifier, RoutingNotifier
 from bot.pacing import Pacer
 from bot.policy.loader import default_policy_path, load_policies
 from bot.policy.service import PolicyService
+from bot.reports import digest
 from bot.retention import service as retention_service
 from bot.retention.service import RetentionPolicy
 from bot.roles import LookupFailed, Roles
@@ -60,6 +61,7 @@ COMMENT_SWEEP_JOB = "comment-reminders"
 INCIDENT_SWEEP_JOB = "incident-reminders"
 REVIEW_SWEEP_JOB = "policy-review-reminders"
 RETENTION_JOB = "retention"
+DIGEST_JOB = "weekly-digest"
 DAY_SECONDS = 24 * 60 * 60
 
 
@@ -204,6 +206,15 @@ def build(
         zone=settings.zone,
         clock=clock,
     )
+    sweep_digest = partial(
+        digest.sweep_digest,
+        sessions=services.sessions,
+        front_ends=front_ends,
+        day=settings.digest_day,
+        at=settings.digest_time,
+        zone=settings.zone,
+        clock=clock,
+    )
     retention = RetentionPolicy(
         comments=timedelta(days=settings.retention_comments_days),
         incidents=timedelta(days=settings.retention_incidents_days),
@@ -215,6 +226,7 @@ def build(
             Job(COMMENT_SWEEP_JOB, sweep_comments, settings.reminder_sweep_seconds),
             Job(INCIDENT_SWEEP_JOB, sweep_incidents, settings.reminder_sweep_seconds),
             Job(REVIEW_SWEEP_JOB, sweep_review, settings.reminder_sweep_seconds),
+            Job(DIGEST_JOB, sweep_digest, settings.reminder_sweep_seconds),
         ],
         zone=settings.zone,
     )

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.questions import service as questions
 from bot.services import Services
-from handlers import comments, incidents, knowledge
+from handlers import comments, incidents, knowledge, reports
 from handlers.ids import COMMAND
 from handlers.views import answers as views
 from handlers.views import comments as comment_views
@@ -66,6 +66,8 @@ def socialpolicy(
         knowledge.acknowledgements(ack, command, client, respond, services)
     elif text.lower() == "unanswered":
         knowledge.unanswered(ack, command, services)
+    elif word == "report-csv":
+        reports.report_csv(ack, command, rest, client, services)
     elif word in ("topics", "sections") and not rest:
         ack(**views.topics_message(policy.topics(), version=policy.version))
     elif word == "section" and rest.strip():

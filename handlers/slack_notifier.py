@@ -18,9 +18,11 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.clock import Clock
 from bot.notify import DeliveryError, Posted
 from bot.pacing import Pacer
+from bot.reports.figures import Figures
 from handlers.views import comments as views
 from handlers.views import incidents
 from handlers.views import knowledge as knowledge_views
+from handlers.views import reports as report_views
 from store.models import AuditEvent, Comment, Incident
 
 
@@ -231,4 +233,21 @@ class SlackNotifier:
             self.client.chat_postMessage,
             channel=channel,
             **knowledge_views.review_reminder(due=due, today=today, mention=self.slt_mention()),
+        )
+
+    def digest(self, figures: Figures, *, chart: bytes) -> None:
+        channel = self._slt_channel()
+        self._call(
+            channel,
+            self.client.chat_postMessage,
+            channel=channel,
+            **report_views.digest_message(figures),
+        )
+        self._call(
+            channel,
+            self.client.files_upload_v2,
+            channel=channel,
+            content=chart,
+            filename="response-times.png",
+            title="Response times, last 8 weeks",
         )

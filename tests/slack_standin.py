@@ -111,6 +111,11 @@ class SlackStandIn:
             "views.publish": {"view": {"id": "V0000003"}},
             "usergroups.users.list": {"users": self.usergroups.get(params.get("usergroup"), [])},
             "users.list": {"members": self.members, "response_metadata": {"next_cursor": ""}},
+            "files.getUploadURLExternal": {
+                "upload_url": f"{self.root}/upload/F{ts[-4:]}",
+                "file_id": f"F{ts[-4:]}",
+            },
+            "files.completeUploadExternal": {"files": [{"id": "F0000001"}]},
         }
         return {"ok": True, **answers.get(method, {})}
 
@@ -129,6 +134,10 @@ def _handler_for(stand_in: SlackStandIn) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.path.startswith("/upload/"):  # a file's bytes, for files_upload_v2
+                stand_in.record(Call("file_upload", {"file": self.path[8:], "bytes": body}))
+                self._reply(200, {"ok": True}, {})
+                return
             params = _parse(body, self.headers.get("Content-Type", ""))
             if self.path.startswith("/response/"):
                 method = "response_url"

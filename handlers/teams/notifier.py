@@ -22,6 +22,7 @@ from microsoft_teams.cards import AdaptiveCard
 
 from bot.clock import Clock
 from bot.notify import DeliveryError, Posted
+from bot.reports.figures import Figures
 from handlers.teams import cards
 from handlers.teams.conversations import TeamsDirectory
 from store.models import AuditEvent, Comment, Incident
@@ -235,3 +236,20 @@ class TeamsNotifier:
             else (f"is due for review on {when}")
         )
         self.tell_slt(cards.alert_card(f"📅 SLT: the social networking policy {status}."))
+
+    def digest(self, figures: Figures, *, chart: bytes) -> None:
+        """The figures as a card; the chart is Slack's (Teams would need it hosted somewhere)."""
+        share = figures.answered_in_time_share
+        self.tell_slt(
+            cards.card(
+                cards.heading("Social media policy: the week in figures"),
+                cards.text(
+                    f"- Comments logged: {figures.comments_logged}; answered within 24 hours: "
+                    f"{figures.answered_in_time}"
+                    + (f" ({share:.0%})" if share is not None else "")
+                    + f"\n- Breaches: {figures.breaches}"
+                    f"\n- Incidents opened: {sum(figures.incidents_opened.values())}; closed: "
+                    f"{sum(figures.incidents_closed.values())}"
+                ),
+            )
+        )

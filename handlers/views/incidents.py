@@ -450,4 +450,5 @@ INCIDENT_HELP = (
     f"`{COMMAND} acknowledge` — confirm you have read the current policy",
     f"`{COMMAND} acknowledgements` — who has not confirmed it yet (SLT)",
     f"`{COMMAND} unanswered` — questions the policy could not answer (SLT)",
+    f"`{COMMAND} report-csv <from> <to>` — figures and rows as a CSV, by DM (SLT)",
 )

@@ -1,0 +1,1 @@
+"""Figures for SLT and governors: the weekly digest and the CSV report."""

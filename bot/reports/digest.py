@@ -1,0 +1,61 @@
+"""The weekly digest to SLT: sent once each week, at the configured day and time, by the sweep."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.knowledge.service import notice_sent, record_notice
+from bot.notify import DeliveryError, ReportNotifier
+from bot.reports.chart import response_chart
+from bot.reports.figures import compute, weekly_response_hours
+from store.db import session_scope
+
+logger = logging.getLogger(__name__)
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def this_weeks_moment(now: datetime, *, day: str, at: time, zone: ZoneInfo) -> datetime:
+    """This week's digest moment (local day and time), as an aware UTC-comparable datetime."""
+    local = now.astimezone(zone)
+    monday = local.date() - timedelta(days=local.weekday())
+    day_of_week = monday + timedelta(days=WEEKDAYS.index(day))
+    return datetime.combine(day_of_week, at, tzinfo=zone)
+
+
+def sweep_digest(
+    *,
+    sessions: sessionmaker[Session],
+    front_ends: Mapping[str, ReportNotifier],
+    day: str,
+    at: time,
+    zone: ZoneInfo,
+    clock: Clock,
+) -> int:
+    now = clock.now()
+    moment = this_weeks_moment(now, day=day, at=at, zone=zone)
+    if now < moment:
+        return 0
+    start = moment - timedelta(weeks=1)
+    with session_scope(sessions) as session:
+        figures = compute(session, start=start, end=moment, now=now)
+        chart = response_chart(weekly_response_hours(session, end=moment))
+    sent = 0
+    for name, notifier in front_ends.items():
+        key = f"digest-{moment.date().isoformat()}:{name}"
+        with session_scope(sessions) as session:
+            if notice_sent(session, key):
+                continue
+            try:
+                notifier.digest(figures, chart=chart)
+            except DeliveryError as error:
+                logger.warning("digest not delivered to %s, will retry: %s", name, error)
+                continue
+            record_notice(session, key, now)
+            sent += 1
+    return sent

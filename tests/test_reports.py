@@ -1,0 +1,125 @@
+"""The weekly digest and the CSV report, checked against a known week of records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.comments import service as comments
+from bot.comments.service import CommentForm
+from bot.incidents import service as incidents
+from bot.incidents.service import IncidentForm
+from bot.startup import DIGEST_JOB
+from store.db import session_scope
+from tests.conftest import RunningBot
+
+SLT = "U0SLT0001"
+STAFF = "U0STAFF01"
+MONDAY_8AM = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # London is on UTC in November
+SECRET = "Parent asks why their child was left out"
+
+
+def at(days: float, hours: float = 0) -> datetime:
+    """A moment in the week before MONDAY_8AM: days after the Monday a week earlier."""
+    return MONDAY_8AM - timedelta(weeks=1) + timedelta(days=days, hours=hours)
+
+
+@pytest.fixture
+def bot(bot_factory: Callable[..., RunningBot]) -> RunningBot:
+    bot = bot_factory(slt_users=[SLT], digest_day="Monday", digest_time="08:00")
+    services = bot.runtime.services
+    with session_scope(services.sessions) as session:
+        for received, answered_after in ((1, 2), (2, 10), (3, 30), (4, None)):
+            form = CommentForm(
+                platform="facebook",
+                account="other",
+                account_other="Page",
+                kind="query",
+                author="parent",
+                link="",
+                received_at=at(received),
+                summary=SECRET,
+                offensive=False,
+            )
+            comment = comments.log(
+                session, form=form, logged_by=STAFF, now=at(received), calendar=services.calendar
+            )
+            if answered_after is not None:
+                comments.mark_responded(
+                    session,
+                    comment_id=comment.id,
+                    user_id=STAFF,
+                    response="answered",
+                    note="",
+                    now=at(received, answered_after),
+                )
+        for number, kind in enumerate(("bullying", "copyright")):
+            form = IncidentForm(
+                kind=kind,
+                platform="x",
+                account_type="school",
+                link="",
+                happened_at=at(1),
+                involved=frozenset(),
+                details=SECRET,
+                actions_taken=frozenset(),
+                child_at_risk=False,
+            )
+            case, _ = incidents.report(
+                session, form=form, reporter=STAFF, submission_key=f"k{number}", now=at(2)
+            )
+            if kind == "bullying":
+                incidents.take_lead(
+                    session, incident_id=case.id, version=1, user=SLT, now=at(2, 0.5)
+                )
+                incidents.resolve(
+                    session,
+                    incident_id=case.id,
+                    version=2,
+                    user=SLT,
+                    outcome="behaviour",
+                    note="",
+                    now=at(5),
+                )
+    return bot
+
+
+def test_weekly_digest_with_figures_and_a_real_chart(bot: RunningBot) -> None:
+    bot.clock.set(MONDAY_8AM - timedelta(minutes=1))
+    assert bot.tick(DIGEST_JOB) == 0
+    bot.clock.set(MONDAY_8AM + timedelta(minutes=1))
+
+    assert bot.tick(DIGEST_JOB) == 1
+    assert bot.tick(DIGEST_JOB) == 0
+
+    digest = next(c for c in bot.stand_in.to("chat.postMessage") if "in figures" in c.text)
+    assert digest.params["channel"] == "C0SLT0001"
+    text = digest.text
+    assert "*Comments logged:* 4 · *answered within 24 hours:* 2 (50%)" in text
+    assert "median 10h 00m, 90th percentile 1d 2h" in text and "*breaches:* 2" in text
+    assert "*Incidents opened:* Bullying or harassment 1, Copyright 1" in text
+    assert "*Incidents closed:* Bullying or harassment 1" in text
+    assert "acknowledge a case:* 30m" in text
+    assert SECRET not in text
+    chart = bot.stand_in.to("file_upload")[0].params["bytes"]
+    assert chart.startswith(b"\x89PNG\r\n\x1a\n") and len(chart) > 5000
+    assert bot.stand_in.to("files.completeUploadExternal")[0].params
+
+    bot.clock.advance(timedelta(weeks=1))
+    assert bot.tick(DIGEST_JOB) == 1
+
+
+def test_report_csv_by_dm_for_slt_only(bot: RunningBot) -> None:
+    assert "Only SLT" in bot.slack.command("report-csv 2026-11-16 2026-11-22", user=STAFF).text
+    assert "Give two dates" in bot.slack.command("report-csv last week", user=SLT).text
+
+    bot.slack.command("report-csv 2026-11-16 2026-11-22", user=SLT)
+    bot.settle()
+
+    assert bot.stand_in.to("conversations.open")[-1].params["users"] == SLT
+    csv_text = bot.stand_in.to("file_upload")[0].params["bytes"].decode()
+    assert "comments logged,4" in csv_text and "breaches,2" in csv_text
+    assert "INC-2026-0001,bullying" in csv_text
+    assert SECRET not in csv_text
