@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.accounts import service as accounts
 from bot.clock import Clock
 from bot.comments.reminders import ReminderPolicy
 from bot.deadlines import WorkingCalendar
@@ -15,6 +16,7 @@ from bot.notify import Notifier
 from bot.policy.service import PolicyService
 from bot.roles import Roles
 from bot.settings import Settings
+from store.db import session_scope
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,12 @@ class Services:
     reminders: ReminderPolicy
     incident_timers: IncidentTimers
     notifier: Notifier
+
+    def comment_accounts(self) -> list[str]:
+        """The accounts a comment can be logged against: the register's live ones, then any
+        configured in SCHOOL_ACCOUNTS."""
+        with session_scope(self.sessions) as session:
+            return accounts.comment_accounts(session, self.settings.school_accounts)
 
     def policy_section(self, kind: str) -> str | None:
         """The section of the school's policy an incident of this kind engages."""

@@ -56,6 +56,7 @@ HINTS: dict[str, str] = {
     "PLATFORM_REPORT_CHASE_DAYS": "a whole number of days, at least 1",
     "MEDIA_CONTACT_USERS": "comma-separated Slack user ids of the school's media spokespeople",
     "POLICY_REVIEW_DUE": "a date such as 2027-01-31",
+    "ADMIN_USERS": "comma-separated Slack user ids of the school's account administrators",
     "DIGEST_DAY": "a day of the week such as Monday",
     "DIGEST_TIME": "a time of day such as 08:00",
     "TEAMS_APP_ID": "the bot's Microsoft Entra application (client) id, a GUID",
@@ -173,6 +174,7 @@ class Settings(CoreSettings):
     incident_stale_days: int = Field(default=5, ge=1)
     platform_report_chase_days: int = Field(default=3, ge=1)
     media_contact_users: Annotated[list[str], NoDecode] = []
+    admin_users: Annotated[list[str], NoDecode] = []
 
     policy_review_due: date | None = None
     digest_day: str = "mon"
@@ -225,7 +227,9 @@ class Settings(CoreSettings):
             raise ValueError(f"{value!r} is not a user group id")
         return value
 
-    @field_validator("moderator_users", "slt_users", "media_contact_users", mode="before")
+    @field_validator(
+        "moderator_users", "slt_users", "media_contact_users", "admin_users", mode="before"
+    )
     @classmethod
     def _users(cls, value: Any) -> Any:
         users = _split_csv(value)

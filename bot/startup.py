@@ -28,6 +28,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from sqlalchemy import Engine, text
 
 import handlers
+from bot.accounts import reminders as handover_reminders
 from bot.clock import Clock, SystemClock
 from bot.comments import reminders
 from bot.comments.reminders import ReminderPolicy
@@ -62,6 +63,7 @@ INCIDENT_SWEEP_JOB = "incident-reminders"
 REVIEW_SWEEP_JOB = "policy-review-reminders"
 RETENTION_JOB = "retention"
 DIGEST_JOB = "weekly-digest"
+HANDOVER_JOB = "account-handovers"
 DAY_SECONDS = 24 * 60 * 60
 
 
@@ -130,6 +132,7 @@ def build(
             slt_mention=lambda: slt_mention(settings.slt_usergroup, settings.slt_users),
             slt_members=lambda: roles.slt_members(),
             media_contacts=settings.media_contact_users,
+            admin_users=settings.admin_users,
             zone=settings.zone,
             clock=clock,
             pacer=pacer or Pacer(),
@@ -220,8 +223,23 @@ def build(
         incidents=timedelta(days=settings.retention_incidents_days),
         questions=timedelta(days=settings.retention_questions_days),
     )
+    jobs: list[Job] = []
+    if "slack" in front_ends:  # account administration is run from Slack
+        jobs.append(
+            Job(
+                HANDOVER_JOB,
+                partial(
+                    handover_reminders.sweep,
+                    sessions=services.sessions,
+                    notifier=front_ends["slack"],
+                    clock=clock,
+                ),
+                settings.reminder_sweep_seconds,
+            )
+        )
     scheduler = build_scheduler(
         [
+            *jobs,
             Job(RETENTION_JOB, partial(apply_retention, services, retention), DAY_SECONDS),
             Job(COMMENT_SWEEP_JOB, sweep_comments, settings.reminder_sweep_seconds),
             Job(INCIDENT_SWEEP_JOB, sweep_incidents, settings.reminder_sweep_seconds),

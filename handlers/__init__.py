@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.services import Services
-from handlers import answers, commands, comments, errors, home, incidents, knowledge
+from handlers import accounts, answers, commands, comments, errors, home, incidents, knowledge
 
 
 def register(app: App, services: Services) -> None:
@@ -15,4 +15,5 @@ def register(app: App, services: Services) -> None:
     comments.register(app, services)
     incidents.register(app, services)
     knowledge.register(app, services)
+    accounts.register(app, services)
     home.register(app, services)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.questions import service as questions
 from bot.services import Services
-from handlers import comments, incidents, knowledge, reports
+from handlers import accounts, comments, incidents, knowledge, reports
 from handlers.ids import COMMAND
 from handlers.views import answers as views
 from handlers.views import comments as comment_views
@@ -66,6 +66,12 @@ def socialpolicy(
         knowledge.acknowledgements(ack, command, client, respond, services)
     elif text.lower() == "unanswered":
         knowledge.unanswered(ack, command, services)
+    elif text.lower() == "apply":
+        accounts.open_application(ack, command, client)
+    elif text.lower() == "accounts":
+        accounts.list_accounts(ack, command, services)
+    elif word == "leaver" and rest:
+        accounts.leaver(ack, command, rest, services)
     elif word == "report-csv":
         reports.report_csv(ack, command, rest, client, services)
     elif word in ("topics", "sections") and not rest:

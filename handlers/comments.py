@@ -60,7 +60,7 @@ def open_log_modal(
     client: WebClient, trigger_id: str, services: Services, *, summary: str = "", link: str = ""
 ) -> None:
     view = views.log_modal(
-        accounts=services.settings.school_accounts,
+        accounts=services.comment_accounts(),
         now=services.clock.now(),
         summary=summary,
         link=link,
@@ -120,7 +120,7 @@ def submit_log(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: S
         return
     form = _form(view)
     now = services.clock.now()
-    errors = comments.validate(form, now=now, accounts=services.settings.school_accounts)
+    errors = comments.validate(form, now=now, accounts=services.comment_accounts())
     if errors:
         ack(response_action="errors", errors=errors)
         return

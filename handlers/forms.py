@@ -35,7 +35,11 @@ def values(view: dict[str, Any]) -> dict[str, Any]:
     for block_id, elements in view.get("state", {}).get("values", {}).items():
         element = next(iter(elements.values()), {})
         kind = element.get("type")
-        if kind in ("checkboxes", "multi_static_select"):
+        if kind == "users_select":
+            read[block_id] = element.get("selected_user")
+        elif kind == "multi_users_select":
+            read[block_id] = tuple(element.get("selected_users") or ())
+        elif kind in ("checkboxes", "multi_static_select"):
             read[block_id] = checked(view, block_id)
         elif kind in ("static_select", "radio_buttons"):
             read[block_id] = choice(view, block_id)

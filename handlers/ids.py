@@ -61,3 +61,17 @@ class IncidentCallback(StrEnum):
 class KnowledgeAction(StrEnum):
     ACKNOWLEDGE = "knowledge.acknowledge"
     NUDGE = "knowledge.nudge"
+
+
+class AccountAction(StrEnum):
+    APPROVE = "account.approve"
+    DECLINE = "account.decline"
+    MARK_CREATED = "account.mark_created"
+    HANDOVER = "account.handover"
+
+
+class AccountCallback(StrEnum):
+    APPLY = "account.apply"
+    DECLINE = "account.decline_submit"
+    CREATED = "account.created_submit"
+    HANDOVER = "account.handover_submit"

@@ -19,11 +19,12 @@ from bot.clock import Clock
 from bot.notify import DeliveryError, Posted
 from bot.pacing import Pacer
 from bot.reports.figures import Figures
+from handlers.views import accounts as account_views
 from handlers.views import comments as views
 from handlers.views import incidents
 from handlers.views import knowledge as knowledge_views
 from handlers.views import reports as report_views
-from store.models import AuditEvent, Comment, Incident
+from store.models import AuditEvent, Comment, Handover, Incident, SchoolAccount
 
 
 class SlackNotifier:
@@ -36,6 +37,7 @@ class SlackNotifier:
         slt_mention: Callable[[], str],
         slt_members: Callable[[], frozenset[str]],
         media_contacts: list[str],
+        admin_users: list[str],
         zone: ZoneInfo,
         clock: Clock,
         pacer: Pacer,
@@ -46,6 +48,7 @@ class SlackNotifier:
         self.slt_mention = slt_mention
         self.slt_members = slt_members
         self.media_contacts = media_contacts
+        self.admin_users = admin_users
         self.zone = zone
         self.clock = clock
         self.pacer = pacer
@@ -251,3 +254,11 @@ class SlackNotifier:
             filename="response-times.png",
             title="Response times, last 8 weeks",
         )
+
+    def handover_task(self, handover: Handover, account: SchoolAccount, *, reminder: int) -> None:
+        if not self.admin_users:
+            raise DeliveryError("ADMIN_USERS is not set: nobody to hand the account over to")
+        for admin in self.admin_users:
+            self.direct_message(
+                admin, account_views.handover_task(handover, account, reminder=reminder)
+            )

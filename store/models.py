@@ -246,3 +246,48 @@ class RetentionEvent(Base):
     record: Mapped[str] = mapped_column(String(40))
     action: Mapped[str] = mapped_column(String(20))  # deleted or anonymised
     rule: Mapped[str] = mapped_column(String(100))
+
+
+class SchoolAccount(Base):
+    """A school social media account: applied for, approved by SLT, created by an administrator,
+    handed over when its people leave. Credentials are never stored, only where they are kept."""
+
+    __tablename__ = "school_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(40))
+    handle: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(Text)
+    lead: Mapped[str] = mapped_column(String(64))
+    moderators: Mapped[str] = mapped_column(String(500), default="")  # user ids, comma-separated
+    monitoring: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    applied_by: Mapped[str] = mapped_column(String(64))
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(500))
+    credentials_kept: Mapped[str | None] = mapped_column(String(300))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    __table_args__ = (Index("ix_school_accounts_status", "status"),)
+
+
+class Handover(Base):
+    """An account whose lead or moderator has left: open until an administrator transfers or
+    closes it, and reminded until then."""
+
+    __tablename__ = "handovers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("school_accounts.id", ondelete="CASCADE"))
+    departed: Mapped[str] = mapped_column(String(64))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_by: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    next_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminders_sent: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (Index("ix_handovers_next_notice_at", "next_notice_at"),)

@@ -310,7 +310,9 @@ class TeamsListeners:
             return self._dialog(
                 "Log a comment",
                 cards.log_dialog_card(
-                    accounts=self.services.settings.school_accounts, now=now, zone=self.zone
+                    accounts=await asyncio.to_thread(self.services.comment_accounts),
+                    now=now,
+                    zone=self.zone,
                 ),
             )
         if name == "report":
@@ -391,7 +393,7 @@ class TeamsListeners:
             summary=str(data.get(CommentField.SUMMARY) or ""),
             offensive=str(data.get(CommentField.OFFENSIVE)).lower() == "true",
         )
-        accounts = self.services.settings.school_accounts
+        accounts = await asyncio.to_thread(self.services.comment_accounts)
         errors = comments.validate(form, now=now, accounts=accounts)
         if errors:  # the form comes back with what was typed, and what to fix
             return self._dialog(

@@ -13,6 +13,8 @@ from slack_sdk.models.blocks import (
     PlainTextInputElement,
     RadioButtonsElement,
     StaticSelectElement,
+    UserMultiSelectElement,
+    UserSelectElement,
 )
 
 from handlers.views.common import clip
@@ -93,4 +95,22 @@ def moment(field: str, label: str, *, initial: datetime, hint: str | None = None
         label=label,
         hint=hint,
         element=DateTimePickerElement(action_id=field, initial_date_time=int(initial.timestamp())),
+    )
+
+
+def person(field: str, label: str, *, optional: bool = False) -> InputBlock:
+    return InputBlock(
+        block_id=field,
+        label=label,
+        optional=optional,
+        element=UserSelectElement(action_id=field, placeholder="Choose someone"),
+    )
+
+
+def people(field: str, label: str, *, optional: bool = True) -> InputBlock:
+    return InputBlock(
+        block_id=field,
+        label=label,
+        optional=optional,
+        element=UserMultiSelectElement(action_id=field, placeholder="Choose people"),
     )

@@ -1,0 +1,1 @@
+"""The register of school social media accounts: applications, approval, creation, handover."""
