@@ -57,6 +57,7 @@ HINTS: dict[str, str] = {
     "MEDIA_CONTACT_USERS": "comma-separated Slack user ids of the school's media spokespeople",
     "POLICY_REVIEW_DUE": "a date such as 2027-01-31",
     "ADMIN_USERS": "comma-separated Slack user ids of the school's account administrators",
+    "REVIEWERS": "comma-separated Slack user ids of those who give second opinions",
     "DIGEST_DAY": "a day of the week such as Monday",
     "DIGEST_TIME": "a time of day such as 08:00",
     "TEAMS_APP_ID": "the bot's Microsoft Entra application (client) id, a GUID",
@@ -175,6 +176,7 @@ class Settings(CoreSettings):
     platform_report_chase_days: int = Field(default=3, ge=1)
     media_contact_users: Annotated[list[str], NoDecode] = []
     admin_users: Annotated[list[str], NoDecode] = []
+    reviewers: Annotated[list[str], NoDecode] = []
 
     policy_review_due: date | None = None
     digest_day: str = "mon"
@@ -228,7 +230,12 @@ class Settings(CoreSettings):
         return value
 
     @field_validator(
-        "moderator_users", "slt_users", "media_contact_users", "admin_users", mode="before"
+        "moderator_users",
+        "slt_users",
+        "media_contact_users",
+        "admin_users",
+        "reviewers",
+        mode="before",
     )
     @classmethod
     def _users(cls, value: Any) -> Any:

@@ -43,6 +43,7 @@ from bot.policy.service import PolicyService
 from bot.reports import digest
 from bot.retention import service as retention_service
 from bot.retention.service import RetentionPolicy
+from bot.reviews import reminders as review_reminders
 from bot.roles import LookupFailed, Roles
 from bot.scheduler import Job, build_scheduler
 from bot.services import Services
@@ -53,7 +54,7 @@ from handlers.teams import TeamsFrontEnd
 from handlers.teams.conversations import TeamsDirectory
 from handlers.teams.listeners import TeamsListeners
 from handlers.teams.notifier import TeamsNotifier
-from handlers.views.common import slt_mention
+from handlers.views.common import mention, slt_mention
 from store.db import make_engine, make_session_factory, migrate, session_scope
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ REVIEW_SWEEP_JOB = "policy-review-reminders"
 RETENTION_JOB = "retention"
 DIGEST_JOB = "weekly-digest"
 HANDOVER_JOB = "account-handovers"
+REVIEW_JOB = "draft-reviews"
 DAY_SECONDS = 24 * 60 * 60
 
 
@@ -133,6 +135,9 @@ def build(
             slt_members=lambda: roles.slt_members(),
             media_contacts=settings.media_contact_users,
             admin_users=settings.admin_users,
+            reviewers_mention=lambda: (
+                " ".join(mention(u) for u in settings.reviewers or settings.slt_users) or "SLT:"
+            ),
             zone=settings.zone,
             clock=clock,
             pacer=pacer or Pacer(),
@@ -230,6 +235,18 @@ def build(
                 HANDOVER_JOB,
                 partial(
                     handover_reminders.sweep,
+                    sessions=services.sessions,
+                    notifier=front_ends["slack"],
+                    clock=clock,
+                ),
+                settings.reminder_sweep_seconds,
+            )
+        )
+        jobs.append(
+            Job(
+                REVIEW_JOB,
+                partial(
+                    review_reminders.sweep,
                     sessions=services.sessions,
                     notifier=front_ends["slack"],
                     clock=clock,

@@ -5,7 +5,17 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.services import Services
-from handlers import accounts, answers, commands, comments, errors, home, incidents, knowledge
+from handlers import (
+    accounts,
+    answers,
+    commands,
+    comments,
+    errors,
+    home,
+    incidents,
+    knowledge,
+    reviews,
+)
 
 
 def register(app: App, services: Services) -> None:
@@ -16,4 +26,5 @@ def register(app: App, services: Services) -> None:
     incidents.register(app, services)
     knowledge.register(app, services)
     accounts.register(app, services)
+    reviews.register(app, services)
     home.register(app, services)

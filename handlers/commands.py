@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.questions import service as questions
 from bot.services import Services
-from handlers import accounts, comments, incidents, knowledge, reports
+from handlers import accounts, comments, incidents, knowledge, reports, reviews
 from handlers.ids import COMMAND
 from handlers.views import answers as views
 from handlers.views import comments as comment_views
@@ -68,6 +68,8 @@ def socialpolicy(
         knowledge.unanswered(ack, command, services)
     elif text.lower() == "apply":
         accounts.open_application(ack, command, client)
+    elif text.lower() == "review":
+        reviews.open_from_command(ack, command, client)
     elif text.lower() == "accounts":
         accounts.list_accounts(ack, command, services)
     elif word == "leaver" and rest:

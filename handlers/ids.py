@@ -75,3 +75,14 @@ class AccountCallback(StrEnum):
     DECLINE = "account.decline_submit"
     CREATED = "account.created_submit"
     HANDOVER = "account.handover_submit"
+
+
+class ReviewAction(StrEnum):
+    OPEN = "review.open"
+    APPROVE = "review.approve"
+    SEND_BACK = "review.send_back"
+
+
+class ReviewCallback(StrEnum):
+    SUBMIT = "review.submit"
+    SEND_BACK = "review.send_back_submit"

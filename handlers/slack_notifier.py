@@ -24,7 +24,15 @@ from handlers.views import comments as views
 from handlers.views import incidents
 from handlers.views import knowledge as knowledge_views
 from handlers.views import reports as report_views
-from store.models import AuditEvent, Comment, Handover, Incident, SchoolAccount
+from handlers.views import reviews as review_views
+from store.models import (
+    AuditEvent,
+    Comment,
+    DraftReview,
+    Handover,
+    Incident,
+    SchoolAccount,
+)
 
 
 class SlackNotifier:
@@ -38,6 +46,7 @@ class SlackNotifier:
         slt_members: Callable[[], frozenset[str]],
         media_contacts: list[str],
         admin_users: list[str],
+        reviewers_mention: Callable[[], str],
         zone: ZoneInfo,
         clock: Clock,
         pacer: Pacer,
@@ -49,6 +58,7 @@ class SlackNotifier:
         self.slt_members = slt_members
         self.media_contacts = media_contacts
         self.admin_users = admin_users
+        self.reviewers_mention = reviewers_mention
         self.zone = zone
         self.clock = clock
         self.pacer = pacer
@@ -262,3 +272,13 @@ class SlackNotifier:
             self.direct_message(
                 admin, account_views.handover_task(handover, account, reminder=reminder)
             )
+
+    def review_reminder(self, review: DraftReview) -> None:
+        channel = review.card_channel or self._slt_channel()
+        self._call(
+            channel,
+            self.client.chat_postMessage,
+            channel=channel,
+            thread_ts=review.card_ts,
+            **review_views.reminder(review, reviewers=self.reviewers_mention()),
+        )

@@ -291,3 +291,41 @@ class Handover(Base):
     reminders_sent: Mapped[int] = mapped_column(default=0)
 
     __table_args__ = (Index("ix_handovers_next_notice_at", "next_notice_at"),)
+
+
+class DraftReview(Base):
+    """A draft post or reply awaiting a second opinion before it goes out."""
+
+    __tablename__ = "draft_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author: Mapped[str] = mapped_column(String(64))
+    account: Mapped[str] = mapped_column(String(200))
+    context: Mapped[str] = mapped_column(Text)
+    draft: Mapped[str] = mapped_column(Text)
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20))  # pending, approved, returned
+    reviewer: Mapped[str | None] = mapped_column(String(64))
+    notes: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    card_channel: Mapped[str | None] = mapped_column(String(64))
+    card_ts: Mapped[str | None] = mapped_column(String(64))
+    next_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminders_sent: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __table_args__ = (Index("ix_draft_reviews_next_notice_at", "next_notice_at"),)
+
+
+class ReviewEvent(Base):
+    """One step of a review (submitted, approved, sent back): who, when, what."""
+
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("draft_reviews.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(Text)

@@ -19,7 +19,7 @@ from slack_sdk.models.views import View
 
 from bot.comments import options
 from bot.comments.service import Field
-from handlers.ids import COMMAND, CommentAction, CommentCallback, IncidentAction
+from handlers.ids import COMMAND, CommentAction, CommentCallback, IncidentAction, ReviewAction
 from handlers.views import inputs
 from handlers.views.common import clip, escape, markdown, message, note, quote
 from handlers.views.time import local, time_left
@@ -182,6 +182,11 @@ def card(comment: Comment, *, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
                     ButtonElement(
                         text="Report incident",
                         action_id=IncidentAction.OPEN_REPORT,
+                        value=str(comment.id),
+                    ),
+                    ButtonElement(
+                        text="Draft a reply for review",
+                        action_id=ReviewAction.OPEN,
                         value=str(comment.id),
                     ),
                 ]

@@ -451,6 +451,7 @@ INCIDENT_HELP = (
     f"`{COMMAND} acknowledgements` — who has not confirmed it yet (SLT)",
     f"`{COMMAND} unanswered` — questions the policy could not answer (SLT)",
     f"`{COMMAND} report-csv <from> <to>` — figures and rows as a CSV, by DM (SLT)",
+    f"`{COMMAND} review` — ask for a second opinion on a draft post or reply",
     f"`{COMMAND} apply` — apply for a new school social media account",
     f"`{COMMAND} accounts` — the register of school accounts",
     f"`{COMMAND} leaver @name` — someone has left: hand over their accounts (administrators)",

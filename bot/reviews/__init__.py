@@ -1,0 +1,1 @@
+"""Second opinions before posting: the policy asks staff to check when in doubt."""

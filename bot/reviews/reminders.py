@@ -1,0 +1,45 @@
+"""Drafts waiting for a second opinion are reminded every few hours until someone decides."""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import sweeps
+from bot.clock import Clock
+from bot.notify import DeliveryError
+from bot.reviews.service import REMIND_EVERY
+from store.models import DraftReview
+
+logger = logging.getLogger(__name__)
+
+
+class ReviewNotifier(Protocol):
+    def review_reminder(self, review: DraftReview) -> None:
+        """Remind the reviewers that a draft is waiting."""
+        ...
+
+
+def _deliver(session: Session, review: DraftReview, notifier: ReviewNotifier, clock: Clock) -> int:
+    if review.status != "pending":
+        review.next_notice_at = None
+        return 0
+    try:
+        notifier.review_reminder(review)
+    except DeliveryError as error:
+        logger.warning("review %s: reminder not delivered, will retry: %s", review.id, error)
+        return 0
+    review.reminders_sent += 1
+    review.next_notice_at = clock.now() + REMIND_EVERY
+    return 1
+
+
+def sweep(*, sessions: sessionmaker[Session], notifier: ReviewNotifier, clock: Clock) -> int:
+    return sweeps.sweep(
+        sessions=sessions,
+        model=DraftReview,
+        now=clock.now(),
+        deliver=lambda session, row: _deliver(session, row, notifier, clock),
+    )
