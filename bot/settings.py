@@ -184,6 +184,7 @@ class Settings(CoreSettings):
     retention_comments_days: int = Field(default=365, ge=1)
     retention_incidents_days: int = Field(default=6 * 365, ge=1)
     retention_questions_days: int = Field(default=365, ge=1)
+    retention_reviews_days: int = Field(default=365, ge=1)
 
     teams_app_id: AppId | None = None
     teams_app_password: str | None = None

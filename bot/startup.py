@@ -227,6 +227,7 @@ def build(
         comments=timedelta(days=settings.retention_comments_days),
         incidents=timedelta(days=settings.retention_incidents_days),
         questions=timedelta(days=settings.retention_questions_days),
+        reviews=timedelta(days=settings.retention_reviews_days),
     )
     jobs: list[Job] = []
     if "slack" in front_ends:  # account administration is run from Slack

@@ -9,11 +9,13 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import ActionsBlock, Block
 
+from bot.accounts import service as accounts
 from bot.comments import service as comments
 from bot.incidents import service as incidents
 from bot.knowledge import service as knowledge
 from bot.services import Services
 from handlers.ids import Action
+from handlers.views import accounts as account_views
 from handlers.views import knowledge as knowledge_views
 from handlers.views.comments import home_section
 from handlers.views.home import home_view, section_modal
@@ -39,6 +41,7 @@ def publish_home(event: dict[str, Any], client: WebClient, services: Services) -
             session, user_id=user, front_end="slack", version_key=policy.policies.version_key
         )
         extra += knowledge_views.home_blocks(confirmed, zone=zone)
+        extra += account_views.home_blocks(accounts.register(session))
         if services.roles.is_slt(user):
             extra += cases_blocks(
                 incidents.open_cases(session),

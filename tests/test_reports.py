@@ -102,6 +102,7 @@ def test_weekly_digest_with_figures_and_a_real_chart(bot: RunningBot) -> None:
     assert "*Incidents opened:* Bullying or harassment 1, Copyright 1" in text
     assert "*Incidents closed:* Bullying or harassment 1" in text
     assert "acknowledge a case:* 30m" in text
+    assert "*Open account handovers:* 0 · *drafts awaiting a second opinion:* 0" in text
     assert SECRET not in text
     chart = bot.stand_in.to("file_upload")[0].params["bytes"]
     assert chart.startswith(b"\x89PNG\r\n\x1a\n") and len(chart) > 5000

@@ -13,7 +13,14 @@ from sqlalchemy import select
 from bot.cli import main
 from bot.startup import RETENTION_JOB
 from store.db import session_scope
-from store.models import AuditEvent, Comment, Incident, Question, RetentionEvent
+from store.models import (
+    AuditEvent,
+    Comment,
+    DraftReview,
+    Incident,
+    Question,
+    RetentionEvent,
+)
 from tests.conftest import RunningBot
 from tests.slack_requests import radio, text_input
 from tests.slack_requests import select as choose
@@ -31,6 +38,7 @@ def bot(bot_factory: Callable[..., RunningBot]) -> RunningBot:
         school_accounts=["Facebook: @ourschool"],
         retention_comments_days=30,
         retention_questions_days=30,
+        retention_reviews_days=30,
         retention_incidents_days=60,
     )
 
@@ -62,6 +70,12 @@ def test_retention_removes_what_is_past_its_period_but_not_held_cases(bot: Runni
         private_metadata=str(answered.id),
     )
     bot.slack.command("where is the staff car park", user=REPORTER)
+    draft = {"account": "Facebook: @ourschool", "context": "", "draft": "Trip on Friday"}
+    bot.modals.submit("review.submit", {k: text_input(v) for k, v in draft.items()}, user=REPORTER)
+    bot.settle()
+    review = rows(bot, DraftReview)[0]
+    bot.slack.click("review.approve", f"{review.id}:{review.version}", user=SLT)
+    bot.settle()
     resolve_case(bot, "V0CASE001")
     resolve_case(bot, "V0CASE002")
     held = rows(bot, Incident)[-1]
@@ -69,9 +83,9 @@ def test_retention_removes_what_is_past_its_period_but_not_held_cases(bot: Runni
     assert "On legal hold" in bot.stand_in.to("chat.update")[-1].text
 
     bot.clock.advance(timedelta(days=31))
-    assert bot.tick(RETENTION_JOB) == 2  # the answered comment and the question
+    assert bot.tick(RETENTION_JOB) == 3  # the answered comment, the question, the review
     assert [c.status for c in rows(bot, Comment)] == ["open"]
-    assert rows(bot, Question) == []
+    assert rows(bot, Question) == [] and rows(bot, DraftReview) == []
 
     bot.clock.advance(timedelta(days=30))
     assert bot.tick(RETENTION_JOB) == 1  # the unheld resolved case
@@ -85,6 +99,7 @@ def test_retention_removes_what_is_past_its_period_but_not_held_cases(bot: Runni
     assert logged == [
         ("comment", f"#{answered.id}", "deleted"),
         ("question", "1 questions", "deleted"),
+        ("review", f"#{review.id}", "deleted"),
         ("incident", "INC-2026-0001", "anonymised"),
     ]
     assert all(

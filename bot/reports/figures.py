@@ -7,11 +7,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.knowledge.service import Unanswered, unanswered
-from store.models import Comment, Incident
+from store.models import Comment, DraftReview, Handover, Incident
 
 DEADLINE = timedelta(hours=24)
 
@@ -28,6 +28,8 @@ class Figures:
     incidents_opened: Counter[str] = field(default_factory=Counter)
     incidents_closed: Counter[str] = field(default_factory=Counter)
     mean_time_to_acknowledge: timedelta | None = None
+    open_handovers: int = 0
+    pending_reviews: int = 0
     top_unanswered: list[Unanswered] = field(default_factory=list)
 
     @property
@@ -91,6 +93,14 @@ def compute(session: Session, *, start: datetime, end: datetime, now: datetime) 
         incidents_closed=Counter(i.kind for i in closed),
         mean_time_to_acknowledge=timedelta(seconds=statistics.mean(waits)) if waits else None,
         top_unanswered=unanswered(session, limit=5),
+        open_handovers=session.scalar(
+            select(func.count()).select_from(Handover).where(Handover.done_at.is_(None))
+        )
+        or 0,
+        pending_reviews=session.scalar(
+            select(func.count()).select_from(DraftReview).where(DraftReview.status == "pending")
+        )
+        or 0,
     )
 
 

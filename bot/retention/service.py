@@ -2,6 +2,7 @@
 
 - Comments: deleted once answered and older than the comments period.
 - Questions: deleted once older than the questions period.
+- Second-opinion reviews: deleted once decided and older than the reviews period.
 - Incident cases: once resolved and older than the incidents period, anonymised rather than
   deleted (the reference, kind, dates and audit trail stay, as the school may need to show a case
   was handled); never while on legal hold.
@@ -17,7 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.incidents.service import Status, audit
-from store.models import Comment, Incident, Question, RetentionEvent
+from store.models import Comment, DraftReview, Incident, Question, RetentionEvent
 
 REMOVED = "(removed)"
 
@@ -27,6 +28,7 @@ class RetentionPolicy:
     comments: timedelta
     incidents: timedelta
     questions: timedelta
+    reviews: timedelta
 
 
 def _log(
@@ -62,6 +64,15 @@ def apply(session: Session, *, policy: RetentionPolicy, now: datetime) -> int:
             now=now,
         )
         touched += len(old_questions)
+    rule = f"reviews kept {policy.reviews.days} days after the decision"
+    for review in session.scalars(
+        select(DraftReview).where(
+            DraftReview.status != "pending", DraftReview.decided_at < now - policy.reviews
+        )
+    ):
+        _log(session, kind="review", record=f"#{review.id}", action="deleted", rule=rule, now=now)
+        session.delete(review)
+        touched += 1
     rule = f"cases kept {policy.incidents.days} days after resolution"
     for incident in session.scalars(
         select(Incident).where(

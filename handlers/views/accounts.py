@@ -224,3 +224,14 @@ def register_message(
         blocks.append(markdown(f"⚠️ *Overdue handovers:* {late}"))
     blocks.append(note(f"Updated {local(now, zone)}"))
     return message("School social media accounts", blocks)
+
+
+def home_blocks(accounts: list[SchoolAccount]) -> list[Block]:
+    """App Home's short register: every school account and where it stands."""
+    if not accounts:
+        return []
+    lines = [f"• {escape(_name(a))} — {a.status}" for a in accounts[:40]]
+    return [
+        markdown("*School accounts*\n" + "\n".join(lines)),
+        note(f"Apply for a new one with `{COMMAND} apply`."),
+    ]

@@ -31,6 +31,8 @@ def digest_message(figures: Figures) -> dict[str, Any]:
         f"*Incidents opened:* {_by_kind(figures.incidents_opened)}",
         f"*Incidents closed:* {_by_kind(figures.incidents_closed)}",
         f"*Average time to acknowledge a case:* {_span(figures.mean_time_to_acknowledge)}",
+        f"*Open account handovers:* {figures.open_handovers} · *drafts awaiting a second "
+        f"opinion:* {figures.pending_reviews}",
     ]
     blocks: list[Block] = [
         HeaderBlock(text="Social media policy: the week in figures"),
