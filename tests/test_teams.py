@@ -333,3 +333,18 @@ def test_slack_and_teams_share_one_port(
         mention=True,
     )
     assert "19:x@thread.tacv2" in connector.to("19:x@thread.tacv2")[0].text
+
+
+def test_acknowledge_unanswered_and_the_register_in_teams(teams_bot: TeamsBot) -> None:
+    teams = teams_bot.teams
+    teams.message("acknowledge", user=STAFF)
+    teams.message("where do i park", user=STAFF)
+    teams.message("unanswered", user=STAFF)
+    teams.message("unanswered", user=SLT)
+    teams.message("accounts", user=STAFF)
+
+    to_staff = [s.text for s in teams_bot.connector.to(f"a:{STAFF}")]
+    assert "recorded that you have read the policy" in to_staff[-4]
+    assert "Only SLT" in to_staff[-2]
+    assert "No school accounts are registered" in to_staff[-1]
+    assert "where do i park" in teams_bot.connector.to(f"a:{SLT}")[-1].text

@@ -210,6 +210,9 @@ HELP = (
     "- **report** — report an incident to SLT (anyone)\n"
     "- **myreports** — where your reports stand\n"
     "- **incidents** — open cases (SLT)\n"
+    "- **acknowledge** — confirm you have read the current policy\n"
+    "- **unanswered** — questions the policy could not answer (SLT)\n"
+    "- **accounts** — the register of school accounts\n"
     "- **help** — this message"
 )
 

@@ -28,6 +28,7 @@ from microsoft_teams.apps import ActivityContext, App
 from microsoft_teams.cards import AdaptiveCard
 from sqlalchemy.orm import Session
 
+from bot.accounts import service as accounts
 from bot.comments import reminders
 from bot.comments import service as comments
 from bot.comments.options import PLATFORMS
@@ -37,6 +38,7 @@ from bot.incidents import reminders as incident_reminders
 from bot.incidents import service as incidents
 from bot.incidents.service import CaseError, IncidentForm, Step
 from bot.incidents.service import Field as IncidentField
+from bot.knowledge import service as knowledge
 from bot.questions import service as questions
 from bot.roles import Roles
 from bot.services import Services
@@ -167,6 +169,8 @@ class TeamsListeners:
             return cards.pending_card(waiting, zone=self.zone, now=self.services.clock.now())
         if word in ("myreports", "incidents") and not rest:
             return await self._cases(word, user)
+        if word in ("acknowledge", "unanswered", "accounts") and not rest:
+            return await self._governance(word, user)
         if word == "topics" and not rest:
             listing = "\n".join(f"- {cards.plain(s.path_text)}" for s in policy.topics())
             return cards.card(cards.heading("The policy's sections"), cards.text(listing))
@@ -188,6 +192,39 @@ class TeamsListeners:
             )
         )
         return cards.cases_card(found, zone=self.zone, name=self._names(), mine=word == "myreports")
+
+    async def _governance(self, word: str, user: str) -> cards.Card:
+        """Acknowledging the policy, SLT's list of unanswered questions, the account register."""
+        now = self.services.clock.now()
+        if word == "acknowledge":
+            policies = self.services.policy.policies
+            ack = await self._db(
+                lambda s: knowledge.acknowledge(
+                    s, user_id=user, front_end=FRONT_END, policies=policies, now=now
+                )
+            )
+            return cards.note_card(
+                f"Thank you: recorded that you have read the policy ({cards.plain(ack.version)})."
+            )
+        if word == "unanswered":
+            if not self.roles.is_slt(user):
+                return cards.note_card(NOT_SLT)
+            rows = await self._db(lambda s: knowledge.unanswered(s))
+            lines = [f"- {row.times}× {cards.plain(row.text)}" for row in rows]
+            return cards.card(
+                cards.heading("Questions the policy could not answer"),
+                cards.text("\n".join(lines) or "None so far."),
+            )
+        listed = await self._db(
+            lambda s: [(a.platform, a.handle, a.status) for a in accounts.register(s)]
+        )
+        lines = [
+            f"- {cards.plain(PLATFORMS.get(p, p))}: {cards.plain(h)} ({s})" for p, h, s in listed
+        ]
+        return cards.card(
+            cards.heading("School social media accounts"),
+            cards.text("\n".join(lines) or "No school accounts are registered."),
+        )
 
     async def _answer(self, text: str) -> cards.Card:
         asked = self.services.policy.ask(text)
