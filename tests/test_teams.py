@@ -296,9 +296,16 @@ def test_incident_report_case_actions_and_privacy(teams_bot: TeamsBot) -> None:
     assert handed["task"]["value"] == "INC-2026-0001 updated."
     assert teams_bot.rows(Incident)[0].details is None
     actions = [e.action for e in teams_bot.rows(AuditEvent)]
+    held = teams.execute(
+        "incident.legal_hold",
+        {"verb": "incident.legal_hold", "incident": incident.id, "version": current + 2},
+        user=SLT,
+        conversation=SLT_CONVERSATION,
+    ).json()
+    assert "On legal hold" in json.dumps(held, ensure_ascii=False)
     reopened = teams.execute(
         "incident.reopen",
-        {"verb": "incident.reopen", "incident": incident.id, "version": current + 2},
+        {"verb": "incident.reopen", "incident": incident.id, "version": current + 3},
         user=SLT,
         conversation=SLT_CONVERSATION,
     ).json()

@@ -550,6 +550,8 @@ def case_card(incident: Incident, *, section: str | None, zone: ZoneInfo, name: 
         body.append(text(f"Severity: {incident_options.SEVERITIES[incident.severity]}"))
     if incident.external_agency:
         body.append(text(f"Escalated to {incident_options.AGENCIES[incident.external_agency]}"))
+    if incident.legal_hold:
+        body.append(text("⚖️ On legal hold: kept whole whatever the retention period"))
     if incident.safeguarding_reference:
         body.append(text("Moved to the safeguarding record system; details erased here"))
     if section:
@@ -558,8 +560,11 @@ def case_card(incident: Incident, *, section: str | None, zone: ZoneInfo, name: 
     actions: list[Card] = []
     if incident.details is not None:
         actions.append(dialog("View details", "details", **ref))
+    hold = execute(
+        "Release legal hold" if incident.legal_hold else "Legal hold", "incident.legal_hold", **ref
+    )
     if incident.status == Status.RESOLVED:
-        actions.append(execute("Reopen", "incident.reopen", **ref))
+        actions += [execute("Reopen", "incident.reopen", **ref), hold]
     else:
         if incident.status == Status.REPORTED:
             actions.append(execute("Take the lead", "incident.take_lead", **ref))
@@ -572,6 +577,7 @@ def case_card(incident: Incident, *, section: str | None, zone: ZoneInfo, name: 
         actions.append(dialog("Resolve", "resolve", **ref))
         if incident.safeguarding_reference is None:
             actions.append(dialog("Moved to safeguarding system", "hand_off", **ref))
+        actions.append(hold)
     return card(*body, actions=actions)
 
 

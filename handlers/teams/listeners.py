@@ -273,7 +273,7 @@ class TeamsListeners:
             return await self._ask_slt(str(data.get("question")), user)
         if verb == "comment.assign":
             return await self._assign(int(data.get("comment", 0)), user)
-        if verb in ("incident.take_lead", "incident.reopen"):
+        if verb in ("incident.take_lead", "incident.reopen", "incident.legal_hold"):
             return await self._case_step(verb, data, user, now)
         return cards.note_card("That button is no longer in use.")
 
@@ -317,11 +317,23 @@ class TeamsListeners:
         if not self.roles.is_slt(user):
             return cards.note_card(NOT_SLT)
         incident_id, version = int(data.get("incident", 0)), int(data.get("version", 0))
-        change = incidents.take_lead if verb == "incident.take_lead" else incidents.reopen
+
+        def change(session: Session) -> Any:
+            if verb == "incident.legal_hold":
+                current = incidents.get(session, incident_id=incident_id)
+                return incidents.set_legal_hold(
+                    session,
+                    incident_id=incident_id,
+                    version=version,
+                    user=user,
+                    hold=not (current and current.legal_hold),
+                    now=now,
+                )
+            step = incidents.take_lead if verb == "incident.take_lead" else incidents.reopen
+            return step(session, incident_id=incident_id, version=version, user=user, now=now)
+
         try:
-            await self._db(
-                lambda s: change(s, incident_id=incident_id, version=version, user=user, now=now)
-            )
+            await self._db(change)
         except CaseError as error:
             return cards.note_card(error.describe(self._names()))
         await self._deliver_case(incident_id)
