@@ -295,7 +295,6 @@ def test_incident_report_case_actions_and_privacy(teams_bot: TeamsBot) -> None:
     ).json()
     assert handed["task"]["value"] == "INC-2026-0001 updated."
     assert teams_bot.rows(Incident)[0].details is None
-    actions = [e.action for e in teams_bot.rows(AuditEvent)]
     held = teams.execute(
         "incident.legal_hold",
         {"verb": "incident.legal_hold", "incident": incident.id, "version": current + 2},
@@ -319,6 +318,7 @@ def test_incident_report_case_actions_and_privacy(teams_bot: TeamsBot) -> None:
         "escalated",
         "resolved",
         "handed_off",
+        "legal_hold",
         "reopened",
     ]
     # The details reached nobody: only the SLT member's details dialog (an invoke response).
