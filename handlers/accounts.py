@@ -12,6 +12,7 @@ from bot.accounts.service import AccountError, Application, Field
 from bot.services import Services
 from handlers import forms
 from handlers.ids import AccountAction, AccountCallback
+from handlers.replies import direct_message, private
 from handlers.views import accounts as views
 from handlers.views.common import ephemeral_text
 from store.db import session_scope
@@ -57,17 +58,8 @@ def register(app: App, services: Services) -> None:
     app.event("user_change")(lambda event: user_changed(event, services))
 
 
-def _private(respond: Respond, text: str) -> None:
-    respond(**ephemeral_text(text), response_type="ephemeral", replace_original=False)
-
-
 def _is_admin(user: str, services: Services) -> bool:
     return user in services.settings.admin_users
-
-
-def _dm(client: WebClient, user: str, payload: dict[str, Any]) -> None:
-    channel = client.conversations_open(users=user)["channel"]["id"]
-    client.chat_postMessage(channel=channel, **payload)
 
 
 def open_application(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
@@ -127,7 +119,7 @@ def approve(
     ack()
     user = body["user"]["id"]
     if not services.roles.is_slt(user):
-        _private(respond, NOT_SLT)
+        private(respond, NOT_SLT)
         return
     account_id, version = _target(action)
     try:
@@ -142,12 +134,12 @@ def approve(
                 now=services.clock.now(),
             )
     except AccountError as error:
-        _private(respond, str(error))
+        private(respond, str(error))
         return
     _redraw(body, client, account)
     for admin in services.settings.admin_users:
-        _dm(client, admin, views.create_request(account))
-    _dm(client, account.applied_by, views.decision_message(account))
+        direct_message(client, admin, views.create_request(account))
+    direct_message(client, account.applied_by, views.decision_message(account))
 
 
 def open_decline(
@@ -160,7 +152,7 @@ def open_decline(
 ) -> None:
     ack()
     if not services.roles.is_slt(body["user"]["id"]):
-        _private(respond, NOT_SLT)
+        private(respond, NOT_SLT)
         return
     account_id, _ = _target(action)
     with session_scope(services.sessions) as session:
@@ -192,7 +184,7 @@ def submit_decline(
         ack(response_action="errors", errors={Field.REASON: str(error)})
         return
     ack()
-    _dm(client, account.applied_by, views.decision_message(account))
+    direct_message(client, account.applied_by, views.decision_message(account))
 
 
 def open_created(
@@ -205,7 +197,7 @@ def open_created(
 ) -> None:
     ack()
     if not _is_admin(body["user"]["id"], services):
-        _private(respond, NOT_ADMIN)
+        private(respond, NOT_ADMIN)
         return
     account_id, _ = _target(action)
     with session_scope(services.sessions) as session:
@@ -289,13 +281,13 @@ def open_handover(
 ) -> None:
     ack()
     if not _is_admin(body["user"]["id"], services):
-        _private(respond, NOT_ADMIN)
+        private(respond, NOT_ADMIN)
         return
     with session_scope(services.sessions) as session:
         handover = session.get(Handover, int(action["value"]))
         account = session.get(SchoolAccount, handover.account_id) if handover else None
         if handover is None or account is None or handover.done_at is not None:
-            _private(respond, "That handover is already done.")
+            private(respond, "That handover is already done.")
             return
         view = views.handover_modal(handover, account)
     client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -16,6 +16,7 @@ from bot.notify import DeliveryError
 from bot.services import Services
 from handlers import forms
 from handlers.ids import CommentAction, CommentCallback
+from handlers.replies import private
 from handlers.views import comments as views
 from handlers.views.common import ephemeral_text, mention
 from store.db import session_scope
@@ -52,10 +53,6 @@ def register(app: App, services: Services) -> None:
     )
 
 
-def _private(respond: Respond, text: str) -> None:
-    respond(**ephemeral_text(text), response_type="ephemeral", replace_original=False)
-
-
 def open_log_modal(
     client: WebClient, trigger_id: str, services: Services, *, summary: str = "", link: str = ""
 ) -> None:
@@ -83,7 +80,7 @@ def log_from_message(
 ) -> None:
     ack()
     if not services.roles.is_moderator(shortcut["user"]["id"]):
-        _private(respond, NOT_A_MODERATOR)
+        private(respond, NOT_A_MODERATOR)
         return
     text = shortcut.get("message", {}).get("text", "")
     link = _URL.search(text)
@@ -152,12 +149,12 @@ def open_respond(
 ) -> None:
     ack()
     if not services.roles.is_moderator(body["user"]["id"]):
-        _private(respond, NOT_A_MODERATOR)
+        private(respond, NOT_A_MODERATOR)
         return
     with session_scope(services.sessions) as session:
         comment = comments.get(session, comment_id=int(action["value"]))
     if comment is None or comment.status != "open":
-        _private(respond, "That comment has already been marked responded.")
+        private(respond, "That comment has already been marked responded.")
         return
     client.views_open(trigger_id=body["trigger_id"], view=views.respond_modal(comment))
 
@@ -197,16 +194,16 @@ def assign(
     ack()
     user_id = body["user"]["id"]
     if not services.roles.is_moderator(user_id):
-        _private(respond, NOT_A_MODERATOR)
+        private(respond, NOT_A_MODERATOR)
         return
     try:
         with session_scope(services.sessions) as session:
             comment = comments.assign(session, comment_id=int(action["value"]), user_id=user_id)
     except CommentError as error:
-        _private(respond, error.describe(mention))
+        private(respond, error.describe(mention))
         return
     _refresh(comment, services)
-    _private(respond, f"#{comment.id} is yours: reminders will come to you directly too.")
+    private(respond, f"#{comment.id} is yours: reminders will come to you directly too.")
 
 
 def _refresh(comment: Any, services: Services) -> None:

@@ -18,6 +18,7 @@ from bot.incidents.service import CaseError, Field, IncidentForm, Step
 from bot.services import Services
 from handlers import forms
 from handlers.ids import IncidentAction, IncidentCallback
+from handlers.replies import private
 from handlers.views import incidents as views
 from handlers.views.common import ephemeral_text, mention
 from store.db import session_scope
@@ -74,10 +75,6 @@ def register(app: App, services: Services) -> None:
         (IncidentCallback.HAND_OFF, Step.HAND_OFF),
     ):
         app.view(callback)(_step_submitter(services, step))
-
-
-def _private(respond: Respond, text: str) -> None:
-    respond(**ephemeral_text(text), response_type="ephemeral", replace_original=False)
 
 
 def open_report(
@@ -216,7 +213,7 @@ def view_details(
     ack()
     user = body["user"]["id"]
     if not services.roles.is_slt(user):
-        _private(respond, NOT_SLT)
+        private(respond, NOT_SLT)
         return
     incident_id, _ = _target(action)
     with session_scope(services.sessions) as session:
@@ -235,14 +232,14 @@ def _act(
 ) -> None:
     user = body["user"]["id"]
     if not services.roles.is_slt(user):
-        _private(respond, NOT_SLT)
+        private(respond, NOT_SLT)
         return
     try:
         with session_scope(services.sessions) as session:
             incident = change(session, user)
             incident_id = incident.id
     except CaseError as error:
-        _private(respond, error.describe(mention))
+        private(respond, error.describe(mention))
         return
     _deliver(services, incident_id)
 
@@ -316,13 +313,13 @@ def open_step(
 ) -> None:
     ack()
     if not services.roles.is_slt(body["user"]["id"]):
-        _private(respond, NOT_SLT)
+        private(respond, NOT_SLT)
         return
     incident_id, version = _target(action)
     with session_scope(services.sessions) as session:
         incident = incidents.get(session, incident_id=incident_id)
         if incident is None or incident.version != version:
-            _private(
+            private(
                 respond,
                 "That case has moved on since this card was drawn; "
                 "nothing was changed. The card now shows where it stands.",

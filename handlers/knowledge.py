@@ -12,6 +12,7 @@ from bot.knowledge import service as knowledge
 from bot.services import Services
 from handlers.home import publish_home
 from handlers.ids import KnowledgeAction
+from handlers.replies import direct_message
 from handlers.views import knowledge as views
 from handlers.views.common import ephemeral_text
 from store.db import session_scope
@@ -109,8 +110,7 @@ def nudge(
     missing, _ = _outstanding(client, services)
     reminder = views.nudge_message(version=services.policy.version)
     for user in missing:
-        channel = client.conversations_open(users=user)["channel"]["id"]
-        client.chat_postMessage(channel=channel, **reminder)
+        direct_message(client, user, reminder)
     respond(**views.nudged_message(len(missing)), response_type="ephemeral", replace_original=False)
 
 

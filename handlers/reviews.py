@@ -13,6 +13,7 @@ from bot.reviews.service import DraftForm, Field, ReviewError
 from bot.services import Services
 from handlers import forms
 from handlers.ids import ReviewAction, ReviewCallback
+from handlers.replies import direct_message
 from handlers.views import reviews as views
 from handlers.views.common import ephemeral_text, mention
 from store.db import session_scope
@@ -74,11 +75,6 @@ def open_from_comment(
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def _dm(client: WebClient, user: str, payload: dict[str, Any]) -> None:
-    channel = client.conversations_open(users=user)["channel"]["id"]
-    client.chat_postMessage(channel=channel, **payload)
-
-
 def submit(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
 ) -> None:
@@ -137,7 +133,7 @@ def _decide(
             ts=review.card_ts,
             **views.review_card(review, reviewers=reviewers_mention(services)),
         )
-    _dm(client, review.author, views.decision_message(review))
+    direct_message(client, review.author, views.decision_message(review))
     return review
 
 
@@ -217,4 +213,4 @@ def submit_send_back(
             notes=notes,
         )
     except ReviewError as error:
-        _dm(client, user, ephemeral_text(str(error)))
+        direct_message(client, user, ephemeral_text(str(error)))
