@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -11,7 +12,7 @@ from bot.accounts import service as accounts
 from bot.accounts.service import AccountError, Application, Field
 from bot.services import Services
 from handlers import forms
-from handlers.ids import AccountAction, AccountCallback
+from handlers.ids import COMMAND, AccountAction, AccountCallback
 from handlers.replies import direct_message, private
 from handlers.views import accounts as views
 from handlers.views.common import ephemeral_text
@@ -19,6 +20,7 @@ from store.db import session_scope
 from store.models import Handover, SchoolAccount
 
 NOT_SLT = "Only SLT can decide on school accounts."
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 NOT_ADMIN = "Only the school's account administrators can do that (ADMIN_USERS)."
 
 
@@ -248,13 +250,16 @@ def list_accounts(ack: Ack, command: dict[str, Any], services: Services) -> None
         ack(**views.register_message(listed, overdue, zone=services.settings.zone, now=now))
 
 
-def leaver(ack: Ack, command: dict[str, Any], who: str, services: Services) -> None:
+def leaver(ack: Ack, command: dict[str, Any], text: str, services: Services) -> None:
     """An administrator marks someone as having left: `/socialpolicy leaver @name`."""
     if not _is_admin(command["user_id"], services):
         ack(**ephemeral_text(NOT_ADMIN))
         return
-    user = who.strip().lstrip("<@").split("|")[0].rstrip(">")
-    opened = _left(user, services)
+    named = _MENTION.search(text)
+    if named is None:
+        ack(**ephemeral_text(f"Name who has left: `{COMMAND} leaver @name`."))
+        return
+    opened = _left(named.group(1), services)
     ack(**ephemeral_text(f"{len(opened)} account(s) now need a handover."))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -41,39 +42,40 @@ def plain_text(text: str) -> str:
     return " ".join(text.split())
 
 
+Subcommand = Callable[[Ack, dict[str, Any], WebClient, Respond, Services], None]
+
+# One word on its own: `/socialpolicy log`, `/socialpolicy accounts`, …
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "log": lambda ack, cmd, client, respond, s: comments.log_from_command(ack, cmd, client, s),
+    "pending": lambda ack, cmd, client, respond, s: comments.pending(ack, cmd, s),
+    "report": lambda ack, cmd, client, respond, s: incidents.report_from_command(
+        ack, cmd, client, s
+    ),
+    "myreports": lambda ack, cmd, client, respond, s: incidents.my_reports(ack, cmd, s),
+    "incidents": lambda ack, cmd, client, respond, s: incidents.open_cases(ack, cmd, s),
+    "acknowledge": lambda ack, cmd, client, respond, s: knowledge.acknowledge_command(ack, cmd, s),
+    "acknowledgements": knowledge.acknowledgements,
+    "unanswered": lambda ack, cmd, client, respond, s: knowledge.unanswered(ack, cmd, s),
+    "apply": lambda ack, cmd, client, respond, s: accounts.open_application(ack, cmd, client),
+    "review": lambda ack, cmd, client, respond, s: reviews.open_from_command(ack, cmd, client),
+    "accounts": lambda ack, cmd, client, respond, s: accounts.list_accounts(ack, cmd, s),
+}
+
+
 def socialpolicy(
     ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, services: Services
 ) -> None:
-    text = plain_text(command.get("text") or "")
+    raw = command.get("text") or ""
+    text = plain_text(raw)
     word, _, rest = text.partition(" ")
     word = word.lower()
     policy = services.policy
     if not text or word == "help":
         ack(**views.help_message((*comment_views.COMMENT_HELP, *incident_views.INCIDENT_HELP)))
-    elif text.lower() == "log":
-        comments.log_from_command(ack, command, client, services)
-    elif text.lower() == "pending":
-        comments.pending(ack, command, services)
-    elif text.lower() == "report":
-        incidents.report_from_command(ack, command, client, services)
-    elif text.lower() == "myreports":
-        incidents.my_reports(ack, command, services)
-    elif text.lower() == "incidents":
-        incidents.open_cases(ack, command, services)
-    elif text.lower() == "acknowledge":
-        knowledge.acknowledge_command(ack, command, services)
-    elif text.lower() == "acknowledgements":
-        knowledge.acknowledgements(ack, command, client, respond, services)
-    elif text.lower() == "unanswered":
-        knowledge.unanswered(ack, command, services)
-    elif text.lower() == "apply":
-        accounts.open_application(ack, command, client)
-    elif text.lower() == "review":
-        reviews.open_from_command(ack, command, client)
-    elif text.lower() == "accounts":
-        accounts.list_accounts(ack, command, services)
-    elif word == "leaver" and rest:
-        accounts.leaver(ack, command, rest, services)
+    elif not rest and word in SUBCOMMANDS:
+        SUBCOMMANDS[word](ack, command, client, respond, services)
+    elif word == "leaver":
+        accounts.leaver(ack, command, raw, services)  # the mention is the point here
     elif word == "report-csv":
         reports.report_csv(ack, command, rest, client, services)
     elif word in ("topics", "sections") and not rest:

@@ -181,3 +181,25 @@ def test_a_leaver_starts_a_reminded_handover(bot: RunningBot) -> None:
     assert (handed.status, handed.lead) == ("live", TEACHER)
     bot.clock.advance(timedelta(days=1))
     assert bot.tick(HANDOVER_JOB) == 0
+
+
+def test_an_administrator_marks_a_leaver(bot: RunningBot) -> None:
+    created = apply_and_approve(bot)
+    bot.modals.submit(
+        "account.created_submit",
+        {
+            "handle": text_input("@ourschool_pe"),
+            "link": text_input(""),
+            "credentials": text_input("School password manager"),
+        },
+        user=ADMIN,
+        private_metadata=f"{created.id}:{created.version}",
+    )
+
+    assert "administrators" in bot.slack.command(f"leaver <@{LEAD}|lead>", user=TEACHER).text
+    assert "Name who has left" in bot.slack.command("leaver someone", user=ADMIN).text
+    assert (
+        "1 account(s) now need a handover"
+        in bot.slack.command(f"leaver <@{LEAD}|lead>", user=ADMIN).text
+    )
+    assert account(bot).status == "handover needed"
