@@ -329,3 +329,15 @@ class ReviewEvent(Base):
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(20))
     summary: Mapped[str] = mapped_column(Text)
+
+
+class TeamsPlace(Base):
+    """A Teams conversation SLT chose for a purpose ("slt", "moderators") from inside it, for
+    schools that did not set TEAMS_SLT_CONVERSATION / TEAMS_MODERATORS_CONVERSATION."""
+
+    __tablename__ = "teams_places"
+
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(300))
+    set_by: Mapped[str] = mapped_column(String(100))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime())

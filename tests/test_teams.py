@@ -355,3 +355,36 @@ def test_acknowledge_unanswered_and_the_register_in_teams(teams_bot: TeamsBot) -
     assert "Only SLT" in to_staff[-2]
     assert "No school accounts are registered" in to_staff[-1]
     assert "where do i park" in teams_bot.connector.to(f"a:{SLT}")[-1].text
+
+
+def test_slt_choose_their_channels_from_inside_them(
+    bot_factory: Callable[..., RunningBot], connector: BotConnectorStandIn
+) -> None:
+    bot = bot_factory(
+        slack_bot_token=None,
+        slack_signing_secret=None,
+        teams_app_id=APP_ID,
+        dangerously_allow_unauthenticated_requests=True,
+        teams_slt_users=[SLT],
+    )
+    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url)
+    teams.install(user=STAFF, conversation=f"a:{STAFF}", conversation_type="personal")
+    teams.message(
+        "use this channel for SLT",
+        user=STAFF,
+        conversation="19:a@thread.tacv2",
+        conversation_type="channel",
+        mention=True,
+    )
+    teams.message(
+        "use this channel for SLT",
+        user=SLT,
+        conversation="19:slt@thread.tacv2",
+        conversation_type="channel",
+        mention=True,
+    )
+
+    assert "Only SLT" in connector.to("19:a@thread.tacv2")[-1].text
+    assert "will now receive the SLT messages" in connector.to("19:slt@thread.tacv2")[-1].text
+    teams.submit_dialog(_report_form(), user=STAFF)
+    assert "INC-2026-0001" in connector.to("19:slt@thread.tacv2", "POST")[-1].text

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.db import session_scope
-from store.models import TeamsConversation, TeamsPerson
+from store.models import TeamsConversation, TeamsPerson, TeamsPlace
 
 
 def user_id(account: Account) -> str:
@@ -36,6 +36,7 @@ class TeamsDirectory:
                 )
             }
             self._names = {p.id: p.name for p in session.scalars(select(TeamsPerson))}
+            self._places = {p.role: p.conversation_id for p in session.scalars(select(TeamsPlace))}
 
     def remember(self, activity: Any, *, now: datetime) -> str:
         """Keep where this activity came from, and who sent it; returns the sender's id."""
@@ -63,6 +64,19 @@ class TeamsDirectory:
             if sender.name:
                 self._names[who] = sender.name[:200]
         return who
+
+    def place(self, role: str) -> str | None:
+        """The conversation chosen for `role` ("slt", "moderators") from inside it, if any."""
+        with self._lock:
+            return self._places.get(role)
+
+    def choose_place(self, role: str, conversation_id: str, *, user: str, now: datetime) -> None:
+        with session_scope(self.sessions) as session:
+            row = session.get(TeamsPlace, role) or TeamsPlace(role=role)
+            row.conversation_id, row.set_by, row.set_at = conversation_id, user, now
+            session.add(row)
+        with self._lock:
+            self._places[role] = conversation_id
 
     def reference(self, conversation_id: str) -> ConversationReference | None:
         with self._lock:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -52,6 +53,7 @@ FRONT_END = "teams"
 NOT_A_MODERATOR = "Only the school's social media moderators (and SLT) can do that."
 NOT_SLT = "Only SLT can see or act on incident cases."
 CASE_STEPS = tuple(Step)
+_PLACE = re.compile(r"^use this channel for (slt|moderators)$", re.IGNORECASE)
 T = TypeVar("T")
 
 
@@ -142,6 +144,10 @@ class TeamsListeners:
         text = (ctx.activity.strip_mentions_text().text or "").strip()
         if text.lower().startswith("socialpolicy"):
             text = text[len("socialpolicy") :].strip()
+        chosen = _PLACE.match(text)
+        if chosen:
+            await ctx.send(self._message(await self._choose_place(ctx, chosen.group(1), user)))
+            return
         if text.lower() == "whereami":  # setup: the id to put in TEAMS_*_CONVERSATION
             await ctx.send(
                 self._message(
@@ -150,6 +156,19 @@ class TeamsListeners:
             )
             return
         await ctx.send(self._message(await self._command(text, user)))
+
+    async def _choose_place(self, ctx: ActivityContext[Any], role: str, user: str) -> cards.Card:
+        """SLT pick, from inside a channel, where SLT pings or comment cards go."""
+        if not self.roles.is_slt(user):
+            return cards.note_card(NOT_SLT)
+        if (ctx.activity.conversation.conversation_type or "personal") == "personal":
+            return cards.note_card("Say this in the channel you mean, not in a personal chat.")
+        key = "slt" if role.lower() == "slt" else "moderators"
+        now = self.services.clock.now()
+        await asyncio.to_thread(
+            self.directory.choose_place, key, ctx.activity.conversation.id, user=user, now=now
+        )
+        return cards.note_card(f"This channel will now receive the {role} messages.")
 
     async def _command(self, text: str, user: str) -> cards.Card:
         word, _, rest = text.partition(" ")

@@ -47,11 +47,20 @@ class TeamsNotifier:
         self._api = api
         self._loop = loop
         self.directory = directory
-        self.moderators_conversation = moderators_conversation
-        self.slt_conversation = slt_conversation
+        self._moderators_configured = moderators_conversation
+        self._slt_configured = slt_conversation
         self.slt_users = slt_users
         self.zone = zone
         self.clock = clock
+
+    @property
+    def slt_conversation(self) -> str | None:
+        """TEAMS_SLT_CONVERSATION, or the channel SLT chose from inside it."""
+        return self._slt_configured or self.directory.place("slt")
+
+    @property
+    def moderators_conversation(self) -> str | None:
+        return self._moderators_configured or self.directory.place("moderators")
 
     # Plumbing ----------------------------------------------------------------------------
 
