@@ -44,7 +44,7 @@ from sqlalchemy import create_engine
 from bot.policy.loader import default_policy_path, load_policies
 from bot.policy.service import PolicyService
 from bot.settings import Settings
-from bot.startup import Runtime, asgi_app, build
+from bot.startup import Runtime, asgi_app, build, serve_slack
 from tests.slack_requests import SlackSender
 from tests.slack_standin import SlackStandIn
 
@@ -409,7 +409,8 @@ def main() -> None:
         runtime: Runtime = build(bot_settings(Path(tmp) / "bench.db", stand_in))
         print(f"build() with modules already imported: {time.perf_counter() - started:.2f} s")
         floor_engine = create_engine("sqlite://")  # only /healthz would touch it
-        floor = asgi_app(floor_app(stand_in), floor_engine)
+        floor = asgi_app(floor_engine)
+        serve_slack(floor, floor_app(stand_in))
         runs: dict[str, Run] = {}
         print("Slash command round trip (signed POST to /slack/events):", flush=True)
         with serving(runtime.asgi) as bot_url, serving(floor) as floor_url:

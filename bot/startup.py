@@ -12,6 +12,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from fastapi import FastAPI, Request, Response
@@ -48,14 +49,12 @@ from bot.roles import LookupFailed, Roles
 from bot.scheduler import Job, build_scheduler
 from bot.services import Services
 from bot.settings import Settings
-from handlers import teams as teams_front_end
 from handlers.slack_notifier import SlackNotifier
-from handlers.teams import TeamsFrontEnd
-from handlers.teams.conversations import TeamsDirectory
-from handlers.teams.listeners import TeamsListeners
-from handlers.teams.notifier import TeamsNotifier
 from handlers.views.common import mention, slt_mention
 from store.db import make_engine, make_session_factory, migrate, session_scope
+
+if TYPE_CHECKING:
+    from handlers.teams import TeamsFrontEnd
 
 logger = logging.getLogger(__name__)
 
@@ -142,9 +141,13 @@ def build(
             clock=clock,
             pacer=pacer or Pacer(),
         )
-    teams = teams_front_end.create(settings, api, clock=clock) if settings.teams_on else None
-    teams_notifier = directory = None
-    if teams is not None:
+    teams = teams_notifier = directory = None
+    if settings.teams_on:  # the Teams SDK is only imported when Teams is on
+        from handlers import teams as teams_front_end
+        from handlers.teams.conversations import TeamsDirectory
+        from handlers.teams.notifier import TeamsNotifier
+
+        teams = teams_front_end.create(settings, api, clock=clock)
         directory = TeamsDirectory(sessions)
         teams_notifier = front_ends["teams"] = TeamsNotifier(
             api=lambda: teams.app.api,
@@ -187,8 +190,10 @@ def build(
             listener_executor=listener_executor,
         )
         handlers.register(slack, services)
-        _serve_slack(api, slack)
+        serve_slack(api, slack)
     if teams is not None and teams_notifier is not None and directory is not None:
+        from handlers.teams.listeners import TeamsListeners
+
         TeamsListeners(teams.app, services, teams.roles, teams_notifier, directory)
     sweep_comments = partial(
         reminders.sweep,
@@ -295,7 +300,9 @@ def asgi_app(engine: Engine) -> FastAPI:
     return api
 
 
-def _serve_slack(api: FastAPI, slack: App) -> None:
+def serve_slack(api: FastAPI, slack: App) -> None:
+    """Slack at /slack/events on the shared ASGI app."""
+
     @api.post("/slack/events")
     async def slack_events(request: Request) -> Response:
         # Bolt's sync dispatch runs in a worker thread so the event loop never waits on it.

@@ -5,14 +5,14 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-import matplotlib
-
-matplotlib.use("Agg")  # no screen on a server
-import matplotlib.pyplot as plt
-
 
 def response_chart(series: list[tuple[datetime, list[float]]]) -> bytes:
     """A PNG: each week's response times (hours) as a box, with the 24-hour deadline marked."""
+    import matplotlib  # heavy, and needed once a week: imported here, not at start-up
+
+    matplotlib.use("Agg")  # no screen on a server
+    import matplotlib.pyplot as plt
+
     labels = [start.strftime("%-d %b") for start, _ in series]
     figure, axes = plt.subplots(figsize=(8, 4), dpi=100)
     try:
