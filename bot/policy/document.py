@@ -70,9 +70,6 @@ class PolicySet:
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
 
-    def document_of(self, section: Section) -> PolicyDocument:
-        return next(d for d in self.documents if section in d.sections)
-
     @property
     def version(self) -> str:
         return "; ".join(
@@ -83,6 +80,5 @@ class PolicySet:
     @property
     def version_key(self) -> str:
         """Changes whenever any document's content does: what an acknowledgement is stamped with."""
-        return hashlib.sha256("".join(d.content_hash for d in self.documents).encode()).hexdigest()[
-            :16
-        ]
+        combined = "".join(d.content_hash for d in self.documents)
+        return hashlib.sha256(combined.encode()).hexdigest()[:16]
