@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from bot.reports.figures import Figures
-from store.models import AuditEvent, Comment, Incident
+from store.models import AuditEvent, Comment, DraftReview, Incident
 
 
 class DeliveryError(Exception):
@@ -94,7 +94,7 @@ class RoutingNotifier:
         self.front_ends = front_ends
 
     def __getattr__(self, name: str) -> Callable[..., object]:
-        def send(item: Comment | Incident, *args: object, **kwargs: object) -> object:
+        def send(item: Comment | Incident | DraftReview, *args: object, **kwargs: object) -> object:
             front_end = self.front_ends.get(item.front_end)
             if front_end is None:
                 raise DeliveryError(f"the {item.front_end} front end is not configured")

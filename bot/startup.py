@@ -248,18 +248,18 @@ def build(
                 settings.reminder_sweep_seconds,
             )
         )
-        jobs.append(
-            Job(
-                REVIEW_JOB,
-                partial(
-                    review_reminders.sweep,
-                    sessions=services.sessions,
-                    notifier=front_ends["slack"],
-                    clock=clock,
-                ),
-                settings.reminder_sweep_seconds,
-            )
+    jobs.append(
+        Job(
+            REVIEW_JOB,
+            partial(
+                review_reminders.sweep,
+                sessions=services.sessions,
+                notifier=services.notifier,  # each draft goes back where it came from
+                clock=clock,
+            ),
+            settings.reminder_sweep_seconds,
         )
+    )
     scheduler = build_scheduler(
         [
             *jobs,

@@ -314,6 +314,7 @@ class DraftReview(Base):
     next_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reminders_sent: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
+    front_end: Mapped[str] = mapped_column(String(10), default="slack")
 
     __table_args__ = (Index("ix_draft_reviews_next_notice_at", "next_notice_at"),)
 

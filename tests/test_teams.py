@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from store.db import session_scope
-from store.models import AuditEvent, Comment, Incident, Question, TeamsConversation
+from store.models import AuditEvent, Comment, DraftReview, Incident, Question, TeamsConversation
 from tests.conftest import RunningBot
 from tests.teams_standin import BotConnectorStandIn, TeamsSender
 
@@ -388,3 +388,32 @@ def test_slt_choose_their_channels_from_inside_them(
     assert "will now receive the SLT messages" in connector.to("19:slt@thread.tacv2")[-1].text
     teams.submit_dialog(_report_form(), user=STAFF)
     assert "INC-2026-0001" in connector.to("19:slt@thread.tacv2", "POST")[-1].text
+
+
+def test_second_opinion_in_teams(teams_bot: TeamsBot) -> None:
+    teams, connector = teams_bot.teams, teams_bot.connector
+    bad = teams.submit_dialog(
+        {"dialog": "review", "account": "Facebook", "draft": ""}, user=STAFF
+    ).json()
+    assert bad["task"]["type"] == "continue" and "Draft" in json.dumps(bad)
+    sent = teams.submit_dialog(
+        {
+            "dialog": "review",
+            "account": "Facebook: @ourschool",
+            "context": "",
+            "draft": "Trip on Friday",
+        },
+        user=STAFF,
+    ).json()
+    assert "Sent for a second opinion" in sent["task"]["value"]
+    card = connector.to(SLT_CONVERSATION, "POST")[-1]
+    assert "Trip on Friday" in card.text and "Approve" in card.text
+    review = teams_bot.rows(DraftReview)[0]
+    ref = {"verb": "review.approve", "review": review.id, "version": review.version}
+
+    refused = teams.execute("review.approve", ref, user=STAFF).json()
+    assert "Only SLT" in json.dumps(refused)
+    approved = teams.execute("review.approve", ref, user=SLT).json()
+    assert "Approved" in json.dumps(approved)
+    assert "was approved by Aad-Slt-1" in connector.to(f"a:{STAFF}")[-1].text
+    assert "Approved by Aad-Slt-1" in connector.to(SLT_CONVERSATION, "PUT")[-1].text

@@ -56,7 +56,13 @@ def _event(
 
 
 def submit(
-    session: Session, *, form: DraftForm, author: str, now: datetime, comment_id: int | None = None
+    session: Session,
+    *,
+    form: DraftForm,
+    author: str,
+    now: datetime,
+    comment_id: int | None = None,
+    front_end: str = "slack",
 ) -> DraftReview:
     review = DraftReview(
         author=author,
@@ -65,6 +71,7 @@ def submit(
         draft=form.draft.strip(),
         comment_id=comment_id,
         status="pending",
+        front_end=front_end,
         submitted_at=now,
         next_notice_at=now + REMIND_EVERY,
         reminders_sent=0,

@@ -25,7 +25,7 @@ from bot.notify import DeliveryError, Posted
 from bot.reports.figures import Figures
 from handlers.teams import cards
 from handlers.teams.conversations import TeamsDirectory
-from store.models import AuditEvent, Comment, Incident
+from store.models import AuditEvent, Comment, DraftReview, Incident
 
 logger = logging.getLogger(__name__)
 SEND_TIMEOUT_SECONDS = 30
@@ -261,4 +261,29 @@ class TeamsNotifier:
                     f"{sum(figures.incidents_closed.values())}"
                 ),
             )
+        )
+
+    # Second opinions ---------------------------------------------------------------------
+
+    def post_review(self, review: DraftReview) -> Posted:
+        ref = self._ref(self.slt_conversation, "SLT")
+        ts = self._send(ref, cards.review_card(review, name=self._name()))
+        return Posted(channel=ref.conversation.id, ts=ts)
+
+    def review_decided(self, review: DraftReview) -> None:
+        """Redraw the card for everyone and tell the author."""
+        if review.card_channel and review.card_ts:
+            self._send(
+                self._ref(review.card_channel, "SLT"),
+                cards.review_card(review, name=self._name()),
+                update=review.card_ts,
+            )
+        self.direct_message(review.author, cards.review_outcome_card(review, name=self._name()))
+
+    def review_reminder(self, review: DraftReview) -> None:
+        self._thread(
+            review,
+            self.slt_conversation,
+            "SLT",
+            cards.alert_card("⏰ SLT: this draft is still waiting for a second opinion."),
         )
