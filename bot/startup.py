@@ -39,6 +39,7 @@ from bot.incidents.reminders import IncidentTimers
 from bot.knowledge import reminders as knowledge_reminders
 from bot.notify import Notifier, RoutingNotifier
 from bot.pacing import Pacer
+from bot.policy.document import PolicySet
 from bot.policy.loader import default_policy_path, load_policies
 from bot.policy.service import PolicyService
 from bot.reports import digest
@@ -195,82 +196,7 @@ def build(
         from handlers.teams.listeners import TeamsListeners
 
         TeamsListeners(teams.app, services, teams.roles, teams_notifier, directory)
-    sweep_comments = partial(
-        reminders.sweep,
-        sessions=services.sessions,
-        notifier=services.notifier,
-        policy=services.reminders,
-        clock=clock,
-    )
-    sweep_incidents = partial(
-        incident_reminders.sweep,
-        sessions=services.sessions,
-        notifier=services.notifier,
-        timers=services.incident_timers,
-        section_for=services.policy_section,
-        clock=clock,
-    )
-    sweep_review = partial(
-        knowledge_reminders.sweep_review,
-        sessions=services.sessions,
-        front_ends=front_ends,
-        policies=policy.policies,
-        override=settings.policy_review_due,
-        zone=settings.zone,
-        clock=clock,
-    )
-    sweep_digest = partial(
-        digest.sweep_digest,
-        sessions=services.sessions,
-        front_ends=front_ends,
-        day=settings.digest_day,
-        at=settings.digest_time,
-        zone=settings.zone,
-        clock=clock,
-    )
-    retention = RetentionPolicy(
-        comments=timedelta(days=settings.retention_comments_days),
-        incidents=timedelta(days=settings.retention_incidents_days),
-        questions=timedelta(days=settings.retention_questions_days),
-        reviews=timedelta(days=settings.retention_reviews_days),
-    )
-    jobs: list[Job] = []
-    if "slack" in front_ends:  # account administration is run from Slack
-        jobs.append(
-            Job(
-                HANDOVER_JOB,
-                partial(
-                    handover_reminders.sweep,
-                    sessions=services.sessions,
-                    notifier=front_ends["slack"],
-                    clock=clock,
-                ),
-                settings.reminder_sweep_seconds,
-            )
-        )
-    jobs.append(
-        Job(
-            REVIEW_JOB,
-            partial(
-                review_reminders.sweep,
-                sessions=services.sessions,
-                notifier=services.notifier,  # each draft goes back where it came from
-                clock=clock,
-            ),
-            settings.reminder_sweep_seconds,
-        )
-    )
-    scheduler = build_scheduler(
-        [
-            *jobs,
-            Job(RETENTION_JOB, partial(apply_retention, services, retention), DAY_SECONDS),
-            Job(COMMENT_SWEEP_JOB, sweep_comments, settings.reminder_sweep_seconds),
-            Job(INCIDENT_SWEEP_JOB, sweep_incidents, settings.reminder_sweep_seconds),
-            Job(REVIEW_SWEEP_JOB, sweep_review, settings.reminder_sweep_seconds),
-            Job(DIGEST_JOB, sweep_digest, settings.reminder_sweep_seconds),
-        ],
-        zone=settings.zone,
-    )
+    scheduler = build_scheduler(_jobs(services, front_ends, policy.policies), zone=settings.zone)
     return Runtime(
         services=services,
         engine=engine,
@@ -279,6 +205,84 @@ def build(
         asgi=api,
         scheduler=scheduler,
     )
+
+
+def _jobs(services: Services, front_ends: dict[str, Notifier], policies: PolicySet) -> list[Job]:
+    """Every sweep the scheduler ticks; each asks the database what is due."""
+    settings = services.settings
+    every = settings.reminder_sweep_seconds
+    common = {"sessions": services.sessions, "clock": services.clock}
+    jobs = [
+        Job(
+            COMMENT_SWEEP_JOB,
+            partial(
+                reminders.sweep, notifier=services.notifier, policy=services.reminders, **common
+            ),
+            every,
+        ),
+        Job(
+            INCIDENT_SWEEP_JOB,
+            partial(
+                incident_reminders.sweep,
+                notifier=services.notifier,
+                timers=services.incident_timers,
+                section_for=services.policy_section,
+                **common,
+            ),
+            every,
+        ),
+        # Each draft's reminders go back to the front end it came from.
+        Job(
+            REVIEW_JOB, partial(review_reminders.sweep, notifier=services.notifier, **common), every
+        ),
+        Job(
+            REVIEW_SWEEP_JOB,
+            partial(
+                knowledge_reminders.sweep_review,
+                front_ends=front_ends,
+                policies=policies,
+                override=settings.policy_review_due,
+                zone=settings.zone,
+                **common,
+            ),
+            every,
+        ),
+        Job(
+            DIGEST_JOB,
+            partial(
+                digest.sweep_digest,
+                front_ends=front_ends,
+                day=settings.digest_day,
+                at=settings.digest_time,
+                zone=settings.zone,
+                **common,
+            ),
+            every,
+        ),
+        Job(
+            RETENTION_JOB,
+            partial(
+                apply_retention,
+                services,
+                RetentionPolicy(
+                    comments=timedelta(days=settings.retention_comments_days),
+                    incidents=timedelta(days=settings.retention_incidents_days),
+                    questions=timedelta(days=settings.retention_questions_days),
+                    reviews=timedelta(days=settings.retention_reviews_days),
+                ),
+            ),
+            DAY_SECONDS,
+        ),
+    ]
+    if "slack" in front_ends:  # account administration is run from Slack
+        jobs.append(
+            Job(
+                HANDOVER_JOB,
+                partial(handover_reminders.sweep, notifier=front_ends["slack"], **common),
+                every,
+            )
+        )
+    return jobs
 
 
 def apply_retention(services: Services, policy: RetentionPolicy) -> int:
