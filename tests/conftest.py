@@ -26,6 +26,8 @@ from bot.startup import COMMENT_SWEEP_JOB, INCIDENT_SWEEP_JOB, Runtime, build
 from tests.slack_requests import SlackModals, SlackSender
 from tests.slack_standin import SlackStandIn
 
+pytest_plugins = ["tests.teams_bot"]  # the Teams bot fixtures, shared by the Teams tests
+
 SIGNING_SECRET = "test-signing-secret"
 # A Wednesday in term time, 10:00 in London.
 START = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
