@@ -63,6 +63,8 @@ HINTS: dict[str, str] = {
     "TEAMS_APP_ID": "the bot's Microsoft Entra application (client) id, a GUID",
     "TEAMS_SLT_USERS": "comma-separated Entra object ids of SLT",
     "TEAMS_MODERATOR_USERS": "comma-separated Entra object ids of moderators",
+    "TEAMS_ADMIN_USERS": "comma-separated Entra object ids of the account administrators",
+    "TEAMS_REVIEWERS": "comma-separated Entra object ids of those who give second opinions",
     "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS": "true or false (local testing only)",
 }
 
@@ -193,6 +195,8 @@ class Settings(CoreSettings):
     teams_moderators_conversation: str | None = None
     teams_slt_users: Annotated[list[str], NoDecode] = []
     teams_moderator_users: Annotated[list[str], NoDecode] = []
+    teams_admin_users: Annotated[list[str], NoDecode] = []
+    teams_reviewers: Annotated[list[str], NoDecode] = []
     dangerously_allow_unauthenticated_requests: bool = False
 
     @field_validator("slack_bot_token")
@@ -246,7 +250,13 @@ class Settings(CoreSettings):
             raise ValueError(f"{', '.join(map(repr, bad))} not a user id")
         return users
 
-    @field_validator("teams_slt_users", "teams_moderator_users", mode="before")
+    @field_validator(
+        "teams_slt_users",
+        "teams_moderator_users",
+        "teams_admin_users",
+        "teams_reviewers",
+        mode="before",
+    )
     @classmethod
     def _teams_users(cls, value: Any) -> Any:
         return [user.lower() for user in _split_csv(value)] if isinstance(value, str) else value

@@ -157,6 +157,7 @@ def build(
             moderators_conversation=settings.teams_moderators_conversation,
             slt_conversation=settings.teams_slt_conversation,
             slt_users=settings.teams_slt_users,
+            admin_users=settings.teams_admin_users,
             zone=settings.zone,
             clock=clock,
         )
@@ -212,7 +213,7 @@ def _jobs(services: Services, front_ends: dict[str, Notifier], policies: PolicyS
     settings = services.settings
     every = settings.reminder_sweep_seconds
     common = {"sessions": services.sessions, "clock": services.clock}
-    jobs = [
+    return [
         Job(
             COMMENT_SWEEP_JOB,
             partial(
@@ -231,9 +232,14 @@ def _jobs(services: Services, front_ends: dict[str, Notifier], policies: PolicyS
             ),
             every,
         ),
-        # Each draft's reminders go back to the front end it came from.
+        # Each draft's reminders, and each account's handover tasks, go back to its front end.
         Job(
             REVIEW_JOB, partial(review_reminders.sweep, notifier=services.notifier, **common), every
+        ),
+        Job(
+            HANDOVER_JOB,
+            partial(handover_reminders.sweep, notifier=services.notifier, **common),
+            every,
         ),
         Job(
             REVIEW_SWEEP_JOB,
@@ -274,15 +280,6 @@ def _jobs(services: Services, front_ends: dict[str, Notifier], policies: PolicyS
             DAY_SECONDS,
         ),
     ]
-    if "slack" in front_ends:  # account administration is run from Slack
-        jobs.append(
-            Job(
-                HANDOVER_JOB,
-                partial(handover_reminders.sweep, notifier=front_ends["slack"], **common),
-                every,
-            )
-        )
-    return jobs
 
 
 def apply_retention(services: Services, policy: RetentionPolicy) -> int:

@@ -12,7 +12,7 @@ from bot.accounts import service as accounts
 from bot.accounts.service import AccountError, Application, Field
 from bot.services import Services
 from handlers import forms
-from handlers.ids import COMMAND, AccountAction, AccountCallback
+from handlers.ids import COMMAND, FRONT_END, AccountAction, AccountCallback
 from handlers.replies import direct_message, private
 from handlers.views import accounts as views
 from handlers.views.common import ephemeral_text
@@ -87,7 +87,11 @@ def submit_application(
         return
     with session_scope(services.sessions) as session:
         account = accounts.apply(
-            session, form=form, applied_by=body["user"]["id"], now=services.clock.now()
+            session,
+            form=form,
+            applied_by=body["user"]["id"],
+            now=services.clock.now(),
+            front_end=FRONT_END,
         )
         card = views.application_card(account)
     ack()
@@ -272,8 +276,10 @@ def user_changed(event: dict[str, Any], services: Services) -> None:
 def _left(user: str, services: Services) -> list[int]:
     """Open a handover for each of their accounts; the handover sweep tells the administrators."""
     with session_scope(services.sessions) as session:
-        opened = [h.id for h in accounts.people_left(session, user=user, now=services.clock.now())]
-    return opened  # the handover sweep sends the administrators their tasks
+        opened = accounts.people_left(
+            session, user=user, now=services.clock.now(), front_end=FRONT_END
+        )
+        return [h.id for h in opened]
 
 
 def open_handover(

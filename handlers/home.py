@@ -14,7 +14,7 @@ from bot.comments import service as comments
 from bot.incidents import service as incidents
 from bot.knowledge import service as knowledge
 from bot.services import Services
-from handlers.ids import Action
+from handlers.ids import FRONT_END, Action
 from handlers.views import accounts as account_views
 from handlers.views import knowledge as knowledge_views
 from handlers.views.comments import home_section
@@ -38,7 +38,7 @@ def publish_home(event: dict[str, Any], client: WebClient, services: Services) -
     extra: list[Block] = [ActionsBlock(elements=[REPORT_BUTTON])]
     with session_scope(services.sessions) as session:
         confirmed = knowledge.acknowledgement(
-            session, user_id=user, front_end="slack", version_key=policy.policies.version_key
+            session, user_id=user, front_end=FRONT_END, version_key=policy.policies.version_key
         )
         extra += knowledge_views.home_blocks(confirmed, zone=zone)
         extra += account_views.home_blocks(accounts.register(session))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 COMMAND = "/socialpolicy"
+FRONT_END = "slack"  # how records made here are marked, so their messages come back here
 
 
 class Action(StrEnum):

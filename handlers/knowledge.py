@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.knowledge import service as knowledge
 from bot.services import Services
 from handlers.home import publish_home
-from handlers.ids import KnowledgeAction
+from handlers.ids import FRONT_END, KnowledgeAction
 from handlers.replies import direct_message
 from handlers.views import knowledge as views
 from handlers.views.common import ephemeral_text
@@ -19,7 +19,6 @@ from store.db import session_scope
 
 logger = logging.getLogger(__name__)
 
-FRONT_END = "slack"
 NOT_SLT = "Only SLT can see that."
 
 

@@ -270,6 +270,7 @@ class SchoolAccount(Base):
     credentials_kept: Mapped[str | None] = mapped_column(String(300))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(default=1)
+    front_end: Mapped[str] = mapped_column(String(10), default="slack")  # whose user ids it holds
 
     __table_args__ = (Index("ix_school_accounts_status", "status"),)
 
@@ -289,6 +290,7 @@ class Handover(Base):
     outcome: Mapped[str | None] = mapped_column(String(20))
     next_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reminders_sent: Mapped[int] = mapped_column(default=0)
+    front_end: Mapped[str] = mapped_column(String(10), default="slack")  # its account's
 
     __table_args__ = (Index("ix_handovers_next_notice_at", "next_notice_at"),)
 

@@ -18,6 +18,8 @@ APP_ID = "00000000-0000-0000-0000-0000000000aa"
 SLT = "aad-slt-1"
 MODERATOR = "aad-mod-1"
 STAFF = "aad-staff-1"
+ADMIN = "aad-admin-1"
+REVIEWER = "aad-reviewer-1"
 SLT_CONVERSATION = "19:slt@thread.tacv2"
 MODS_CONVERSATION = "19:mods@thread.tacv2"
 
@@ -50,6 +52,8 @@ def teams_bot(bot_factory: Callable[..., RunningBot], connector: BotConnectorSta
         dangerously_allow_unauthenticated_requests=True,
         teams_slt_users=[SLT],
         teams_moderator_users=[MODERATOR],
+        teams_admin_users=[ADMIN],
+        teams_reviewers=[REVIEWER],
         teams_slt_conversation=SLT_CONVERSATION,
         teams_moderators_conversation=MODS_CONVERSATION,
         school_accounts=["Facebook: @ourschool"],
@@ -62,6 +66,6 @@ def teams_bot(bot_factory: Callable[..., RunningBot], connector: BotConnectorSta
             ).status_code
             == 200
         )
-    for user in (SLT, MODERATOR, STAFF):
+    for user in (SLT, MODERATOR, STAFF, ADMIN, REVIEWER):
         teams.install(user=user, conversation=f"a:{user}", conversation_type="personal")
     return TeamsBot(bot, teams, connector)

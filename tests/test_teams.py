@@ -13,6 +13,7 @@ from tests.teams_bot import (
     APP_ID,
     MODERATOR,
     MODS_CONVERSATION,
+    REVIEWER,
     SLT,
     SLT_CONVERSATION,
     STAFF,
@@ -364,8 +365,8 @@ def test_second_opinion_in_teams(teams_bot: TeamsBot) -> None:
     ref = {"verb": "review.approve", "review": review.id, "version": review.version}
 
     refused = teams.execute("review.approve", ref, user=STAFF).json()
-    assert "Only SLT" in json.dumps(refused)
-    approved = teams.execute("review.approve", ref, user=SLT).json()
+    assert "Only the named reviewers" in json.dumps(refused)
+    approved = teams.execute("review.approve", ref, user=REVIEWER).json()  # TEAMS_REVIEWERS
     assert "Approved" in json.dumps(approved)
-    assert "was approved by Aad-Slt-1" in connector.to(f"a:{STAFF}")[-1].text
-    assert "Approved by Aad-Slt-1" in connector.to(SLT_CONVERSATION, "PUT")[-1].text
+    assert "was approved by Aad-Reviewer-1" in connector.to(f"a:{STAFF}")[-1].text
+    assert "Approved by Aad-Reviewer-1" in connector.to(SLT_CONVERSATION, "PUT")[-1].text

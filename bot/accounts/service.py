@@ -90,7 +90,9 @@ def validate_application(form: Application) -> dict[str, str]:
     return errors
 
 
-def apply(session: Session, *, form: Application, applied_by: str, now: datetime) -> SchoolAccount:
+def apply(
+    session: Session, *, form: Application, applied_by: str, now: datetime, front_end: str
+) -> SchoolAccount:
     account = SchoolAccount(
         platform=form.platform,
         handle=form.handle.strip(),
@@ -103,6 +105,7 @@ def apply(session: Session, *, form: Application, applied_by: str, now: datetime
         applied_at=now,
         updated_at=now,
         version=1,
+        front_end=front_end,
     )
     session.add(account)
     session.flush()
@@ -195,11 +198,14 @@ def comment_accounts(session: Session, configured: list[str]) -> list[str]:
     return names + [name for name in configured if name not in names]
 
 
-def people_left(session: Session, *, user: str, now: datetime) -> list[Handover]:
+def people_left(session: Session, *, user: str, now: datetime, front_end: str) -> list[Handover]:
     """Someone has left: every live account they lead or moderate needs handing over."""
     opened = []
     for account in session.scalars(
-        select(SchoolAccount).where(SchoolAccount.status.in_((Status.LIVE, Status.HANDOVER)))
+        select(SchoolAccount).where(
+            SchoolAccount.status.in_((Status.LIVE, Status.HANDOVER)),
+            SchoolAccount.front_end == front_end,
+        )
     ):
         if user != account.lead and user not in account.moderators.split(","):
             continue
@@ -218,6 +224,7 @@ def people_left(session: Session, *, user: str, now: datetime) -> list[Handover]
             opened_at=now,
             next_notice_at=now,
             reminders_sent=0,
+            front_end=front_end,
         )
         session.add(handover)
         account.status = Status.HANDOVER

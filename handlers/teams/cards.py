@@ -213,6 +213,8 @@ HELP = (
     "- **acknowledge** — confirm you have read the current policy\n"
     "- **unanswered** — questions the policy could not answer (SLT)\n"
     "- **accounts** — the register of school accounts\n"
+    "- **apply** — apply for a new school account (SLT approve)\n"
+    "- **leaver** — someone has left: hand over their accounts (administrators)\n"
     "- **review** — ask for a second opinion on a draft post or reply\n"
     "- **help** — this message"
 )

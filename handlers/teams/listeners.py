@@ -11,25 +11,17 @@ import asyncio
 import logging
 import re
 import uuid
-from collections.abc import Callable
-from datetime import date, datetime, time
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Any
 
 from microsoft_teams.api import (
     AdaptiveCardActionCardResponse,
-    AdaptiveCardAttachment,
-    CardTaskModuleTaskInfo,
-    MessageActivityInput,
-    TaskModuleContinueResponse,
-    TaskModuleMessageResponse,
     TaskModuleResponse,
-    card_attachment,
 )
 from microsoft_teams.apps import ActivityContext, App
 from microsoft_teams.cards import AdaptiveCard
 from sqlalchemy.orm import Session
 
-from bot.accounts import service as accounts
 from bot.comments import reminders
 from bot.comments import service as comments
 from bot.comments.options import PLATFORMS
@@ -47,23 +39,29 @@ from bot.reviews.service import DraftForm, ReviewError
 from bot.roles import Roles
 from bot.services import Services
 from handlers.teams import cards
+from handlers.teams.accounts import DIALOGS as ACCOUNT_DIALOGS
+from handlers.teams.accounts import AccountListeners
+from handlers.teams.base import FRONT_END, TeamsTurns
 from handlers.teams.conversations import TeamsDirectory
 from handlers.teams.notifier import TeamsNotifier
-from store.db import session_scope
 from store.models import DraftReview
 
 logger = logging.getLogger(__name__)
-FRONT_END = "teams"
 NOT_A_MODERATOR = "Only the school's social media moderators (and SLT) can do that."
 NOT_SLT = "Only SLT can see or act on incident cases."
-NOT_A_REVIEWER = "Only SLT can decide on a draft in Teams."
-FORMS = {"log": "Log a comment", "report": "Report to SLT", "review": "Ask for a second opinion"}
+NOT_A_REVIEWER = "Only the named reviewers (TEAMS_REVIEWERS) or SLT can decide on a draft."
+FORMS = {
+    "log": "Log a comment",
+    "report": "Report to SLT",
+    "review": "Ask for a second opinion",
+    "apply": "Apply for a school account",
+    "leaver": "Someone has left",
+}
 CASE_STEPS = tuple(Step)
 _PLACE = re.compile(r"^use this channel for (slt|moderators)$", re.IGNORECASE)
-T = TypeVar("T")
 
 
-class TeamsListeners:
+class TeamsListeners(TeamsTurns):
     def __init__(
         self,
         app: App,
@@ -72,67 +70,14 @@ class TeamsListeners:
         notifier: TeamsNotifier,
         directory: TeamsDirectory,
     ) -> None:
-        self.app = app
-        self.directory = directory
-        self.services = services
-        self.roles = roles
-        self.notifier = notifier
-        self.zone = services.settings.zone
+        super().__init__(services, roles, notifier, directory)
+        self.accounts = AccountListeners(services, roles, notifier, directory)
         app.on_message(self.on_message)
         app.on_conversation_update(self.on_conversation_update)
         app.on_installation_update(self.on_conversation_update)
         app.on_dialog_open(self.on_dialog_open)
         app.on_dialog_submit(self.on_dialog_submit)
         app.on_card_action_execute(self.on_card_action)
-
-    # Plumbing ----------------------------------------------------------------------------
-
-    async def _db(self, work: Callable[[Session], T]) -> T:
-        """Run domain work in a worker thread, inside one unit of work."""
-
-        def run() -> T:
-            with session_scope(self.services.sessions) as session:
-                return work(session)
-
-        return await asyncio.to_thread(run)
-
-    def _names(self) -> Callable[[str], str]:
-        return self.directory.name
-
-    async def _remember(self, ctx: ActivityContext[Any]) -> str:
-        now = self.services.clock.now()
-        return await asyncio.to_thread(self.directory.remember, ctx.activity, now=now)
-
-    @staticmethod
-    def _dialog(title: str, content: cards.Card) -> TaskModuleResponse:
-        attachment = card_attachment(
-            AdaptiveCardAttachment(content=AdaptiveCard.model_validate(content))
-        )
-        return TaskModuleResponse(
-            task=TaskModuleContinueResponse(
-                value=CardTaskModuleTaskInfo(title=title, card=attachment)
-            )
-        )
-
-    @staticmethod
-    def _done(message: str) -> TaskModuleResponse:
-        return TaskModuleResponse(task=TaskModuleMessageResponse(value=message))
-
-    @staticmethod
-    def _message(content: cards.Card) -> MessageActivityInput:
-        return MessageActivityInput().add_card(AdaptiveCard.model_validate(content))
-
-    def _moment(self, data: dict[str, Any], field: str) -> datetime | None:
-        try:
-            day = date.fromisoformat(str(data.get(f"{field}_date", "")))
-            clock = time.fromisoformat(str(data.get(f"{field}_time", ""))[:5])
-        except ValueError:
-            return None
-        return datetime.combine(day, clock, tzinfo=self.zone)
-
-    @staticmethod
-    def _set(data: dict[str, Any], field: str) -> frozenset[str]:
-        return frozenset(v for v in str(data.get(field) or "").split(",") if v)
 
     # Messages ----------------------------------------------------------------------------
 
@@ -183,8 +128,9 @@ class TeamsListeners:
         if not text or word == "help":
             return cards.help_card()
         if word in FORMS and not rest:
+            name = "account_leaver" if word == "leaver" else word
             return cards.card(
-                cards.text("Open the form:"), actions=[cards.dialog(FORMS[word], word)]
+                cards.text("Open the form:"), actions=[cards.dialog(FORMS[word], name)]
             )
         if word == "pending" and not rest:
             if not self.roles.is_moderator(user):
@@ -193,8 +139,10 @@ class TeamsListeners:
             return cards.pending_card(waiting, zone=self.zone, now=self.services.clock.now())
         if word in ("myreports", "incidents") and not rest:
             return await self._cases(word, user)
-        if word in ("acknowledge", "unanswered", "accounts") and not rest:
+        if word in ("acknowledge", "unanswered") and not rest:
             return await self._governance(word, user)
+        if word == "accounts" and not rest:
+            return await self.accounts.register(user)
         if word == "topics" and not rest:
             listing = "\n".join(f"- {cards.plain(s.path_text)}" for s in policy.topics())
             return cards.card(cards.heading("The policy's sections"), cards.text(listing))
@@ -218,7 +166,7 @@ class TeamsListeners:
         return cards.cases_card(found, zone=self.zone, name=self._names(), mine=word == "myreports")
 
     async def _governance(self, word: str, user: str) -> cards.Card:
-        """Acknowledging the policy, SLT's list of unanswered questions, the account register."""
+        """Acknowledging the policy, and SLT's list of unanswered questions."""
         now = self.services.clock.now()
         if word == "acknowledge":
             policies = self.services.policy.policies
@@ -239,16 +187,6 @@ class TeamsListeners:
                 cards.heading("Questions the policy could not answer"),
                 cards.text("\n".join(lines) or "None so far."),
             )
-        listed = await self._db(
-            lambda s: [(a.platform, a.handle, a.status) for a in accounts.register(s)]
-        )
-        lines = [
-            f"- {cards.plain(PLATFORMS.get(p, p))}: {cards.plain(h)} ({s})" for p, h, s in listed
-        ]
-        return cards.card(
-            cards.heading("School social media accounts"),
-            cards.text("\n".join(lines) or "No school accounts are registered."),
-        )
 
     async def _answer(self, text: str) -> cards.Card:
         asked = self.services.policy.ask(text)
@@ -295,6 +233,8 @@ class TeamsListeners:
             )
         if verb == "answer.ask_slt":
             return await self._ask_slt(str(data.get("question")), user)
+        if verb == "account.approve":
+            return await self.accounts.approve(data, user)
         if verb == "review.approve":
             return cards.note_card(await self._decide_review(data, user, approve=True))
         if verb == "comment.assign":
@@ -405,7 +345,7 @@ class TeamsListeners:
                 ),
             )
         if name == "review_send_back":
-            if not self.roles.is_slt(user):
+            if not self._is_reviewer(user):
                 return self._done(NOT_A_REVIEWER)
             review = await self._db(lambda s: s.get(DraftReview, int(data.get("review", 0))))
             if review is None or review.status != "pending":
@@ -420,6 +360,8 @@ class TeamsListeners:
             return self._dialog("Mark responded", cards.respond_dialog_card(comment))
         if name in ("details", *CASE_STEPS):
             return await self._open_case_dialog(name, data, user, now)
+        if name in ACCOUNT_DIALOGS:
+            return await self.accounts.open_dialog(name, data, user)
         return self._done("That form is no longer in use.")
 
     async def _open_report(self, data: dict[str, Any], now: datetime) -> TaskModuleResponse:
@@ -475,6 +417,8 @@ class TeamsListeners:
             return self._done(reply)
         if name in CASE_STEPS:
             return await self._submit_case_step(name, data, user)
+        if name in ACCOUNT_DIALOGS:
+            return await self.accounts.submit_dialog(name, data, user)
         return self._done("That form is no longer in use.")
 
     async def _submit_log(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
@@ -659,8 +603,11 @@ class TeamsListeners:
         await self._db(remember_card)
         return self._done("Sent for a second opinion; you'll hear back here.")
 
+    def _is_reviewer(self, user: str) -> bool:
+        return user in self.services.settings.teams_reviewers or self.roles.is_slt(user)
+
     async def _decide_review(self, data: dict[str, Any], user: str, *, approve: bool) -> str:
-        if not self.roles.is_slt(user):
+        if not self._is_reviewer(user):
             return NOT_A_REVIEWER
         now = self.services.clock.now()
         try:

@@ -23,9 +23,9 @@ from microsoft_teams.cards import AdaptiveCard
 from bot.clock import Clock
 from bot.notify import DeliveryError, Posted
 from bot.reports.figures import Figures
-from handlers.teams import cards
+from handlers.teams import account_cards, cards
 from handlers.teams.conversations import TeamsDirectory
-from store.models import AuditEvent, Comment, DraftReview, Incident
+from store.models import AuditEvent, Comment, DraftReview, Handover, Incident, SchoolAccount
 
 logger = logging.getLogger(__name__)
 SEND_TIMEOUT_SECONDS = 30
@@ -41,6 +41,7 @@ class TeamsNotifier:
         moderators_conversation: str | None,
         slt_conversation: str | None,
         slt_users: list[str],
+        admin_users: list[str],
         zone: ZoneInfo,
         clock: Clock,
     ) -> None:
@@ -50,6 +51,7 @@ class TeamsNotifier:
         self._moderators_configured = moderators_conversation
         self._slt_configured = slt_conversation
         self.slt_users = slt_users
+        self.admin_users = admin_users
         self.zone = zone
         self.clock = clock
 
@@ -286,4 +288,28 @@ class TeamsNotifier:
             self.slt_conversation,
             "SLT",
             cards.alert_card("⏰ SLT: this draft is still waiting for a second opinion."),
+        )
+
+    # School accounts -------------------------------------------------------------------------
+
+    def tell_admins(self, content: cards.Card) -> int:
+        """DM every administrator who can be reached; how many were."""
+        if not self.admin_users:
+            raise DeliveryError("TEAMS_ADMIN_USERS is not set: nobody to look after accounts")
+        reached = 0
+        for admin in self.admin_users:
+            try:
+                self.direct_message(admin, content)
+                reached += 1
+            except DeliveryError as error:
+                logger.warning("account administrator not reached in Teams: %s", error)
+        if not reached:
+            raise DeliveryError("no account administrator could be reached in Teams")
+        return reached
+
+    def handover_task(self, handover: Handover, account: SchoolAccount, *, reminder: int) -> None:
+        self.tell_admins(
+            account_cards.handover_task_card(
+                handover, account, reminder=reminder, name=self._name()
+            )
         )

@@ -1,0 +1,94 @@
+"""What every Teams listener shares: the domain's services, roles, where to send, and the
+plumbing that turns an activity into domain work and a card into a response."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Any, TypeVar
+
+from microsoft_teams.api import (
+    AdaptiveCardAttachment,
+    CardTaskModuleTaskInfo,
+    MessageActivityInput,
+    TaskModuleContinueResponse,
+    TaskModuleMessageResponse,
+    TaskModuleResponse,
+    card_attachment,
+)
+from microsoft_teams.apps import ActivityContext
+from microsoft_teams.cards import AdaptiveCard
+from sqlalchemy.orm import Session
+
+from bot.roles import Roles
+from bot.services import Services
+from handlers.teams import cards
+from handlers.teams.conversations import TeamsDirectory
+from handlers.teams.notifier import TeamsNotifier
+from store.db import session_scope
+
+FRONT_END = "teams"
+T = TypeVar("T")
+
+
+class TeamsTurns:
+    def __init__(
+        self,
+        services: Services,
+        roles: Roles,
+        notifier: TeamsNotifier,
+        directory: TeamsDirectory,
+    ) -> None:
+        self.directory = directory
+        self.services = services
+        self.roles = roles
+        self.notifier = notifier
+        self.zone = services.settings.zone
+
+    async def _db(self, work: Callable[[Session], T]) -> T:
+        """Run domain work in a worker thread, inside one unit of work."""
+
+        def run() -> T:
+            with session_scope(self.services.sessions) as session:
+                return work(session)
+
+        return await asyncio.to_thread(run)
+
+    def _names(self) -> Callable[[str], str]:
+        return self.directory.name
+
+    async def _remember(self, ctx: ActivityContext[Any]) -> str:
+        now = self.services.clock.now()
+        return await asyncio.to_thread(self.directory.remember, ctx.activity, now=now)
+
+    @staticmethod
+    def _dialog(title: str, content: cards.Card) -> TaskModuleResponse:
+        attachment = card_attachment(
+            AdaptiveCardAttachment(content=AdaptiveCard.model_validate(content))
+        )
+        return TaskModuleResponse(
+            task=TaskModuleContinueResponse(
+                value=CardTaskModuleTaskInfo(title=title, card=attachment)
+            )
+        )
+
+    @staticmethod
+    def _done(message: str) -> TaskModuleResponse:
+        return TaskModuleResponse(task=TaskModuleMessageResponse(value=message))
+
+    @staticmethod
+    def _message(content: cards.Card) -> MessageActivityInput:
+        return MessageActivityInput().add_card(AdaptiveCard.model_validate(content))
+
+    def _moment(self, data: dict[str, Any], field: str) -> datetime | None:
+        try:
+            day = date.fromisoformat(str(data.get(f"{field}_date", "")))
+            clock = time.fromisoformat(str(data.get(f"{field}_time", ""))[:5])
+        except ValueError:
+            return None
+        return datetime.combine(day, clock, tzinfo=self.zone)
+
+    @staticmethod
+    def _set(data: dict[str, Any], field: str) -> frozenset[str]:
+        return frozenset(v for v in str(data.get(field) or "").split(",") if v)
