@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.cli import main
 from bot.startup import HANDOVER_JOB
 from store.db import session_scope
 from store.models import SchoolAccount
@@ -181,6 +183,37 @@ def test_a_leaver_starts_a_reminded_handover(bot: RunningBot) -> None:
     assert (handed.status, handed.lead) == ("live", TEACHER)
     bot.clock.advance(timedelta(days=1))
     assert bot.tick(HANDOVER_JOB) == 0
+
+
+def test_a_subject_access_export_covers_accounts_and_handovers(
+    bot: RunningBot,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    created = apply_and_approve(bot)
+    bot.modals.submit(
+        "account.created_submit",
+        {
+            "handle": text_input("@ourschool_pe"),
+            "link": text_input(""),
+            "credentials": text_input("School password manager"),
+        },
+        user=ADMIN,
+        private_metadata=f"{created.id}:{created.version}",
+    )
+    bot.slack.event({"type": "user_change", "user": {"id": TEACHER, "deleted": True}})
+    bot.settle()
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    assert main(["export", "--user", TEACHER]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert [(a["handle"], a["roles"]) for a in exported["school_accounts"]] == [
+        ("@ourschool_pe", ["applicant", "moderator"])
+    ]
+    assert [h["role"] for h in exported["account_handovers"]] == ["left"]
+    assert main(["export", "--user", SLT]) == 0
+    assert json.loads(capsys.readouterr().out)["school_accounts"][0]["roles"] == ["decided"]
 
 
 def test_an_administrator_marks_a_leaver(bot: RunningBot) -> None:

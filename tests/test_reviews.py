@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from bot.cli import main
 from bot.startup import REVIEW_JOB
 from store.db import session_scope
 from store.models import DraftReview, ReviewEvent
@@ -103,6 +105,33 @@ def test_send_back_with_notes_and_the_record_is_kept(bot: RunningBot) -> None:
     with session_scope(bot.runtime.services.sessions) as session:
         steps = [(e.actor, e.action) for e in session.scalars(select(ReviewEvent))]
     assert steps == [(AUTHOR, "submitted"), (SLT, "returned")]
+
+
+def test_a_subject_access_export_holds_drafts_and_decisions(
+    bot: RunningBot,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bot.modals.submit("review.submit", draft(), user=AUTHOR)
+    bot.settle()
+    review = stored(bot)
+    bot.modals.submit(
+        "review.send_back_submit",
+        {"notes": text_input("Add the date")},
+        user=SLT,
+        private_metadata=f"{review.id}:{review.version}",
+    )
+    bot.settle()
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    assert main(["export", "--user", AUTHOR]) == 0
+    [mine] = json.loads(capsys.readouterr().out)["draft_reviews"]
+    assert (mine["role"], mine["status"], mine["notes"]) == ("author", "returned", "Add the date")
+    assert "The trip goes ahead" in mine["draft"]
+    assert main(["export", "--user", SLT]) == 0
+    [decided] = json.loads(capsys.readouterr().out)["draft_reviews"]
+    assert decided["role"] == "reviewer" and "draft" not in decided
 
 
 def test_pending_drafts_are_reminded_until_decided(bot: RunningBot) -> None:

@@ -15,9 +15,12 @@ from sqlalchemy.orm import Session
 from store.models import (
     AuditEvent,
     Comment,
+    DraftReview,
+    Handover,
     Incident,
     PolicyAcknowledgement,
     Question,
+    SchoolAccount,
     TeamsPerson,
 )
 
@@ -28,6 +31,43 @@ def _plain(value: Any) -> Any:
 
 def _row(row: Any, columns: tuple[str, ...]) -> dict[str, Any]:
     return {c: _plain(getattr(row, c)) for c in columns}
+
+
+def _account_roles(account: SchoolAccount, user_id: str) -> list[str]:
+    roles = {
+        "applicant": account.applied_by == user_id,
+        "lead": account.lead == user_id,
+        "moderator": user_id in account.moderators.split(","),
+        "decided": account.decided_by == user_id,
+    }
+    return [role for role, held in roles.items() if held]
+
+
+def _accounts(session: Session, user_id: str) -> list[dict[str, Any]]:
+    """School accounts the person applied for, leads, moderates or decided on."""
+    candidates = session.scalars(
+        select(SchoolAccount).where(
+            or_(
+                SchoolAccount.applied_by == user_id,
+                SchoolAccount.lead == user_id,
+                SchoolAccount.moderators.contains(user_id),
+                SchoolAccount.decided_by == user_id,
+            )
+        )
+    )
+    return [
+        {**_row(a, ("platform", "handle", "status", "applied_at")), "roles": roles}
+        for a in candidates
+        if (roles := _account_roles(a, user_id))
+    ]
+
+
+def _review(draft: DraftReview, user_id: str) -> dict[str, Any]:
+    """The author's own words and outcome; for a reviewer, only what they decided."""
+    if draft.author == user_id:
+        columns = ("account", "context", "draft", "status", "submitted_at", "decided_at", "notes")
+        return {**_row(draft, columns), "role": "author"}
+    return {**_row(draft, ("account", "status", "decided_at", "notes")), "role": "reviewer"}
 
 
 def export_user(session: Session, *, user_id: str) -> dict[str, Any]:
@@ -47,6 +87,14 @@ def export_user(session: Session, *, user_id: str) -> dict[str, Any]:
     actions = session.scalars(select(AuditEvent).where(AuditEvent.actor == user_id))
     acknowledgements = session.scalars(
         select(PolicyAcknowledgement).where(PolicyAcknowledgement.user_id == user_id)
+    )
+    reviews = session.scalars(
+        select(DraftReview).where(
+            or_(DraftReview.author == user_id, DraftReview.reviewer == user_id)
+        )
+    )
+    handovers = session.scalars(
+        select(Handover).where(or_(Handover.departed == user_id, Handover.done_by == user_id))
     )
     person = session.get(TeamsPerson, user_id)
     return {
@@ -93,6 +141,15 @@ def export_user(session: Session, *, user_id: str) -> dict[str, Any]:
         "policy_acknowledgements": [
             _row(a, ("version", "acknowledged_at")) for a in acknowledgements
         ],
+        "school_accounts": _accounts(session, user_id),
+        "account_handovers": [
+            {
+                **_row(h, ("account_id", "opened_at", "done_at", "outcome")),
+                "role": "left" if h.departed == user_id else "handed over",
+            }
+            for h in handovers
+        ],
+        "draft_reviews": [_review(d, user_id) for d in reviews],
         "withheld": "The details of incident cases are not included: they concern other people "
         "and must be reviewed by SLT before any part of them is disclosed.",
     }
