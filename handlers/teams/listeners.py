@@ -48,6 +48,7 @@ from bot.roles import Roles
 from bot.services import Services
 from handlers.teams import cards
 from handlers.teams.conversations import TeamsDirectory
+from handlers.teams.knowledge import ACKNOWLEDGE, NUDGE, TeamsAcknowledgements
 from handlers.teams.notifier import TeamsNotifier
 from store.db import session_scope
 from store.models import DraftReview
@@ -78,6 +79,15 @@ class TeamsListeners:
         self.roles = roles
         self.notifier = notifier
         self.zone = services.settings.zone
+        self.acknowledgements = TeamsAcknowledgements(
+            services=services,
+            roles=roles,
+            notifier=notifier,
+            directory=directory,
+            api=app.api,
+            db=self._db,
+            front_end=FRONT_END,
+        )
         app.on_message(self.on_message)
         app.on_conversation_update(self.on_conversation_update)
         app.on_installation_update(self.on_conversation_update)
@@ -193,6 +203,8 @@ class TeamsListeners:
             return cards.pending_card(waiting, zone=self.zone, now=self.services.clock.now())
         if word in ("myreports", "incidents") and not rest:
             return await self._cases(word, user)
+        if word == "acknowledgements" and not rest:
+            return await self.acknowledgements.outstanding(user)
         if word in ("acknowledge", "unanswered", "accounts") and not rest:
             return await self._governance(word, user)
         if word == "topics" and not rest:
@@ -293,6 +305,10 @@ class TeamsListeners:
                 if helpful
                 else "Thanks for saying. If it doesn't settle it, Ask SLT."
             )
+        if verb == ACKNOWLEDGE:  # the nudge's button: exactly as the `acknowledge` message
+            return await self._governance("acknowledge", user)
+        if verb == NUDGE:
+            return await self.acknowledgements.nudge(user)
         if verb == "answer.ask_slt":
             return await self._ask_slt(str(data.get("question")), user)
         if verb == "review.approve":
