@@ -200,12 +200,14 @@ class TeamsConversation(Base):
 
 
 class TeamsPerson(Base):
-    """A Teams user's display name, so cards can name the people in a case."""
+    """A Teams user's display name, so cards can name the people in a case, and their account id
+    in the bot's eyes (`29:…`), so the bot can open a personal chat with them unasked."""
 
     __tablename__ = "teams_people"
 
     id: Mapped[str] = mapped_column(String(100), primary_key=True)  # Entra object id
     name: Mapped[str] = mapped_column(String(200))
+    account_id: Mapped[str | None] = mapped_column(String(200))
 
 
 class PolicyAcknowledgement(Base):

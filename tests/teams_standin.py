@@ -9,7 +9,7 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import httpx
 
@@ -31,7 +31,14 @@ class Sent:
 
 @dataclass
 class BotConnectorStandIn:
+    """Records what the bot sends; answers rosters from `rosters` (pages of members, or an HTTP
+    status to fail with) and creates personal chats, refusing the accounts in `unreachable`."""
+
     sent: list[Sent] = field(default_factory=list)
+    rosters: dict[str, list[list[dict[str, Any]]] | int] = field(default_factory=dict)
+    roster_requests: list[tuple[str, str | None]] = field(default_factory=list)
+    created: list[dict[str, Any]] = field(default_factory=list)
+    unreachable: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -64,20 +71,53 @@ class BotConnectorStandIn:
 
 def _handler_for(stand_in: BotConnectorStandIn) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        def _reply(self, answer: Any, status: int = 200) -> None:
+            data = json.dumps(answer).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
         def _handle(self) -> None:
             body = json.loads(
                 self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}"
             )
             parts = self.path.split("/")  # /v3/conversations/{id}/activities[/{activityId}]
+            if len(parts) == 3:  # POST /v3/conversations: the bot starts a chat
+                self._create(body)
+                return
             conversation = unquote(parts[3]) if len(parts) > 3 else ""
             activity_id = unquote(parts[5]) if len(parts) > 5 else None
             new_id = stand_in.record(Sent(self.command, conversation, activity_id, body))
-            data = json.dumps({"id": new_id}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self._reply({"id": new_id})
+
+        def _create(self, body: dict[str, Any]) -> None:
+            stand_in.created.append(body)
+            member = body["members"][0]["id"]
+            if member in stand_in.unreachable:
+                self._reply({"error": {"code": "Forbidden"}}, status=403)
+            else:
+                self._reply({"id": f"a:chat-with-{member}"})
+
+        def do_GET(self) -> None:  # /v3/conversations/{id}/pagedMembers?continuationToken=…
+            url = urlsplit(self.path)
+            parts = url.path.split("/")
+            if len(parts) != 5 or parts[4].lower() != "pagedmembers":
+                self._reply({"error": {"code": "NotFound"}}, status=404)
+                return
+            conversation = unquote(parts[3])
+            token = parse_qs(url.query).get("continuationToken", [None])[0]
+            stand_in.roster_requests.append((conversation, token))
+            roster = stand_in.rosters.get(conversation, [])
+            if isinstance(roster, int):
+                self._reply({"error": {"code": "ServiceError"}}, status=roster)
+                return
+            page = int(token or 0)
+            answer: dict[str, Any] = {"members": roster[page] if page < len(roster) else []}
+            if page + 1 < len(roster):
+                answer["continuationToken"] = str(page + 1)
+            self._reply(answer)
 
         do_POST = _handle
         do_PUT = _handle
@@ -157,10 +197,21 @@ class TeamsSender:
         )
 
     def invoke(
-        self, name: str, value: dict[str, Any], *, user: str, conversation: str | None = None
+        self,
+        name: str,
+        value: dict[str, Any],
+        *,
+        user: str,
+        conversation: str | None = None,
+        conversation_type: str = "personal",
     ) -> httpx.Response:
         return self.activity(
-            "invoke", user=user, conversation=conversation or f"a:{user}", name=name, value=value
+            "invoke",
+            user=user,
+            conversation=conversation or f"a:{user}",
+            conversation_type=conversation_type,
+            name=name,
+            value=value,
         )
 
     def open_dialog(self, data: dict[str, Any], *, user: str) -> httpx.Response:
@@ -172,10 +223,22 @@ class TeamsSender:
         )
 
     def execute(
-        self, verb: str, data: dict[str, Any], *, user: str, conversation: str | None = None
+        self,
+        verb: str,
+        data: dict[str, Any],
+        *,
+        user: str,
+        conversation: str | None = None,
+        conversation_type: str = "personal",
     ) -> httpx.Response:
         value = {
             "action": {"type": "Action.Execute", "verb": verb, "data": data},
             "trigger": "manual",
         }
-        return self.invoke("adaptiveCard/action", value, user=user, conversation=conversation)
+        return self.invoke(
+            "adaptiveCard/action",
+            value,
+            user=user,
+            conversation=conversation,
+            conversation_type=conversation_type,
+        )

@@ -211,6 +211,7 @@ HELP = (
     "- **myreports** — where your reports stand\n"
     "- **incidents** — open cases (SLT)\n"
     "- **acknowledge** — confirm you have read the current policy\n"
+    "- **acknowledgements** — who has not confirmed it, with a nudge (SLT)\n"
     "- **unanswered** — questions the policy could not answer (SLT)\n"
     "- **accounts** — the register of school accounts\n"
     "- **apply** — apply for a new school account (SLT approve)\n"

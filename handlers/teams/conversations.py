@@ -8,6 +8,8 @@ its own transaction) never has to open another one to look them up.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +26,15 @@ def user_id(account: Account) -> str:
     return (account.aad_object_id or account.id).lower()
 
 
+@dataclass(frozen=True)
+class Person:
+    """Someone a roster named: Entra object id, account id in the bot's eyes (`29:…`), name."""
+
+    user_id: str
+    account_id: str
+    name: str | None
+
+
 class TeamsDirectory:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
@@ -35,7 +46,9 @@ class TeamsDirectory:
                     select(TeamsConversation).order_by(TeamsConversation.updated_at)
                 )
             }
-            self._names = {p.id: p.name for p in session.scalars(select(TeamsPerson))}
+            people = list(session.scalars(select(TeamsPerson)))
+            self._names = {p.id: p.name for p in people if p.name}
+            self._accounts = {p.id: p.account_id for p in people if p.account_id}
             self._places = {p.role: p.conversation_id for p in session.scalars(select(TeamsPlace))}
 
     def remember(self, activity: Any, *, now: datetime) -> str:
@@ -57,13 +70,50 @@ class TeamsDirectory:
             if sender.name:
                 person = session.get(TeamsPerson, who) or TeamsPerson(id=who)
                 person.name = sender.name[:200]
+                person.account_id = sender.id
                 session.add(person)
             copied = _copy(row)
         with self._lock:
             self._conversations[conversation.id] = copied
             if sender.name:
                 self._names[who] = sender.name[:200]
+                self._accounts[who] = sender.id
         return who
+
+    def remember_people(self, people: Iterable[Person]) -> None:
+        """Keep the names and account ids a roster gave, so cards name them and DMs reach them."""
+        listed = {p.user_id: p for p in people}
+        with session_scope(self.sessions) as session:
+            for person in listed.values():
+                row = session.get(TeamsPerson, person.user_id) or TeamsPerson(
+                    id=person.user_id, name=""
+                )
+                row.name = (person.name or row.name)[:200]
+                row.account_id = person.account_id
+                session.add(row)
+        with self._lock:
+            for person in listed.values():
+                if person.name:
+                    self._names[person.user_id] = person.name[:200]
+                self._accounts[person.user_id] = person.account_id
+
+    def open_personal(
+        self, user: str, conversation_id: str, *, like: ConversationReference, now: datetime
+    ) -> ConversationReference:
+        """Keep a personal chat the bot has just started, as if the person had opened it."""
+        with session_scope(self.sessions) as session:
+            row = session.get(TeamsConversation, conversation_id) or TeamsConversation(
+                id=conversation_id
+            )
+            row.kind, row.user_id, row.updated_at = "personal", user.lower(), now
+            row.service_url = like.service_url
+            row.tenant_id = like.conversation.tenant_id
+            row.bot_id = like.bot.id
+            session.add(row)
+            copied = _copy(row)
+        with self._lock:
+            self._conversations[conversation_id] = copied
+        return _reference(copied, conversation_id)
 
     def place(self, role: str) -> str | None:
         """The conversation chosen for `role` ("slt", "moderators") from inside it, if any."""
@@ -83,6 +133,34 @@ class TeamsDirectory:
             row = self._conversations.get(conversation_id.split(";")[0])
         return _reference(row, conversation_id) if row else None
 
+    def shared(self) -> list[ConversationReference]:
+        """The teams' channels and group chats the bot is in, once each: whose members are staff."""
+        with self._lock:
+            rows = {
+                c.id.split(";")[0]: c for c in self._conversations.values() if c.kind != "personal"
+            }
+        return [_reference(row, conversation_id) for conversation_id, row in rows.items()]
+
+    def personal_users(self) -> list[str]:
+        with self._lock:
+            return list(
+                dict.fromkeys(
+                    c.user_id
+                    for c in self._conversations.values()
+                    if c.kind == "personal" and c.user_id
+                )
+            )
+
+    def newest(self) -> ConversationReference | None:
+        """The latest conversation heard from: the service URL, tenant and bot id to write with."""
+        with self._lock:
+            row = max(self._conversations.values(), key=lambda c: c.updated_at, default=None)
+        return _reference(row, row.id) if row else None
+
+    def account(self, user: str) -> str | None:
+        with self._lock:
+            return self._accounts.get(user.lower())
+
     def personal(self, user: str) -> ConversationReference | None:
         with self._lock:
             chats = [
@@ -92,9 +170,9 @@ class TeamsDirectory:
             ]
         return _reference(chats[-1], chats[-1].id) if chats else None
 
-    def name(self, user: str) -> str:
+    def name(self, user: str, default: str = "a member of staff") -> str:
         with self._lock:
-            return self._names.get(user, "a member of staff")
+            return self._names.get(user, default)
 
 
 def _copy(row: TeamsConversation) -> TeamsConversation:

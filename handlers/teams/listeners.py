@@ -43,6 +43,7 @@ from handlers.teams.accounts import DIALOGS as ACCOUNT_DIALOGS
 from handlers.teams.accounts import AccountListeners
 from handlers.teams.base import FRONT_END, TeamsTurns
 from handlers.teams.conversations import TeamsDirectory
+from handlers.teams.knowledge import ACKNOWLEDGE, NUDGE, TeamsAcknowledgements
 from handlers.teams.notifier import TeamsNotifier
 from store.models import DraftReview
 
@@ -72,6 +73,15 @@ class TeamsListeners(TeamsTurns):
     ) -> None:
         super().__init__(services, roles, notifier, directory)
         self.accounts = AccountListeners(services, roles, notifier, directory)
+        self.acknowledgements = TeamsAcknowledgements(
+            services=services,
+            roles=roles,
+            notifier=notifier,
+            directory=directory,
+            api=app.api,
+            db=self._db,
+            front_end=FRONT_END,
+        )
         app.on_message(self.on_message)
         app.on_conversation_update(self.on_conversation_update)
         app.on_installation_update(self.on_conversation_update)
@@ -139,6 +149,8 @@ class TeamsListeners(TeamsTurns):
             return cards.pending_card(waiting, zone=self.zone, now=self.services.clock.now())
         if word in ("myreports", "incidents") and not rest:
             return await self._cases(word, user)
+        if word == "acknowledgements" and not rest:
+            return await self.acknowledgements.outstanding(user)
         if word in ("acknowledge", "unanswered") and not rest:
             return await self._governance(word, user)
         if word == "accounts" and not rest:
@@ -231,6 +243,10 @@ class TeamsListeners(TeamsTurns):
                 if helpful
                 else "Thanks for saying. If it doesn't settle it, Ask SLT."
             )
+        if verb == ACKNOWLEDGE:  # the nudge's button: exactly as the `acknowledge` message
+            return await self._governance("acknowledge", user)
+        if verb == NUDGE:
+            return await self.acknowledgements.nudge(user)
         if verb == "answer.ask_slt":
             return await self._ask_slt(str(data.get("question")), user)
         if verb == "account.approve":

@@ -15,7 +15,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-from microsoft_teams.api import ApiClient, ConversationReference, MessageActivityInput
+from microsoft_teams.api import (
+    Account,
+    ApiClient,
+    ConversationReference,
+    CreateConversationParams,
+    MessageActivityInput,
+)
 from microsoft_teams.apps.activity_send import send_or_update_activity
 from microsoft_teams.apps.utils.thread import to_threaded_conversation_id
 from microsoft_teams.cards import AdaptiveCard
@@ -110,10 +116,25 @@ class TeamsNotifier:
         self._send(ref, content)
 
     def direct_message(self, user: str, content: cards.Card) -> None:
-        ref = self.directory.personal(user)
-        if ref is None:
-            raise DeliveryError(f"no personal chat with {user}: they need to open the bot once")
-        self._send(ref, content)
+        self._send(self.directory.personal(user) or self._start_personal_chat(user), content)
+
+    def _start_personal_chat(self, user: str) -> ConversationReference:
+        """Open a 1:1 chat with someone the bot knows from a roster or a channel, so nobody has
+        to open the bot first to hear from it."""
+        account, like = self.directory.account(user), self.directory.newest()
+        if account is None or like is None:
+            raise DeliveryError(f"no personal chat with {user}, and no Teams account to start one")
+        tenant = like.conversation.tenant_id
+        params = CreateConversationParams(
+            members=[Account(id=account)],
+            tenant_id=tenant,
+            channel_data={"tenant": {"id": tenant}},
+            bot=Account(id=like.bot.id),
+            isGroup=False,  # not a field of the SDK's model; the Bot Connector wants it
+        )
+        api = self._api().clone(service_url=like.service_url)
+        created = self._run(api.conversations.create(params))
+        return self.directory.open_personal(user, created.id, like=like, now=self.clock.now())
 
     def tell_slt(self, content: cards.Card) -> None:
         self._send(self._ref(self.slt_conversation, "SLT"), content)
