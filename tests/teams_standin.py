@@ -30,8 +30,18 @@ class Sent:
 
 
 @dataclass
+class Upload:
+    """A file the bot PUT to an upload URL (in Teams, a session in the user's OneDrive)."""
+
+    name: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
 class BotConnectorStandIn:
     sent: list[Sent] = field(default_factory=list)
+    uploads: list[Upload] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -54,6 +64,10 @@ class BotConnectorStandIn:
             self._changed.notify_all()
         return sent.activity_id or str(1_700_000_000_000 + next(self._ids))  # Teams ids are numeric
 
+    def upload_url(self, name: str) -> str:
+        """Where the bot may PUT a file, as the upload URL Teams hands over on consent."""
+        return f"{self.url}upload/{name}"
+
     def to(self, conversation: str, method: str | None = None) -> list[Sent]:
         return [
             s
@@ -64,20 +78,30 @@ class BotConnectorStandIn:
 
 def _handler_for(stand_in: BotConnectorStandIn) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def _handle(self) -> None:
-            body = json.loads(
-                self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}"
-            )
-            parts = self.path.split("/")  # /v3/conversations/{id}/activities[/{activityId}]
-            conversation = unquote(parts[3]) if len(parts) > 3 else ""
-            activity_id = unquote(parts[5]) if len(parts) > 5 else None
-            new_id = stand_in.record(Sent(self.command, conversation, activity_id, body))
-            data = json.dumps({"id": new_id}).encode()
-            self.send_response(200)
+        def _reply(self, status: int, payload: dict[str, Any]) -> None:
+            data = json.dumps(payload).encode()
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+
+        def _handle(self) -> None:
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.path.startswith("/upload/"):  # the file itself: kept as bytes
+                name = unquote(self.path.removeprefix("/upload/"))
+                with stand_in._changed:
+                    stand_in.uploads.append(
+                        Upload(name, {k.lower(): v for k, v in self.headers.items()}, raw)
+                    )
+                self._reply(201, {"id": f"item-{len(stand_in.uploads)}", "name": name})
+                return
+            body = json.loads(raw or b"{}")
+            parts = self.path.split("/")  # /v3/conversations/{id}/activities[/{activityId}]
+            conversation = unquote(parts[3]) if len(parts) > 3 else ""
+            activity_id = unquote(parts[5]) if len(parts) > 5 else None
+            new_id = stand_in.record(Sent(self.command, conversation, activity_id, body))
+            self._reply(200, {"id": new_id})
 
         do_POST = _handle
         do_PUT = _handle

@@ -213,6 +213,7 @@ HELP = (
     "- **acknowledge** — confirm you have read the current policy\n"
     "- **unanswered** — questions the policy could not answer (SLT)\n"
     "- **accounts** — the register of school accounts\n"
+    "- **report-csv** *from* *to* — the period's figures and rows as a CSV file (SLT)\n"
     "- **review** — ask for a second opinion on a draft post or reply\n"
     "- **help** — this message"
 )

@@ -49,6 +49,7 @@ from bot.services import Services
 from handlers.teams import cards
 from handlers.teams.conversations import TeamsDirectory
 from handlers.teams.notifier import TeamsNotifier
+from handlers.teams.reports import TeamsReports
 from store.db import session_scope
 from store.models import DraftReview
 
@@ -84,6 +85,8 @@ class TeamsListeners:
         app.on_dialog_open(self.on_dialog_open)
         app.on_dialog_submit(self.on_dialog_submit)
         app.on_card_action_execute(self.on_card_action)
+        self.reports = TeamsReports(services, roles)
+        app.on_file_consent(self.on_file_consent)
 
     # Plumbing ----------------------------------------------------------------------------
 
@@ -161,7 +164,15 @@ class TeamsListeners:
                 )
             )
             return
+        word, _, rest = text.partition(" ")
+        if word.lower() == "report-csv":  # a file, offered in reply: it needs the conversation
+            await self.reports.request(ctx, rest, user)
+            return
         await ctx.send(self._message(await self._command(text, user)))
+
+    async def on_file_consent(self, ctx: ActivityContext[Any]) -> None:
+        """Allow or Decline on the file consent card that offered a report."""
+        await self.reports.file_consent(ctx, await self._remember(ctx))
 
     async def _choose_place(self, ctx: ActivityContext[Any], role: str, user: str) -> cards.Card:
         """SLT pick, from inside a channel, where SLT pings or comment cards go."""
