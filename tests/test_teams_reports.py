@@ -162,3 +162,21 @@ def test_weekly_digest_in_teams_with_the_figures_and_the_chart(week: TeamsBot) -
 
     bot.clock.advance(timedelta(weeks=1))
     assert bot.tick(DIGEST_JOB) == 1
+
+
+def test_report_csv_stale_offer_or_failed_upload_says_so(week: TeamsBot) -> None:
+    _answer(week, "accept", {"report": "csv"})
+    assert "can no longer be used" in _last(week, f"a:{SLT}").text
+
+    context = {"report": "csv", "from": "2026-11-16", "to": "2026-11-22"}
+    failing = {
+        "type": "fileUpload",
+        "action": "accept",
+        "context": context,
+        "uploadInfo": {"name": REPORT, "uploadUrl": f"{week.bot.base_url}/nowhere"},  # 404
+    }
+    assert week.teams.invoke("fileConsent/invoke", failing, user=SLT).status_code == 200
+
+    assert "could not be saved to your OneDrive" in _last(week, f"a:{SLT}").text
+    assert week.connector.uploads == []
+    assert FILE_INFO not in json.dumps([s.body for s in week.connector.sent])
