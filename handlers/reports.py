@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.reports import csv_report
+from bot.reports.period import PeriodError, parse_period
 from bot.services import Services
 from handlers.ids import COMMAND
 from handlers.views.common import ephemeral_text
 from store.db import session_scope
 
 NOT_SLT = "Only SLT can run reports."
-USAGE = f"Give two dates: `{COMMAND} report-csv 2026-09-01 2026-12-18`."
+EXAMPLE = f"For example: `{COMMAND} report-csv 2026-09-01 2026-12-18`."
 
 
 def report_csv(
@@ -26,23 +26,15 @@ def report_csv(
         ack(**ephemeral_text(NOT_SLT))
         return
     try:
-        first, last = (date.fromisoformat(part) for part in arguments.split())
-    except ValueError:
-        ack(**ephemeral_text(USAGE))
-        return
-    if last < first:
-        ack(**ephemeral_text("The second date must not be before the first. " + USAGE))
+        period = parse_period(arguments)
+    except PeriodError as error:
+        ack(**ephemeral_text(f"{error} {EXAMPLE}"))
         return
     ack(**ephemeral_text("Preparing the report; it will arrive in a direct message."))
-    zone = services.settings.zone
-    start = datetime.combine(first, time(0), tzinfo=zone)
-    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone)
+    start, end = period.bounds(services.settings.zone)
     with session_scope(services.sessions) as session:
         content = csv_report.build(session, start=start, end=end, now=services.clock.now())
     channel = client.conversations_open(users=user)["channel"]["id"]
     client.files_upload_v2(
-        channel=channel,
-        content=content,
-        filename=f"social-media-{first}-to-{last}.csv",
-        title=f"Social media policy report, {first} to {last}",
+        channel=channel, content=content, filename=period.filename, title=period.title
     )

@@ -30,6 +30,15 @@ class Sent:
 
 
 @dataclass
+class Upload:
+    """A file the bot PUT to an upload URL (in Teams, a session in the user's OneDrive)."""
+
+    name: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
 class BotConnectorStandIn:
     """Records what the bot sends; answers rosters from `rosters` (pages of members, or an HTTP
     status to fail with) and creates personal chats, refusing the accounts in `unreachable`."""
@@ -39,6 +48,7 @@ class BotConnectorStandIn:
     roster_requests: list[tuple[str, str | None]] = field(default_factory=list)
     created: list[dict[str, Any]] = field(default_factory=list)
     unreachable: set[str] = field(default_factory=set)
+    uploads: list[Upload] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -61,6 +71,10 @@ class BotConnectorStandIn:
             self._changed.notify_all()
         return sent.activity_id or str(1_700_000_000_000 + next(self._ids))  # Teams ids are numeric
 
+    def upload_url(self, name: str) -> str:
+        """Where the bot may PUT a file, as the upload URL Teams hands over on consent."""
+        return f"{self.url}upload/{name}"
+
     def to(self, conversation: str, method: str | None = None) -> list[Sent]:
         return [
             s
@@ -80,9 +94,16 @@ def _handler_for(stand_in: BotConnectorStandIn) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
         def _handle(self) -> None:
-            body = json.loads(
-                self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}"
-            )
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.path.startswith("/upload/"):  # the file itself: kept as bytes
+                name = unquote(self.path.removeprefix("/upload/"))
+                with stand_in._changed:
+                    stand_in.uploads.append(
+                        Upload(name, {k.lower(): v for k, v in self.headers.items()}, raw)
+                    )
+                self._reply({"id": f"item-{len(stand_in.uploads)}", "name": name}, status=201)
+                return
+            body = json.loads(raw or b"{}")
             parts = self.path.split("/")  # /v3/conversations/{id}/activities[/{activityId}]
             if len(parts) == 3:  # POST /v3/conversations: the bot starts a chat
                 self._create(body)

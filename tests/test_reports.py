@@ -3,86 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from bot.comments import service as comments
-from bot.comments.service import CommentForm
-from bot.incidents import service as incidents
-from bot.incidents.service import IncidentForm
 from bot.startup import DIGEST_JOB
-from store.db import session_scope
 from tests.conftest import RunningBot
+from tests.report_data import MONDAY_8AM, SECRET, record_a_week
 
 SLT = "U0SLT0001"
 STAFF = "U0STAFF01"
-MONDAY_8AM = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # London is on UTC in November
-SECRET = "Parent asks why their child was left out"
-
-
-def at(days: float, hours: float = 0) -> datetime:
-    """A moment in the week before MONDAY_8AM: days after the Monday a week earlier."""
-    return MONDAY_8AM - timedelta(weeks=1) + timedelta(days=days, hours=hours)
 
 
 @pytest.fixture
 def bot(bot_factory: Callable[..., RunningBot]) -> RunningBot:
     bot = bot_factory(slt_users=[SLT], digest_day="Monday", digest_time="08:00")
-    services = bot.runtime.services
-    with session_scope(services.sessions) as session:
-        for received, answered_after in ((1, 2), (2, 10), (3, 30), (4, None)):
-            form = CommentForm(
-                platform="facebook",
-                account="other",
-                account_other="Page",
-                kind="query",
-                author="parent",
-                link="",
-                received_at=at(received),
-                summary=SECRET,
-                offensive=False,
-            )
-            comment = comments.log(
-                session, form=form, logged_by=STAFF, now=at(received), calendar=services.calendar
-            )
-            if answered_after is not None:
-                comments.mark_responded(
-                    session,
-                    comment_id=comment.id,
-                    user_id=STAFF,
-                    response="answered",
-                    note="",
-                    now=at(received, answered_after),
-                )
-        for number, kind in enumerate(("bullying", "copyright")):
-            form = IncidentForm(
-                kind=kind,
-                platform="x",
-                account_type="school",
-                link="",
-                happened_at=at(1),
-                involved=frozenset(),
-                details=SECRET,
-                actions_taken=frozenset(),
-                child_at_risk=False,
-            )
-            case, _ = incidents.report(
-                session, form=form, reporter=STAFF, submission_key=f"k{number}", now=at(2)
-            )
-            if kind == "bullying":
-                incidents.take_lead(
-                    session, incident_id=case.id, version=1, user=SLT, now=at(2, 0.5)
-                )
-                incidents.resolve(
-                    session,
-                    incident_id=case.id,
-                    version=2,
-                    user=SLT,
-                    outcome="behaviour",
-                    note="",
-                    now=at(5),
-                )
+    record_a_week(bot.runtime.services, staff=STAFF, slt=SLT)
     return bot
 
 

@@ -216,6 +216,7 @@ HELP = (
     "- **accounts** — the register of school accounts\n"
     "- **apply** — apply for a new school account (SLT approve)\n"
     "- **leaver** — someone has left: hand over their accounts (administrators)\n"
+    "- **report-csv** *from* *to* — the period's figures and rows as a CSV file (SLT)\n"
     "- **review** — ask for a second opinion on a draft post or reply\n"
     "- **help** — this message"
 )

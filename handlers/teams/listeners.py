@@ -45,6 +45,7 @@ from handlers.teams.base import FRONT_END, TeamsTurns
 from handlers.teams.conversations import TeamsDirectory
 from handlers.teams.knowledge import ACKNOWLEDGE, NUDGE, TeamsAcknowledgements
 from handlers.teams.notifier import TeamsNotifier
+from handlers.teams.reports import TeamsReports
 from store.models import DraftReview
 
 logger = logging.getLogger(__name__)
@@ -82,12 +83,14 @@ class TeamsListeners(TeamsTurns):
             db=self._db,
             front_end=FRONT_END,
         )
+        self.reports = TeamsReports(services, roles)
         app.on_message(self.on_message)
         app.on_conversation_update(self.on_conversation_update)
         app.on_installation_update(self.on_conversation_update)
         app.on_dialog_open(self.on_dialog_open)
         app.on_dialog_submit(self.on_dialog_submit)
         app.on_card_action_execute(self.on_card_action)
+        app.on_file_consent(self.on_file_consent)
 
     # Messages ----------------------------------------------------------------------------
 
@@ -116,7 +119,15 @@ class TeamsListeners(TeamsTurns):
                 )
             )
             return
+        word, _, rest = text.partition(" ")
+        if word.lower() == "report-csv":  # a file, offered in reply: it needs the conversation
+            await self.reports.request(ctx, rest, user)
+            return
         await ctx.send(self._message(await self._command(text, user)))
+
+    async def on_file_consent(self, ctx: ActivityContext[Any]) -> None:
+        """Allow or Decline on the file consent card that offered a report."""
+        await self.reports.file_consent(ctx, await self._remember(ctx))
 
     async def _choose_place(self, ctx: ActivityContext[Any], role: str, user: str) -> cards.Card:
         """SLT pick, from inside a channel, where SLT pings or comment cards go."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,6 +18,7 @@ import httpx
 from microsoft_teams.api import (
     Account,
     ApiClient,
+    Attachment,
     ConversationReference,
     CreateConversationParams,
     MessageActivityInput,
@@ -29,7 +30,7 @@ from microsoft_teams.cards import AdaptiveCard
 from bot.clock import Clock
 from bot.notify import DeliveryError, Posted
 from bot.reports.figures import Figures
-from handlers.teams import account_cards, cards
+from handlers.teams import account_cards, cards, reports
 from handlers.teams.conversations import TeamsDirectory
 from store.models import AuditEvent, Comment, DraftReview, Handover, Incident, SchoolAccount
 
@@ -94,9 +95,15 @@ class TeamsNotifier:
         return ref
 
     def _send(
-        self, ref: ConversationReference, content: cards.Card, *, update: str | None = None
+        self,
+        ref: ConversationReference,
+        content: cards.Card,
+        *,
+        update: str | None = None,
+        attachments: Sequence[Attachment] = (),
     ) -> str:
         activity = MessageActivityInput().add_card(AdaptiveCard.model_validate(content))
+        activity.add_attachments(*attachments)
         if update:
             activity.id = update
         sent = self._run(send_or_update_activity(self._api(), activity, ref))
@@ -270,20 +277,11 @@ class TeamsNotifier:
         self.tell_slt(cards.alert_card(f"📅 SLT: the social networking policy {status}."))
 
     def digest(self, figures: Figures, *, chart: bytes) -> None:
-        """The figures as a card; the chart is Slack's (Teams would need it hosted somewhere)."""
-        share = figures.answered_in_time_share
-        self.tell_slt(
-            cards.card(
-                cards.heading("Social media policy: the week in figures"),
-                cards.text(
-                    f"- Comments logged: {figures.comments_logged}; answered within 24 hours: "
-                    f"{figures.answered_in_time}"
-                    + (f" ({share:.0%})" if share is not None else "")
-                    + f"\n- Breaches: {figures.breaches}"
-                    f"\n- Incidents opened: {sum(figures.incidents_opened.values())}; closed: "
-                    f"{sum(figures.incidents_closed.values())}"
-                ),
-            )
+        """The figures as a card, with the chart as an inline image beneath it."""
+        self._send(
+            self._ref(self.slt_conversation, "SLT"),
+            reports.digest_card(figures),
+            attachments=[reports.chart_attachment(chart)],
         )
 
     # Second opinions ---------------------------------------------------------------------
