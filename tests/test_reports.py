@@ -60,3 +60,7 @@ def test_report_csv_by_dm_for_slt_only(bot: RunningBot) -> None:
     assert "comments logged,4" in csv_text and "breaches,2" in csv_text
     assert "INC-2026-0001,bullying" in csv_text
     assert SECRET not in csv_text
+
+    bot.slack.command("report-csv 16/11/2026 to 22/11/2026", user=SLT)  # as UK staff write
+    bot.settle()
+    assert bot.stand_in.to("file_upload")[1].params["bytes"].decode() == csv_text

@@ -122,12 +122,12 @@ def test_a_leaver_gets_a_reminded_handover_in_teams(teams_bot: TeamsBot) -> None
     teams, connector, bot = teams_bot.teams, teams_bot.connector, teams_bot.bot
     _create(teams_bot, _apply_and_approve(teams_bot))
 
-    assert (
-        "administrators"
-        in teams.submit_dialog({"dialog": "account_leaver", "departed": LEAD}, user=STAFF).json()[
-            "task"
-        ]["value"]
-    )
+    teams.message("leaver", user=STAFF)
+    assert "administrators" in connector.to(f"a:{STAFF}")[-1].text
+    teams.message("leaver", user=ADMIN)
+    assert "Someone has left" in connector.to(f"a:{ADMIN}")[-1].text
+    refused = teams.submit_dialog({"dialog": "account_leaver", "departed": LEAD}, user=STAFF)
+    assert "administrators" in refused.json()["task"]["value"]
     empty = teams.submit_dialog({"dialog": "account_leaver", "departed": ""}, user=ADMIN).json()
     assert empty["task"]["type"] == "continue"
     opened = teams.submit_dialog({"dialog": "account_leaver", "departed": LEAD}, user=ADMIN)

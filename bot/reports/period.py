@@ -33,12 +33,27 @@ class Period:
         return f"Social media policy report, {self.first} to {self.last}"
 
 
+DAY_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")  # ISO, and as UK staff write dates
+_JOINERS = frozenset({"to", "until", "-", "–"})
+USAGE = "Give two dates, the first and last day, as YYYY-MM-DD or DD/MM/YYYY."
+
+
+def _day(text: str) -> date:
+    for layout in DAY_FORMATS:
+        try:
+            return datetime.strptime(text, layout).date()
+        except ValueError:
+            continue
+    raise PeriodError("Give two dates, the first and last day, as YYYY-MM-DD or DD/MM/YYYY.")
+
+
 def parse_period(arguments: str) -> Period:
-    """Two ISO dates (`2026-09-01 2026-12-18`); raises `PeriodError` saying what to fix."""
-    try:
-        first, last = (date.fromisoformat(part) for part in arguments.split())
-    except ValueError:
-        raise PeriodError("Give two dates, the first and last day, as YYYY-MM-DD.") from None
+    """Two dates (`2026-09-01 2026-12-18`, `1/9/2026 to 18/12/2026`); raises `PeriodError`
+    saying what to fix."""
+    parts = [part for part in arguments.split() if part.lower() not in _JOINERS]
+    if len(parts) != 2:
+        raise PeriodError(USAGE)
+    first, last = _day(parts[0]), _day(parts[1])
     if last < first:
         raise PeriodError("The second date must not be before the first.")
     return Period(first, last)

@@ -36,7 +36,7 @@ def _target(data: dict[str, Any]) -> tuple[int, int]:
 
 
 class AccountListeners(TeamsTurns):
-    def _is_admin(self, user: str) -> bool:
+    def is_admin(self, user: str) -> bool:
         return user in self.services.settings.teams_admin_users
 
     # Messages ----------------------------------------------------------------------------
@@ -118,7 +118,7 @@ class AccountListeners(TeamsTurns):
             if account is None or account.version != _target(data)[1]:
                 return self._done("That application has already been decided.")
             return self._dialog("Decline", views.decline_dialog_card(account))
-        if not self._is_admin(user):
+        if not self.is_admin(user):
             return self._done(NOT_ADMIN)
         if name == "account_created":
             account = await self._db(lambda s: s.get(SchoolAccount, _target(data)[0]))
@@ -147,7 +147,7 @@ class AccountListeners(TeamsTurns):
             return await self._submit_application(data, user)
         if name == "account_decline":
             return await self._submit_decline(data, user)
-        if not self._is_admin(user):
+        if not self.is_admin(user):
             return self._done(NOT_ADMIN)
         if name == "account_created":
             return await self._submit_created(data)

@@ -40,6 +40,7 @@ from bot.roles import Roles
 from bot.services import Services
 from handlers.teams import cards
 from handlers.teams.accounts import DIALOGS as ACCOUNT_DIALOGS
+from handlers.teams.accounts import NOT_ADMIN as ACCOUNTS_NOT_ADMIN
 from handlers.teams.accounts import AccountListeners
 from handlers.teams.base import FRONT_END, TeamsTurns
 from handlers.teams.conversations import TeamsDirectory
@@ -148,6 +149,8 @@ class TeamsListeners(TeamsTurns):
         policy = self.services.policy
         if not text or word == "help":
             return cards.help_card()
+        if word == "leaver" and not self.accounts.is_admin(user):
+            return cards.note_card(ACCOUNTS_NOT_ADMIN)
         if word in FORMS and not rest:
             name = "account_leaver" if word == "leaver" else word
             return cards.card(
