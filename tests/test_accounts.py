@@ -73,6 +73,22 @@ def apply_and_approve(bot: RunningBot) -> SchoolAccount:
     return account(bot)
 
 
+def make_live(bot: RunningBot) -> SchoolAccount:
+    """Applied for, approved, and recorded as created by an administrator."""
+    created = apply_and_approve(bot)
+    bot.modals.submit(
+        "account.created_submit",
+        {
+            "handle": text_input("@ourschool_pe"),
+            "link": text_input(""),
+            "credentials": text_input("School password manager"),
+        },
+        user=ADMIN,
+        private_metadata=f"{created.id}:{created.version}",
+    )
+    return account(bot)
+
+
 def test_apply_approve_create_and_register(bot: RunningBot) -> None:
     bot.slack.command("apply", user=TEACHER)
     assert bot.stand_in.wait_for("views.open")[0].params["view"]["callback_id"] == "account.apply"
@@ -149,17 +165,7 @@ def test_decline_tells_the_applicant_why(bot: RunningBot) -> None:
 
 
 def test_a_leaver_starts_a_reminded_handover(bot: RunningBot) -> None:
-    created = apply_and_approve(bot)
-    bot.modals.submit(
-        "account.created_submit",
-        {
-            "handle": text_input("@ourschool_pe"),
-            "link": text_input(""),
-            "credentials": text_input("School password manager"),
-        },
-        user=ADMIN,
-        private_metadata=f"{created.id}:{created.version}",
-    )
+    make_live(bot)
 
     bot.slack.event({"type": "user_change", "user": {"id": LEAD, "deleted": True}})
     bot.settle()
@@ -191,17 +197,7 @@ def test_a_subject_access_export_covers_accounts_and_handovers(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    created = apply_and_approve(bot)
-    bot.modals.submit(
-        "account.created_submit",
-        {
-            "handle": text_input("@ourschool_pe"),
-            "link": text_input(""),
-            "credentials": text_input("School password manager"),
-        },
-        user=ADMIN,
-        private_metadata=f"{created.id}:{created.version}",
-    )
+    make_live(bot)
     bot.slack.event({"type": "user_change", "user": {"id": TEACHER, "deleted": True}})
     bot.settle()
     monkeypatch.setenv("DATABASE_URL", database_url)
@@ -217,17 +213,7 @@ def test_a_subject_access_export_covers_accounts_and_handovers(
 
 
 def test_an_administrator_marks_a_leaver(bot: RunningBot) -> None:
-    created = apply_and_approve(bot)
-    bot.modals.submit(
-        "account.created_submit",
-        {
-            "handle": text_input("@ourschool_pe"),
-            "link": text_input(""),
-            "credentials": text_input("School password manager"),
-        },
-        user=ADMIN,
-        private_metadata=f"{created.id}:{created.version}",
-    )
+    make_live(bot)
 
     assert "administrators" in bot.slack.command(f"leaver <@{LEAD}|lead>", user=TEACHER).text
     assert "Name who has left" in bot.slack.command("leaver someone", user=ADMIN).text

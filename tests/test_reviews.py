@@ -58,6 +58,16 @@ def dm(bot: RunningBot, user: str) -> str:
     ][-1]
 
 
+def send_back(bot: RunningBot, review: DraftReview, notes: str) -> None:
+    bot.modals.submit(
+        "review.send_back_submit",
+        {"notes": text_input(notes)},
+        user=SLT,
+        private_metadata=f"{review.id}:{review.version}",
+    )
+    bot.settle()
+
+
 def test_submit_and_approve(bot: RunningBot) -> None:
     bot.slack.command("review", user=AUTHOR)
     assert bot.stand_in.wait_for("views.open")[0].params["view"]["callback_id"] == "review.submit"
@@ -94,13 +104,7 @@ def test_send_back_with_notes_and_the_record_is_kept(bot: RunningBot) -> None:
     )
     assert "Say what should change" in missing.json()["errors"]["notes"]
 
-    bot.modals.submit(
-        "review.send_back_submit",
-        {"notes": text_input("Add the date")},
-        user=SLT,
-        private_metadata=f"{review.id}:{review.version}",
-    )
-    bot.settle()
+    send_back(bot, review, "Add the date")
     assert "sent back" in dm(bot, AUTHOR) and "Add the date" in dm(bot, AUTHOR)
     with session_scope(bot.runtime.services.sessions) as session:
         steps = [(e.actor, e.action) for e in session.scalars(select(ReviewEvent))]
@@ -116,13 +120,7 @@ def test_a_subject_access_export_holds_drafts_and_decisions(
     bot.modals.submit("review.submit", draft(), user=AUTHOR)
     bot.settle()
     review = stored(bot)
-    bot.modals.submit(
-        "review.send_back_submit",
-        {"notes": text_input("Add the date")},
-        user=SLT,
-        private_metadata=f"{review.id}:{review.version}",
-    )
-    bot.settle()
+    send_back(bot, review, "Add the date")
     monkeypatch.setenv("DATABASE_URL", database_url)
 
     assert main(["export", "--user", AUTHOR]) == 0

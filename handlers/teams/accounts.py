@@ -58,27 +58,31 @@ class AccountListeners(TeamsTurns):
 
     async def approve(self, data: dict[str, Any], user: str) -> cards.Card:
         """SLT approve: the card redraws, the administrators are asked to create the account."""
-        account_id, version = _target(data)
         if not self.roles.is_slt(user):
             return cards.note_card(NOT_SLT)
-        now = self.services.clock.now()
         try:
-            account = await self._db(
-                lambda s: accounts.decide(
-                    s,
-                    account_id=account_id,
-                    version=version,
-                    user=user,
-                    approve=True,
-                    reason="",
-                    now=now,
-                )
-            )
+            account = await self._decide(data, user, approve=True)
         except AccountError as error:
-            return await self._current(account_id, str(error))
+            return await self._current(_target(data)[0], str(error))
         note = await self._tell_admins(views.create_request_card(account, name=self._names()))
         await self._tell_applicant(account)
         return views.application_card(account, name=self._names(), note=note)
+
+    async def _decide(self, data: dict[str, Any], user: str, *, approve: bool) -> SchoolAccount:
+        """SLT's decision on the application (and version) the card or dialog was drawn for."""
+        account_id, version = _target(data)
+        now = self.services.clock.now()
+        return await self._db(
+            lambda s: accounts.decide(
+                s,
+                account_id=account_id,
+                version=version,
+                user=user,
+                approve=approve,
+                reason=str(data.get(Field.REASON) or ""),
+                now=now,
+            )
+        )
 
     async def _current(self, account_id: int, note: str) -> cards.Card:
         """The card as it stands now, with why nothing changed."""
@@ -190,19 +194,8 @@ class AccountListeners(TeamsTurns):
         if not self.roles.is_slt(user):
             return self._done(NOT_SLT)
         account_id, version = _target(data)
-        now = self.services.clock.now()
         try:
-            account = await self._db(
-                lambda s: accounts.decide(
-                    s,
-                    account_id=account_id,
-                    version=version,
-                    user=user,
-                    approve=False,
-                    reason=str(data.get(Field.REASON) or ""),
-                    now=now,
-                )
-            )
+            account = await self._decide(data, user, approve=False)
         except AccountError as error:
             current = await self._db(lambda s: s.get(SchoolAccount, account_id))
             if current is None or current.version != version:

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 from microsoft_teams.api import ApiClient
-from sqlalchemy.orm import Session
 
 from bot.knowledge import service as knowledge
 from bot.notify import DeliveryError
 from bot.roles import Roles
 from bot.services import Services
 from handlers.teams import cards
+from handlers.teams.base import FRONT_END, TeamsTurns
 from handlers.teams.conversations import TeamsDirectory
 from handlers.teams.notifier import TeamsNotifier
 from handlers.teams.roster import Roster, staff
@@ -30,25 +28,18 @@ NOT_SLT = "Only SLT can see who has confirmed the policy, or nudge them."
 SHOWN = 60  # names on a card; the count covers the rest
 
 
-class TeamsAcknowledgements:
+class TeamsAcknowledgements(TeamsTurns):
     def __init__(
         self,
-        *,
         services: Services,
         roles: Roles,
         notifier: TeamsNotifier,
         directory: TeamsDirectory,
+        *,
         api: ApiClient,
-        db: Callable[[Callable[[Session], Any]], Awaitable[Any]],
-        front_end: str,
     ) -> None:
-        self.services = services
-        self.roles = roles
-        self.notifier = notifier
-        self.directory = directory
+        super().__init__(services, roles, notifier, directory)
         self.api = api
-        self._db = db
-        self.front_end = front_end
 
     def _name(self, user: str) -> str:
         return self.directory.name(user, default=user)
@@ -58,7 +49,7 @@ class TeamsAcknowledgements:
         version_key = self.services.policy.policies.version_key
         missing: list[str] = await self._db(
             lambda s: knowledge.not_acknowledged(
-                s, staff=roster.staff, front_end=self.front_end, version_key=version_key
+                s, staff=roster.staff, front_end=FRONT_END, version_key=version_key
             )
         )
         return missing, roster

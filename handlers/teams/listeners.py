@@ -76,13 +76,7 @@ class TeamsListeners(TeamsTurns):
         super().__init__(services, roles, notifier, directory)
         self.accounts = AccountListeners(services, roles, notifier, directory)
         self.acknowledgements = TeamsAcknowledgements(
-            services=services,
-            roles=roles,
-            notifier=notifier,
-            directory=directory,
-            api=app.api,
-            db=self._db,
-            front_end=FRONT_END,
+            services, roles, notifier, directory, api=app.api
         )
         self.reports = TeamsReports(services, roles)
         app.on_message(self.on_message)

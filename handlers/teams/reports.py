@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
-from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -27,14 +26,13 @@ from microsoft_teams.api.models.action import Action
 from microsoft_teams.apps import ActivityContext
 from microsoft_teams.cards import AdaptiveCard
 
-from bot.incidents.options import KINDS
 from bot.reports import csv_report
 from bot.reports.figures import Figures
 from bot.reports.period import Period, PeriodError, parse_period
 from bot.roles import Roles
 from bot.services import Services
+from handlers.digest_lines import digest_lines, render
 from handlers.teams import cards
-from handlers.views.time import duration
 from store.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -153,32 +151,13 @@ def _file_info(info: FileUploadInfo) -> Attachment:
 # The weekly digest -------------------------------------------------------------------------
 
 
-def _span(value: timedelta | None) -> str:
-    return duration(value) if value is not None else "–"
-
-
-def _by_kind(counts: dict[str, int]) -> str:
-    return ", ".join(f"{KINDS.get(k, k)} {n}" for k, n in sorted(counts.items())) or "none"
-
-
 def _clip(text: str, limit: int = 150) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def digest_card(figures: Figures) -> cards.Card:
     """The same figures as Slack's digest, from the same `Figures`."""
-    share = figures.answered_in_time_share
-    lines = [
-        f"- **Comments logged:** {figures.comments_logged} · **answered within 24 hours:** "
-        f"{figures.answered_in_time}" + (f" ({share:.0%})" if share is not None else ""),
-        f"- **Response time:** median {_span(figures.median_response)}, 90th percentile "
-        f"{_span(figures.p90_response)} · **breaches:** {figures.breaches}",
-        f"- **Incidents opened:** {_by_kind(figures.incidents_opened)}",
-        f"- **Incidents closed:** {_by_kind(figures.incidents_closed)}",
-        f"- **Average time to acknowledge a case:** {_span(figures.mean_time_to_acknowledge)}",
-        f"- **Open account handovers:** {figures.open_handovers} · **drafts awaiting a second "
-        f"opinion:** {figures.pending_reviews}",
-    ]
+    lines = [f"- {render(line, '**')}" for line in digest_lines(figures)]
     body = [cards.heading("Social media policy: the week in figures"), cards.text("\n".join(lines))]
     if figures.top_unanswered:
         asked = "\n".join(
