@@ -75,6 +75,18 @@ class BotConnectorStandIn:
         """Where the bot may PUT a file, as the upload URL Teams hands over on consent."""
         return f"{self.url}upload/{name}"
 
+    def wait_for(self, conversation: str, text: str, timeout: float = 15) -> Sent:
+        """The first message to `conversation` containing `text`, once the bot has sent it (for
+        work the bot finishes in the background)."""
+
+        def found() -> Sent | None:
+            return next((s for s in self.to(conversation) if text in s.text), None)
+
+        with self._changed:
+            sent = self._changed.wait_for(found, timeout)
+        assert sent is not None, f"nothing with {text!r} reached {conversation}"
+        return sent
+
     def to(self, conversation: str, method: str | None = None) -> list[Sent]:
         return [
             s

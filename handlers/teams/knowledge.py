@@ -40,6 +40,7 @@ class TeamsAcknowledgements(TeamsTurns):
     ) -> None:
         super().__init__(services, roles, notifier, directory)
         self.api = api
+        self._nudging: set[asyncio.Task[None]] = set()  # held, so a running nudge is not lost
 
     def _name(self, user: str) -> str:
         return self.directory.name(user, default=user)
@@ -64,13 +65,32 @@ class TeamsAcknowledgements(TeamsTurns):
         )
 
     async def nudge(self, user: str) -> cards.Card:
-        """The **Nudge them** button: a DM to each person still outstanding."""
+        """The **Nudge them** button. A DM each can take a while for a whole staff, longer than
+        Teams waits for a button's answer: they go out in the background, and the clicker hears
+        how it went in their personal chat."""
         if not self.roles.is_slt(user):
             return cards.note_card(NOT_SLT)
         missing, roster = await self._outstanding()
+        if not missing:
+            return cards.note_card("Everyone has confirmed the current policy: nobody to nudge.")
+        task = asyncio.create_task(self._nudge_all(user, missing, roster))
+        self._nudging.add(task)
+        task.add_done_callback(self._nudging.discard)
+        return cards.note_card(
+            f"Nudging {len(missing)} member{'s' if len(missing) != 1 else ''} of staff; "
+            "I'll tell you in our chat when it's done."
+        )
+
+    async def _nudge_all(self, user: str, missing: list[str], roster: Roster) -> None:
         reminder = nudge_card(version=self.services.policy.version)
-        unreached = await asyncio.to_thread(self._send_each, missing, reminder)
-        return nudged_card(len(missing) - len(unreached), unreached, roster, name=self._name)
+        try:
+            unreached = await asyncio.to_thread(self._send_each, missing, reminder)
+            report = nudged_card(len(missing) - len(unreached), unreached, roster, name=self._name)
+            await asyncio.to_thread(self.notifier.direct_message, user, report)
+        except DeliveryError as error:
+            logger.warning("the nudge's report could not be delivered: %s", error)
+        except Exception:
+            logger.exception("nudging staff failed")
 
     def _send_each(self, people: list[str], content: cards.Card) -> list[str]:
         """DM each in turn; one unreachable person must not stop the others."""
