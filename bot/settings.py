@@ -63,6 +63,7 @@ HINTS: dict[str, str] = {
     "TEAMS_APP_ID": "the bot's Microsoft Entra application (client) id, a GUID",
     "TEAMS_SLT_USERS": "comma-separated Entra object ids of SLT",
     "TEAMS_MODERATOR_USERS": "comma-separated Entra object ids of moderators",
+    "TEAMS_MEDIA_CONTACT_USERS": "comma-separated Entra object ids of the media spokespeople",
     "TEAMS_ADMIN_USERS": "comma-separated Entra object ids of the account administrators",
     "TEAMS_REVIEWERS": "comma-separated Entra object ids of those who give second opinions",
     "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS": "true or false (local testing only)",
@@ -196,6 +197,7 @@ class Settings(CoreSettings):
     teams_slt_users: Annotated[list[str], NoDecode] = []
     teams_moderator_users: Annotated[list[str], NoDecode] = []
     teams_admin_users: Annotated[list[str], NoDecode] = []
+    teams_media_contact_users: Annotated[list[str], NoDecode] = []
     teams_reviewers: Annotated[list[str], NoDecode] = []
     dangerously_allow_unauthenticated_requests: bool = False
 
@@ -255,6 +257,7 @@ class Settings(CoreSettings):
         "teams_moderator_users",
         "teams_admin_users",
         "teams_reviewers",
+        "teams_media_contact_users",
         mode="before",
     )
     @classmethod

@@ -158,6 +158,7 @@ def build(
             slt_conversation=settings.teams_slt_conversation,
             slt_users=settings.teams_slt_users,
             admin_users=settings.teams_admin_users,
+            media_contacts=settings.teams_media_contact_users,
             zone=settings.zone,
             clock=clock,
         )
@@ -179,7 +180,9 @@ def build(
             urgent_ack=timedelta(minutes=settings.incident_urgent_ack_minutes),
             stale=timedelta(days=settings.incident_stale_days),
             platform_chase=timedelta(days=settings.platform_report_chase_days),
-            has_media_contacts=bool(settings.media_contact_users),
+            has_media_contacts=bool(
+                settings.media_contact_users or settings.teams_media_contact_users
+            ),
         ),
         notifier=RoutingNotifier(front_ends),
     )

@@ -370,3 +370,30 @@ def test_second_opinion_in_teams(teams_bot: TeamsBot) -> None:
     assert "Approved" in json.dumps(approved)
     assert "was approved by Aad-Reviewer-1" in connector.to(f"a:{STAFF}")[-1].text
     assert "Approved by Aad-Reviewer-1" in connector.to(SLT_CONVERSATION, "PUT")[-1].text
+
+
+def test_journalist_contact_reaches_the_spokesperson_in_teams(
+    bot_factory: Callable[..., RunningBot], connector: BotConnectorStandIn
+) -> None:
+    media = "aad-media-1"
+    bot = bot_factory(
+        slack_bot_token=None,
+        slack_signing_secret=None,
+        teams_app_id=APP_ID,
+        dangerously_allow_unauthenticated_requests=True,
+        teams_slt_users=[SLT],
+        teams_slt_conversation=SLT_CONVERSATION,
+        teams_media_contact_users=[media],
+    )
+    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url)
+    teams.install(user=SLT, conversation=SLT_CONVERSATION, conversation_type="channel")
+    for user in (STAFF, media):
+        teams.install(user=user, conversation=f"a:{user}", conversation_type="personal")
+
+    teams.submit_dialog(
+        _report_form(kind="media", details="A reporter rang about the trip"), user=STAFF
+    )
+
+    alert = connector.wait_for(f"a:{media}", "journalist").text
+    assert "INC-2026-0001" in alert and "Aad-Staff-1" in alert
+    assert "A reporter rang" not in alert

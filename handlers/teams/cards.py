@@ -705,6 +705,16 @@ def reporter_card(incident: Incident, *, status: str | None = None) -> Card:
     return card(text(f"Your report **{incident.reference}** is now {status}."))
 
 
+def media_alert_card(incident: Incident, *, name: Name) -> Card:
+    return card(
+        text(
+            f"📰 A member of staff ({plain(name(incident.reporter))}) reports contact from a "
+            f"journalist or the media ({incident.reference}). SLT have it too; you are named as "
+            "the school's spokesperson. They have been told to say nothing beyond a holding line."
+        )
+    )
+
+
 def alert_card(message: str) -> Card:
     return card(text(message, weight="Bolder"))
 

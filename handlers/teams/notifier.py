@@ -49,6 +49,7 @@ class TeamsNotifier:
         slt_conversation: str | None,
         slt_users: list[str],
         admin_users: list[str],
+        media_contacts: list[str],
         zone: ZoneInfo,
         clock: Clock,
     ) -> None:
@@ -59,6 +60,7 @@ class TeamsNotifier:
         self._slt_configured = slt_conversation
         self.slt_users = slt_users
         self.admin_users = admin_users
+        self.media_contacts = media_contacts
         self.zone = zone
         self.clock = clock
 
@@ -233,7 +235,9 @@ class TeamsNotifier:
                 logger.warning("urgent DM not delivered: %s", error)
 
     def alert_media_contacts(self, incident: Incident) -> None:
-        """Media spokespeople are Slack users (MEDIA_CONTACT_USERS); in Teams SLT have it."""
+        """The school's spokespeople (TEAMS_MEDIA_CONTACT_USERS) hear of it; never the details."""
+        for contact in self.media_contacts:
+            self.direct_message(contact, cards.media_alert_card(incident, name=self._name()))
 
     def reping(self, incident: Incident, *, waited: timedelta) -> None:
         self._send(
