@@ -44,7 +44,7 @@ def _day(text: str) -> date:
             return datetime.strptime(text, layout).date()
         except ValueError:
             continue
-    raise PeriodError("Give two dates, the first and last day, as YYYY-MM-DD or DD/MM/YYYY.")
+    raise PeriodError(USAGE)
 
 
 def parse_period(arguments: str) -> Period:
