@@ -563,3 +563,56 @@ def test_any_text_parses_into_well_formed_sections(text: str) -> None:
         for passage in found.passages:
             assert passage.text and passage.text == passage.text.strip()
             assert passage.context is None or 0 < len(passage.context) <= 300
+
+
+def test_a_pdf_copy_rejoins_clause_numbers_and_wrapped_lines_and_skips_its_contents() -> None:
+    # Copied out of a PDF: numbers on lines of their own, lines broken at the page's width.
+    document = parse(
+        """\
+        Contents
+        Purpose
+        Contact with pupils
+        1
+        PURPOSE
+        1.1
+        Everyone who works here keeps their private life well apart from their work with the children and young
+        people in our care, on every site and app.
+        2
+        CONTACT WITH PUPILS
+        2.1
+        Staff never message pupils from a personal account of any kind, and they pass on any message from a
+        pupil to the designated safeguarding lead on the same day.
+        """  # noqa: E501 - a PDF's lines are as wide as its page
+    )
+
+    assert texts(section(document, "1 PURPOSE")) == [
+        "1.1 Everyone who works here keeps their private life well apart from their work with the "
+        "children and young people in our care, on every site and app."
+    ]
+    assert texts(section(document, "2 CONTACT WITH PUPILS")) == [
+        "2.1 Staff never message pupils from a personal account of any kind, and they pass on any "
+        "message from a pupil to the designated safeguarding lead on the same day."
+    ]
+    assert all("Purpose" not in texts(s) for s in document.sections)
+
+
+def test_a_plain_line_alone_between_paragraphs_is_a_heading() -> None:
+    document = parse(
+        """\
+        Everyone who works at the school follows this policy.
+
+        Head's responsibilities
+
+        The head makes sure every new member of staff reads it.
+
+        A list needs an introduction
+
+        - like this one
+        """
+    )
+
+    assert texts(section(document, "Head's responsibilities")) == [
+        "The head makes sure every new member of staff reads it.",
+        "A list needs an introduction",
+        "like this one",
+    ]

@@ -99,8 +99,10 @@ def _build(
     blocks: list[Block], *, source: Path, content_hash: str, key_prefix: str
 ) -> PolicyDocument:
     builder = _SectionBuilder()
+    headings = {_bare_title(b.text) for b in blocks if isinstance(b, Heading)}
     for block in blocks:
-        builder.add(block)
+        if not (isinstance(block, Paragraph) and _bare_title(block.text) in headings):
+            builder.add(block)  # a line naming a heading is a contents entry, not policy text
     title = _title(blocks, source)
     sections = [
         Section(key=f"{key_prefix}{n}", document_title=title, path=d.path, passages=d.passages)
@@ -191,6 +193,14 @@ class _SectionBuilder:
             self._headers = ()
         if text := _row_text(self._headers, row.cells):
             self._append(Passage(text))
+
+
+_CONTENTS_NUMBERING = re.compile(r"^(?:section\s+)?[\d.]*\s*[:.\-–—]?\s*|\s*\.*\s*\d*$", re.I)
+
+
+def _bare_title(text: str) -> str:
+    """A heading or contents entry without its numbering or page number, for comparing."""
+    return _CONTENTS_NUMBERING.sub("", text).casefold()
 
 
 def _row_text(headers: tuple[str, ...], cells: tuple[str, ...]) -> str:
@@ -302,7 +312,7 @@ class _MarkdownReader:
     """Reads Word-export Markdown or plain text, line by line, into blocks."""
 
     def __init__(self, text: str) -> None:
-        self._lines = [line.expandtabs(4) for line in text.splitlines()]
+        self._lines = _attach_bare_numbers([line.expandtabs(4) for line in text.splitlines()])
         self._wrapped = _soft_wrapped(self._lines)
         self._blocks: list[Block] = []
         self._open: _OpenBlock | None = None
@@ -343,7 +353,7 @@ class _MarkdownReader:
             else:
                 self._list_item(item)
         else:
-            self._prose(line, hard_break)
+            self._prose(i, line, hard_break)
         return i + 1
 
     def _blank(self) -> None:
@@ -430,12 +440,16 @@ class _MarkdownReader:
             self._list_indents.append(indent)
         self._open = _OpenBlock([item["text"] or ""], depth=len(self._list_indents) - 1)
 
-    def _prose(self, line: str, hard_break: bool) -> None:
-        indent = _indent(line)
-        if not self._mid_sentence(indent) and (heading := _inferred_heading(line)):
+    def _prose(self, i: int, line: str, hard_break: bool) -> None:
+        starts_sentence = not self._mid_sentence(line)
+        if (
+            starts_sentence
+            and not _continues(line, self._line_after(i))
+            and (heading := _inferred_heading(line) or self._plain_heading(i, line))
+        ):
             self._heading(heading)
             return
-        if self._open and self._joins(indent):
+        if self._open and self._joins(line):
             self._open.lines.append(line.strip())
         else:
             self._close_list()
@@ -443,22 +457,76 @@ class _MarkdownReader:
         if hard_break and self._open_paragraph():
             self._close()
 
-    def _joins(self, indent: int) -> bool:
+    def _plain_heading(self, i: int, line: str) -> Heading | None:
+        """A short title-like line standing alone between blank lines, as web pages and PDF
+        copies leave headings once their styling is gone ("Employee's responsibilities")."""
+        alone = self._after_blank or (not self._blocks and self._open is None)
+        followed_by_blank = i + 1 >= len(self._lines) or not self._lines[i + 1].strip()
+        following = self._line_after(i)
+        before_list = following is not None and bool(
+            _BULLET.match(following) or _ORDERED.match(following)
+        )  # then it is the list's lead-in
+        if alone and followed_by_blank and not before_list and _title_shaped(text := _plain(line)):
+            return Heading(text, None)
+        return None
+
+    def _joins(self, line: str) -> bool:
         """Whether a prose line continues the open paragraph or list item, or starts anew."""
         if self._open is None:
             return False
+        if not self._after_blank and _continues(self._open.lines[-1], line):
+            return True  # a hard-wrapped sentence, as PDF copies and web pages break them
         if self._open.depth is None:
             return self._wrapped
         base = self._list_indents[0] if self._list_indents else 0
-        return indent > base or (self._wrapped and not self._after_blank)
+        return _indent(line) > base or (self._wrapped and not self._after_blank)
 
-    def _mid_sentence(self, indent: int) -> bool:
+    def _mid_sentence(self, line: str) -> bool:
         """Whether the line would continue an unfinished sentence, so cannot be a heading."""
         return (
             self._open is not None
-            and self._joins(indent)
-            and not self._open.lines[-1].rstrip().endswith((".", "!", "?", ":", ";"))
+            and self._joins(line)
+            and not self._open.lines[-1].rstrip().endswith(_SENTENCE_ENDS)
         )
+
+
+_SENTENCE_ENDS = (".", "!", "?", ":", ";")
+_BARE_NUMBER = re.compile(r"^\s*\d{1,3}(?:\.\d{1,3})*\.?\s*$")
+# Words a line cannot end on when the sentence ends there too.
+_JOINING_WORDS = frozenset(
+    "a an and as at by for from in into of on or the their to which who with".split()  # noqa: SIM905
+)
+
+
+def _attach_bare_numbers(lines: list[str]) -> list[str]:
+    """PDF copies put a clause number on a line of its own ("1.1" then its text): rejoin them."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and _BARE_NUMBER.match(joined[-1]) and line.strip():
+            joined[-1] = f"{joined[-1].rstrip()} {line.strip()}"
+        else:
+            joined.append(line)
+    return joined
+
+
+def _continues(line: str, following: str | None) -> bool:
+    """Whether `following` carries on the sentence `line` broke off: the line ends mid-phrase,
+    or the next starts in lower case."""
+    if following is None or line.rstrip().endswith(_SENTENCE_ENDS):
+        return False
+    start = _plain(following)[:1]
+    last_word = line.rstrip().rsplit(" ", 1)[-1].lower()
+    return start.islower() or last_word in _JOINING_WORDS or line.rstrip().endswith(",")
+
+
+def _title_shaped(text: str) -> bool:
+    """Short, capitalised, no sentence punctuation nor a "Label: value" colon."""
+    return (
+        text[:1].isupper()
+        and ":" not in text
+        and not _BULLET.match(text)
+        and _heading_shaped(text, _CAPS_HEADING_WORDS)
+    )
 
 
 def _soft_wrapped(lines: list[str]) -> bool:
