@@ -121,6 +121,20 @@ CONTEXT_WORDS: frozenset[str] = frozenset(
     """.split()  # noqa: SIM905
 )
 
+# Everyday words of school life, which staff use for everything they ask about ("staff meeting",
+# "lunch duty", "half term"): they still count towards an answer, but a question whose only
+# matches are these is not about the policy. Site and app names are not among them: they put a
+# question in the policy's subject.
+GENERIC_WORDS: frozenset[str] = frozenset(
+    """
+    school schools staff teacher teachers colleague colleagues member members work working
+    workplace job lunch lunchtime break breaktime duty duties lesson lessons class classes day
+    days today tomorrow yesterday week weeks weekend month months year years term terms holiday
+    holidays christmas easter summer time times morning afternoon evening meeting meetings good
+    new people
+    """.split()  # noqa: SIM905
+)
+
 # Groups of words that mean the same thing here. A query word is widened to its whole group;
 # the policy's own words are left as written.
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
