@@ -234,6 +234,10 @@ SCHOOL_LIFE_POLICY = dedent(
     ## Parents
 
     Staff do not accept friend requests from parents on personal accounts.
+
+    ## Personal details
+
+    Leave your date of birth and home address off every profile.
     """
 )
 
@@ -289,3 +293,10 @@ def test_a_phrase_in_the_policy_answers_the_word_it_means(school_life: PolicySer
 
     assert answer.confident
     assert best_title(answer) == "Holidays"
+
+
+def test_a_word_finds_the_phrase_the_policy_uses_for_it(school_life: PolicyService) -> None:
+    answer = school_life.ask("can i show my birthday on insta").answer
+
+    assert answer.confident
+    assert best_title(answer) == "Personal details"

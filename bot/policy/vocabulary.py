@@ -22,6 +22,7 @@ PHRASES: dict[str, str] = {
     "slagging off": "criticise",
     "take down": "remove",
     "up to date": "update",
+    "date of birth": "birthday",
     "in charge of": "responsible",
     "early years": "eyfs",
     "friend request": "friend",
