@@ -82,7 +82,7 @@ def test_default_policy_answers_staff_questions() -> None:
         print(f"  answered off-topic {text!r}")
     assert scores.top1_rate >= 0.90
     assert scores.top3_rate >= 0.95
-    assert declined / len(off_topic) >= 0.60
+    assert declined / len(off_topic) >= 0.70
 
 
 # A school's policy as Word's plain-text export writes it: a bold title block, numbered sections,

@@ -214,3 +214,89 @@ def test_a_question_of_ordinary_length_is_read_whole(service: PolicyService) -> 
 
     assert asked.truncated is False
     assert asked.answer.question == "can i follow a pupil?"
+
+
+# A policy whose rules mention the working day and the holidays, as most do.
+SCHOOL_LIFE_POLICY = dedent(
+    """\
+    # Brookfield Primary Social Media Guidance
+
+    ## During the working day
+
+    Staff do not use personal social media during lessons, break duty or any other part of the
+    working day, except in the staff room at lunchtime.
+
+    ## Holidays
+
+    Over the holidays the office will keep an eye on the school page and reply to messages once a
+    week.
+
+    ## Parents
+
+    Staff do not accept friend requests from parents on personal accounts.
+
+    ## Personal details
+
+    Leave your date of birth and home address off every profile.
+    """
+)
+
+
+@pytest.fixture
+def school_life(tmp_path: Path) -> PolicyService:
+    path = tmp_path / "guidance.md"
+    path.write_text(SCHOOL_LIFE_POLICY, encoding="utf-8")
+    return PolicyService(load_policies(path))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param("when is half term", id="half-term"),
+        pytest.param("can i swap my break duty with someone", id="break-duty"),
+        pytest.param("what's for lunch today", id="lunch"),
+        pytest.param("is there a staff meeting this week", id="staff-meeting"),
+    ],
+)
+def test_a_question_matching_only_school_life_words_is_not_confident(
+    school_life: PolicyService, question: str
+) -> None:
+    answer = school_life.ask(question).answer
+
+    assert answer.confident is False
+    assert answer.hits, "the closest sections are still shown"
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        pytest.param(
+            "can i go on facebook on my lunch break", "During the working day", id="lunch"
+        ),
+        pytest.param("does anyone check the page in the holidays", "Holidays", id="holidays"),
+        pytest.param("facebook?", "During the working day", id="one-word"),
+        pytest.param("friend requests from parents", "Parents", id="no-verb"),
+    ],
+)
+def test_a_question_about_the_policy_in_school_life_words_is_confident(
+    school_life: PolicyService, question: str, title: str
+) -> None:
+    answer = school_life.ask(question).answer
+
+    assert answer.confident
+    assert best_title(answer) == title
+
+
+def test_a_phrase_in_the_policy_answers_the_word_it_means(school_life: PolicyService) -> None:
+    # The policy says "keep an eye on", which is indexed as "monitor" only as a whole phrase.
+    answer = school_life.ask("who monitors it over summer").answer
+
+    assert answer.confident
+    assert best_title(answer) == "Holidays"
+
+
+def test_a_word_finds_the_phrase_the_policy_uses_for_it(school_life: PolicyService) -> None:
+    answer = school_life.ask("can i show my birthday on insta").answer
+
+    assert answer.confident
+    assert best_title(answer) == "Personal details"

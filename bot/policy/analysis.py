@@ -20,6 +20,7 @@ from wordfreq import zipf_frequency
 
 from bot.policy.vocabulary import (
     CONTEXT_WORDS,
+    GENERIC_WORDS,
     PHRASES,
     QUESTION_FILLER,
     SHORTHAND,
@@ -88,6 +89,7 @@ class Concept:
     stem: str
     groups: tuple[str, ...]
     weight: float = 1.0
+    specific: bool = True  # says what the question is about, unlike "staff" or "today"
 
 
 class QuestionAnalyzer:
@@ -125,5 +127,6 @@ class QuestionAnalyzer:
                 continue
             seen.add(stem)
             weight = CONTEXT_WEIGHT if word in CONTEXT_WORDS else 1.0
-            result.append(Concept(word, stem, tuple(_GROUPS_BY_STEM.get(stem, ())), weight))
+            groups = tuple(_GROUPS_BY_STEM.get(stem, ()))
+            result.append(Concept(word, stem, groups, weight, word not in GENERIC_WORDS))
         return result

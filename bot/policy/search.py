@@ -24,7 +24,8 @@ from bot.policy.document import Passage, PolicySet, Section
 GROUP_MATCH_QUALITY = 0.8  # how much a synonym-only match covers of the word's meaning
 HEADING_WEIGHT = 0.6
 SECTION_WEIGHT = 0.6
-# A confident answer covers at least this share of the question's meaning (weighted by IDF)...
+# A confident answer covers at least this share of the question's meaning (weighted by IDF) and
+# matches at least one of its specific words...
 MIN_COVERAGE = 0.45
 # ...and among the rest, a share this close to the best counts as another answer worth showing.
 RUNNER_UP_RATIO = 0.6
@@ -69,14 +70,18 @@ class PolicyIndex:
         passage_text = [f"{p.context or ''} {p.text}" for _, p in self._hits]
         heading_text = [" ".join((*s.path[1:], s.title)) for s, _ in self._hits]
         section_text = [" ".join((*s.path[1:], *(p.text for p in s.passages))) for s in sections]
+        passage_terms = [document_terms(t) for t in passage_text]
+        heading_terms = [document_terms(t) for t in heading_text]
         self._fields = (
-            (1.0, _bm25([document_terms(t) for t in passage_text]), False),
-            (HEADING_WEIGHT, _bm25([document_terms(t) for t in heading_text]), False),
+            (1.0, _bm25(passage_terms), False),
+            (HEADING_WEIGHT, _bm25(heading_terms), False),
             (SECTION_WEIGHT, _bm25([document_terms(t) for t in section_text]), True),
         )
         vocabulary = {w for t in (*passage_text, *heading_text) for w in words(t)}
         self._analyzer = QuestionAnalyzer(vocabulary)
-        self._known_terms = set(document_terms(" ".join(vocabulary)))
+        # Terms of whole texts, not of words one by one: a phrase ("keep an eye on") is indexed
+        # as the word it means ("monitor"), which none of its own words yields.
+        self._known_terms = {t for terms in (*passage_terms, *heading_terms) for t in terms}
         self._max_idf = float(np.log(1 + (len(self._hits) + 0.5) / 0.5))
         # Only the documents' own terms are cached, so the cache is bounded by the vocabulary.
         self._cache: dict[tuple[int, str], np.ndarray] = {}
@@ -135,11 +140,16 @@ class PolicyIndex:
             return Answer(question=question, confident=False, hits=[])
         score = np.zeros(len(self._hits))
         covered = np.zeros(len(self._hits))
+        # A passage matching only "staff", "lunch" or "term" shares the question's setting, not
+        # its subject: "when is half term" is no question about posting in the holidays.
+        specific = np.zeros(len(self._hits), dtype=bool)
         weights = np.array([c.weight * self._importance(c) for c in concepts])
         for concept, weight in zip(concepts, weights, strict=True):
             concept_score, quality = self._concept_scores(concept)
             score += concept.weight * concept_score
             covered += weight * quality
+            if concept.specific:
+                specific |= quality > 0
         coverage = covered / weights.sum()
         ranking = score * (1.0 + coverage)
         order = np.argsort(-ranking, kind="stable")
@@ -151,5 +161,5 @@ class PolicyIndex:
             for i in order[:limit]
             if ranking[i] >= RUNNER_UP_RATIO * top or i == order[0]
         ]
-        confident = bool(coverage[order[0]] >= MIN_COVERAGE)
+        confident = bool(coverage[order[0]] >= MIN_COVERAGE and specific[order[0]])
         return Answer(question=question, confident=confident, hits=hits)

@@ -22,6 +22,7 @@ PHRASES: dict[str, str] = {
     "slagging off": "criticise",
     "take down": "remove",
     "up to date": "update",
+    "date of birth": "birthday",
     "in charge of": "responsible",
     "early years": "eyfs",
     "friend request": "friend",
@@ -118,6 +119,20 @@ CONTEXT_WORDS: frozenset[str] = frozenset(
     social media online internet web website websites site sites network networking platform
     platforms app apps facebook twitter instagram tiktok youtube snapchat linkedin whatsapp
     threads bluesky pinterest reddit school schools account accounts page pages profile
+    """.split()  # noqa: SIM905
+)
+
+# Everyday words of school life, which staff use for everything they ask about ("staff meeting",
+# "lunch duty", "half term"): they still count towards an answer, but a question whose only
+# matches are these is not about the policy. Site and app names are not among them: they put a
+# question in the policy's subject.
+GENERIC_WORDS: frozenset[str] = frozenset(
+    """
+    school schools staff teacher teachers colleague colleagues member members work working
+    workplace job lunch lunchtime break breaktime duty duties lesson lessons class classes day
+    days today tomorrow yesterday week weeks weekend month months year years term terms holiday
+    holidays christmas easter summer time times morning afternoon evening meeting meetings good
+    new people
     """.split()  # noqa: SIM905
 )
 
