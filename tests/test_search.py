@@ -300,3 +300,60 @@ def test_a_word_finds_the_phrase_the_policy_uses_for_it(school_life: PolicyServi
 
     assert answer.confident
     assert best_title(answer) == "Personal details"
+
+
+# Short rules whose questions often carry a word the policy never uses ("jokey", "nickname").
+RIVERSIDE_POLICY = dedent(
+    """\
+    # Riverside Academy Social Media Guidance
+
+    ## Your own profiles
+
+    Use your real name on personal profiles and keep them set to private.
+
+    ## Replying on the school page
+
+    Replies to comments on the school page are short, friendly and polite.
+
+    ## Passwords
+
+    The office keeps the password for every school account.
+    """
+)
+
+
+@pytest.fixture
+def riverside(tmp_path: Path) -> PolicyService:
+    path = tmp_path / "riverside.md"
+    path.write_text(RIVERSIDE_POLICY, encoding="utf-8")
+    return PolicyService(load_policies(path))
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        pytest.param(
+            "can our replies on the school page be a bit jokey",
+            "Replying on the school page",
+            id="jokey",
+        ),
+        pytest.param("can i use a nickname on my profile", "Your own profiles", id="nickname"),
+    ],
+)
+def test_two_of_the_questions_words_in_the_passage_outweigh_one_it_never_uses(
+    riverside: PolicyService, question: str, title: str
+) -> None:
+    answer = riverside.ask(question).answer
+
+    assert answer.confident
+    assert best_title(answer) == title
+
+
+def test_one_word_in_the_passage_beside_one_it_never_uses_is_not_confident(
+    riverside: PolicyService,
+) -> None:
+    # "password" is in the policy, "wifi" is not: the office's account passwords are no answer.
+    answer = riverside.ask("whats the wifi password").answer
+
+    assert answer.confident is False
+    assert best_title(answer) == "Passwords"

@@ -27,6 +27,11 @@ SECTION_WEIGHT = 0.6
 # A confident answer covers at least this share of the question's meaning (weighted by IDF) and
 # matches at least one of its specific words...
 MIN_COVERAGE = 0.45
+# ...or, when the passage has this many of the question's specific words themselves (not only a
+# synonym), this lower share: two of its words found together are evidence that one rare word the
+# policy never uses ("chatty", "nickname") cannot outweigh.
+CORROBORATING_WORDS = 2
+MIN_CORROBORATED_COVERAGE = 0.2
 # ...and among the rest, a share this close to the best counts as another answer worth showing.
 RUNNER_UP_RATIO = 0.6
 
@@ -143,6 +148,7 @@ class PolicyIndex:
         # A passage matching only "staff", "lunch" or "term" shares the question's setting, not
         # its subject: "when is half term" is no question about posting in the holidays.
         specific = np.zeros(len(self._hits), dtype=bool)
+        literal = np.zeros(len(self._hits), dtype=np.int64)
         weights = np.array([c.weight * self._importance(c) for c in concepts])
         for concept, weight in zip(concepts, weights, strict=True):
             concept_score, quality = self._concept_scores(concept)
@@ -150,6 +156,7 @@ class PolicyIndex:
             covered += weight * quality
             if concept.specific:
                 specific |= quality > 0
+                literal += quality == 1.0
         coverage = covered / weights.sum()
         ranking = score * (1.0 + coverage)
         order = np.argsort(-ranking, kind="stable")
@@ -161,5 +168,7 @@ class PolicyIndex:
             for i in order[:limit]
             if ranking[i] >= RUNNER_UP_RATIO * top or i == order[0]
         ]
-        confident = bool(coverage[order[0]] >= MIN_COVERAGE and specific[order[0]])
+        best = order[0]
+        bar = MIN_CORROBORATED_COVERAGE if literal[best] >= CORROBORATING_WORDS else MIN_COVERAGE
+        confident = bool(coverage[best] >= bar and specific[best])
         return Answer(question=question, confident=confident, hits=hits)
