@@ -31,7 +31,7 @@ MIN_COVERAGE = 0.45
 # synonym), this lower share: two of its words found together are evidence that one rare word the
 # policy never uses ("chatty", "nickname") cannot outweigh.
 CORROBORATING_WORDS = 2
-MIN_CORROBORATED_COVERAGE = 0.2
+MIN_CORROBORATED_COVERAGE = 0.3
 # ...and among the rest, a share this close to the best counts as another answer worth showing.
 RUNNER_UP_RATIO = 0.6
 
