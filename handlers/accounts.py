@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
 from bot.accounts import service as accounts
 from bot.accounts.service import AccountError, Application, Field
@@ -148,6 +150,28 @@ def approve(
     direct_message(client, account.applied_by, views.decision_message(account))
 
 
+def _open_modal(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    services: Services,
+    *,
+    allowed: bool,
+    refusal: str,
+    modal: Callable[[SchoolAccount], View],
+) -> None:
+    """Open the account's form for someone allowed to use it; tell anyone else why not."""
+    if not allowed:
+        private(respond, refusal)
+        return
+    account_id, _ = _target(action)
+    with session_scope(services.sessions) as session:
+        account = session.get(SchoolAccount, account_id)
+    if account is not None:
+        client.views_open(trigger_id=body["trigger_id"], view=modal(account))
+
+
 def open_decline(
     ack: Ack,
     body: dict[str, Any],
@@ -157,14 +181,16 @@ def open_decline(
     services: Services,
 ) -> None:
     ack()
-    if not services.roles.is_slt(body["user"]["id"]):
-        private(respond, NOT_SLT)
-        return
-    account_id, _ = _target(action)
-    with session_scope(services.sessions) as session:
-        account = session.get(SchoolAccount, account_id)
-    if account is not None:
-        client.views_open(trigger_id=body["trigger_id"], view=views.decline_modal(account))
+    _open_modal(
+        body,
+        action,
+        client,
+        respond,
+        services,
+        allowed=services.roles.is_slt(body["user"]["id"]),
+        refusal=NOT_SLT,
+        modal=views.decline_modal,
+    )
 
 
 def submit_decline(
@@ -202,14 +228,16 @@ def open_created(
     services: Services,
 ) -> None:
     ack()
-    if not _is_admin(body["user"]["id"], services):
-        private(respond, NOT_ADMIN)
-        return
-    account_id, _ = _target(action)
-    with session_scope(services.sessions) as session:
-        account = session.get(SchoolAccount, account_id)
-    if account is not None:
-        client.views_open(trigger_id=body["trigger_id"], view=views.created_modal(account))
+    _open_modal(
+        body,
+        action,
+        client,
+        respond,
+        services,
+        allowed=_is_admin(body["user"]["id"], services),
+        refusal=NOT_ADMIN,
+        modal=views.created_modal,
+    )
 
 
 def submit_created(
