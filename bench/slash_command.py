@@ -41,10 +41,11 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy import create_engine
 
+from bot.app.settings import Settings
+from bot.app.startup import Runtime, build
+from bot.app.web import asgi_app, serve_slack
 from bot.policy.loader import default_policy_path, load_policies
 from bot.policy.service import PolicyService
-from bot.settings import Settings
-from bot.startup import Runtime, asgi_app, build, serve_slack
 from tests.slack_requests import SlackSender
 from tests.slack_standin import SlackStandIn
 

@@ -1,4 +1,4 @@
-"""Who may do what: moderators and SLT, from user ids and/or user groups.
+"""Who may do what: moderators, SLT, administrators and reviewers, from user ids and/or user groups.
 
 User group membership is looked up through a function the front end supplies (Slack's
 usergroups.users.list) and cached, so a role check costs nothing on most requests.
@@ -31,6 +31,8 @@ class Roles:
     slt_group: str | None
     members_of: Callable[[str], Iterable[str]]
     clock: Clock
+    admins: frozenset[str] = frozenset()
+    reviewers: frozenset[str] = frozenset()
     _cache: dict[str, tuple[datetime, frozenset[str]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -61,6 +63,18 @@ class Roles:
             or user_id in self._group(self.moderator_group)
             or self.is_slt(user_id)
         )
+
+    def is_admin(self, user_id: str) -> bool:
+        """The school's account administrators, who create and hand over accounts."""
+        return user_id in self.admins
+
+    def is_reviewer(self, user_id: str) -> bool:
+        """Named reviewers give second opinions; SLT always may."""
+        return user_id in self.reviewers or self.is_slt(user_id)
+
+    def named_reviewers(self) -> frozenset[str]:
+        """Who is asked for a second opinion: the named reviewers, else SLT."""
+        return self.reviewers or self.slt
 
     def slt_members(self) -> frozenset[str]:
         return self.slt | self._group(self.slt_group)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,13 +16,13 @@ from bot.incidents.service import engaged_section
 from bot.notify import Notifier
 from bot.policy.service import PolicyService
 from bot.roles import Roles
-from bot.settings import Settings
 from store.db import session_scope
 
 
 @dataclass(frozen=True)
 class Services:
-    settings: Settings
+    zone: ZoneInfo
+    school_accounts: tuple[str, ...]
     sessions: sessionmaker[Session]
     policy: PolicyService
     clock: Clock
@@ -35,7 +36,7 @@ class Services:
         """The accounts a comment can be logged against: the register's live ones, then any
         configured in SCHOOL_ACCOUNTS."""
         with session_scope(self.sessions) as session:
-            return accounts.comment_accounts(session, self.settings.school_accounts)
+            return accounts.comment_accounts(session, list(self.school_accounts))
 
     def policy_section(self, kind: str) -> str | None:
         """The section of the school's policy an incident of this kind engages."""

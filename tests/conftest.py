@@ -19,10 +19,11 @@ import uvicorn
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.app.jobs import COMMENT_SWEEP_JOB, INCIDENT_SWEEP_JOB
+from bot.app.settings import Settings
+from bot.app.startup import Runtime, build
 from bot.clock import ManualClock
-from bot.pacing import Pacer
-from bot.settings import Settings
-from bot.startup import COMMENT_SWEEP_JOB, INCIDENT_SWEEP_JOB, Runtime, build
+from handlers.slack.pacing import Pacer
 from tests.slack_requests import SlackModals, SlackSender
 from tests.slack_standin import SlackStandIn
 

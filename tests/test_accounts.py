@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.cli import main
-from bot.startup import HANDOVER_JOB
+from bot.app.cli import main
+from bot.app.jobs import HANDOVER_JOB
 from store.db import session_scope
 from store.models import SchoolAccount
 from tests.conftest import RunningBot

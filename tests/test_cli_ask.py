@@ -11,7 +11,7 @@ from textwrap import dedent
 
 import pytest
 
-from bot.cli import main
+from bot.app.cli import main
 from bot.policy.loader import default_policy_path, load_policies
 
 # Nested headings, with "Staff" under two different parents.

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from bot.cli import main
+from bot.app.cli import main
 from store.db import session_scope
 from store.models import AuditEvent, Incident
 from tests.conftest import RunningBot

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.startup import REVIEW_SWEEP_JOB
+from bot.app.jobs import REVIEW_SWEEP_JOB
 from store.db import session_scope
 from store.models import PolicyAcknowledgement
 from tests.conftest import RunningBot

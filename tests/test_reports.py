@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.startup import DIGEST_JOB
+from bot.app.jobs import DIGEST_JOB
 from tests.conftest import RunningBot
 from tests.report_data import MONDAY_8AM, SECRET, record_a_week
 

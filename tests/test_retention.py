@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.cli import main
-from bot.startup import RETENTION_JOB
+from bot.app.cli import main
+from bot.app.jobs import RETENTION_JOB
 from store.db import session_scope
 from store.models import (
     AuditEvent,

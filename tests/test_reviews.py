@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.cli import main
-from bot.startup import REVIEW_JOB
+from bot.app.cli import main
+from bot.app.jobs import REVIEW_JOB
 from store.db import session_scope
 from store.models import DraftReview, ReviewEvent
 from tests.conftest import RunningBot

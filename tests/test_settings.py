@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.settings import Settings, load_settings
+from bot.app.cli import main
+from bot.app.settings import Settings, load_settings
 
 # Every case starts from settings that would pass, then breaks one. The database cannot be opened
 # (its folder does not exist), so a case that wrongly passed every check fails fast on a database

@@ -6,7 +6,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from bot.startup import HANDOVER_JOB
+from bot.app.jobs import HANDOVER_JOB
 from store.models import Handover, SchoolAccount
 from tests.teams_bot import ADMIN, MODERATOR, SLT, SLT_CONVERSATION, STAFF, TeamsBot
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.teams_package import PLACEHOLDER, TEAMS_FOLDER, build, validate
+from bot.app.cli import main
+from bot.app.teams_package import PLACEHOLDER, TEAMS_FOLDER, build, validate
 
 APP_ID = "5f0c8c1e-3a2b-4c5d-8e9f-0a1b2c3d4e5f"
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.startup import DIGEST_JOB
+from bot.app.jobs import DIGEST_JOB
 from tests.report_data import MONDAY_8AM, SECRET, record_a_week
 from tests.teams_bot import SLT, SLT_CONVERSATION, STAFF, TeamsBot
 from tests.teams_standin import Sent

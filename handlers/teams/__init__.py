@@ -16,9 +16,7 @@ from fastapi import FastAPI
 warnings.filterwarnings("ignore", message="HtmlWidgetSecurityPolicy is in preview")
 from microsoft_teams.apps import App, FastAPIAdapter
 
-from bot.clock import Clock
 from bot.roles import Roles
-from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +30,17 @@ class TeamsFrontEnd:
     loop: asyncio.AbstractEventLoop | None = field(default=None)
 
 
-def create(settings: Settings, api: FastAPI, *, clock: Clock) -> TeamsFrontEnd:
+def create(
+    api: FastAPI,
+    *,
+    app_id: str,
+    password: str | None,
+    tenant_id: str | None,
+    roles: Roles,
+    unauthenticated: bool = False,
+) -> TeamsFrontEnd:
     """The SDK app serving /api/messages beside /slack/events on the same port."""
     adapter = FastAPIAdapter(app=api)
-    unauthenticated = settings.dangerously_allow_unauthenticated_requests
     if unauthenticated:
         logger.warning(
             "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS is on: Teams requests are NOT checked "
@@ -43,27 +48,13 @@ def create(settings: Settings, api: FastAPI, *, clock: Clock) -> TeamsFrontEnd:
         )
         credentials: dict[str, Any] = {}
     else:
-        credentials = {
-            "client_id": settings.teams_app_id,
-            "client_secret": settings.teams_app_password,
-            "tenant_id": settings.teams_tenant_id,
-        }
+        credentials = {"client_id": app_id, "client_secret": password, "tenant_id": tenant_id}
     app = App(
         http_server_adapter=adapter,
         dangerously_allow_unauthenticated_requests=unauthenticated,
         **credentials,
     )
-    front = TeamsFrontEnd(
-        app=app,
-        roles=Roles(
-            moderators=frozenset(settings.teams_moderator_users),
-            slt=frozenset(settings.teams_slt_users),
-            moderator_group=None,
-            slt_group=None,
-            members_of=lambda group: [],
-            clock=clock,
-        ),
-    )
+    front = TeamsFrontEnd(app=app, roles=roles)
 
     @asynccontextmanager
     async def keep_loop(_: Any) -> AsyncIterator[None]:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.accounts.service import TEXT_LIMIT, Field, Status
 from bot.comments.options import PLATFORMS
+from handlers.present.time import local
 from handlers.teams.cards import (
     Card,
     Name,
@@ -23,7 +24,6 @@ from handlers.teams.cards import (
     text,
     text_input,
 )
-from handlers.views.time import local
 from store.models import Handover, SchoolAccount
 
 LABELS = {

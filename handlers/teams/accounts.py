@@ -37,7 +37,7 @@ def _target(data: dict[str, Any]) -> tuple[int, int]:
 
 class AccountListeners(TeamsTurns):
     def is_admin(self, user: str) -> bool:
-        return user in self.services.settings.teams_admin_users
+        return self.roles.is_admin(user)
 
     # Messages ----------------------------------------------------------------------------
 

@@ -44,7 +44,7 @@ class TeamsTurns:
         self.services = services
         self.roles = roles
         self.notifier = notifier
-        self.zone = services.settings.zone
+        self.zone = services.zone
 
     async def _db(self, work: Callable[[Session], T]) -> T:
         """Run domain work in a worker thread, inside one unit of work."""

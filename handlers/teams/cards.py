@@ -22,7 +22,7 @@ from bot.incidents.service import MEDIA_KIND, Status
 from bot.incidents.service import Field as IncidentField
 from bot.policy.document import Section
 from bot.policy.search import Answer
-from handlers.views.time import duration, local, time_left
+from handlers.present.time import duration, local, time_left
 from store.models import AuditEvent, Comment, DraftReview, Incident
 
 Card = dict[str, Any]

@@ -628,7 +628,7 @@ class TeamsListeners(TeamsTurns):
         return self._done("Sent for a second opinion; you'll hear back here.")
 
     def _is_reviewer(self, user: str) -> bool:
-        return user in self.services.settings.teams_reviewers or self.roles.is_slt(user)
+        return self.roles.is_reviewer(user)
 
     async def _decide_review(self, data: dict[str, Any], user: str, *, approve: bool) -> str:
         if not self._is_reviewer(user):

@@ -31,7 +31,7 @@ from bot.reports.figures import Figures
 from bot.reports.period import Period, PeriodError, parse_period
 from bot.roles import Roles
 from bot.services import Services
-from handlers.digest_lines import digest_lines, render
+from handlers.present.digest import digest_lines, render
 from handlers.teams import cards
 from store.db import session_scope
 
@@ -61,7 +61,7 @@ class TeamsReports:
 
     def _csv(self, period: Period) -> bytes:
         """The report as it stands now (run in a worker thread: the domain is synchronous)."""
-        start, end = period.bounds(self.services.settings.zone)
+        start, end = period.bounds(self.services.zone)
         with session_scope(self.services.sessions) as session:
             content = csv_report.build(session, start=start, end=end, now=self.services.clock.now())
         return content.encode()

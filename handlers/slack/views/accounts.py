@@ -11,10 +11,10 @@ from slack_sdk.models.views import View
 
 from bot.accounts.service import TEXT_LIMIT, Field, Status
 from bot.comments.options import PLATFORMS
-from handlers.ids import COMMAND, AccountAction, AccountCallback
-from handlers.views import inputs
-from handlers.views.common import clip, escape, markdown, mention, message, note
-from handlers.views.time import local
+from handlers.present.time import local
+from handlers.slack.ids import COMMAND, AccountAction, AccountCallback
+from handlers.slack.views import inputs
+from handlers.slack.views.common import clip, escape, markdown, mention, message, note
 from store.models import Handover, SchoolAccount
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.incidents.options import KINDS
 from bot.reports.figures import Figures
-from handlers.views.time import duration
+from handlers.present.time import duration
 
 Line = list[tuple[str, str]]  # (label, value) pairs, shown side by side
 

@@ -17,14 +17,14 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.clock import Clock
 from bot.notify import DeliveryError, Posted
-from bot.pacing import Pacer
 from bot.reports.figures import Figures
-from handlers.views import accounts as account_views
-from handlers.views import comments as views
-from handlers.views import incidents
-from handlers.views import knowledge as knowledge_views
-from handlers.views import reports as report_views
-from handlers.views import reviews as review_views
+from handlers.slack.pacing import Pacer
+from handlers.slack.views import accounts as account_views
+from handlers.slack.views import comments as views
+from handlers.slack.views import incidents
+from handlers.slack.views import knowledge as knowledge_views
+from handlers.slack.views import reports as report_views
+from handlers.slack.views import reviews as review_views
 from store.models import (
     AuditEvent,
     Comment,

@@ -11,12 +11,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import teams_package
+from bot.app import teams_package
+from bot.app.settings import CoreSettings, Settings, SettingsError, TeamsAppSettings, load_settings
+from bot.app.teams_package import ManifestError
 from bot.policy.loader import PolicyLoadError, default_policy_path, load_policies
 from bot.policy.search import Answer
 from bot.policy.service import PolicyService
-from bot.settings import CoreSettings, Settings, SettingsError, TeamsAppSettings, load_settings
-from bot.teams_package import ManifestError
 from store.db import (
     DatabaseUnavailable,
     make_engine,
@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run() -> int:
     settings = load_settings(Settings)  # before the heavy imports, so a bad setting is quick
-    from bot import startup
+    from bot.app import startup
 
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-TEAMS_FOLDER = Path(__file__).resolve().parent.parent / "teams"
+TEAMS_FOLDER = Path(__file__).resolve().parents[2] / "teams"
 PLACEHOLDER = "${TEAMS_APP_ID}"
 SCOPES = {"personal", "team", "groupChat"}
 ICON_SIZES = {"color": (192, 192), "outline": (32, 32)}

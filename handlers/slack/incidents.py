@@ -16,11 +16,11 @@ from bot.incidents import reminders
 from bot.incidents import service as incidents
 from bot.incidents.service import CaseError, Field, IncidentForm, Step
 from bot.services import Services
-from handlers import forms
-from handlers.ids import IncidentAction, IncidentCallback
-from handlers.replies import private
-from handlers.views import incidents as views
-from handlers.views.common import ephemeral_text, mention
+from handlers.slack import forms
+from handlers.slack.ids import IncidentAction, IncidentCallback
+from handlers.slack.replies import private
+from handlers.slack.views import incidents as views
+from handlers.slack.views.common import ephemeral_text, mention
 from store.db import session_scope
 from store.models import Incident
 
@@ -220,7 +220,7 @@ def view_details(
         incident = incidents.view_details(
             session, incident_id=incident_id, user=user, now=services.clock.now()
         )
-        modal = views.details_modal(incident, zone=services.settings.zone)
+        modal = views.details_modal(incident, zone=services.zone)
     client.views_open(trigger_id=body["trigger_id"], view=modal)
 
 
@@ -370,7 +370,7 @@ def open_cases(ack: Ack, command: dict[str, Any], services: Services) -> None:
     ack(
         **views.cases_message(
             cases,
-            zone=services.settings.zone,
+            zone=services.zone,
             title="Open incident cases",
             empty="No open incident cases.",
         )
@@ -380,4 +380,4 @@ def open_cases(ack: Ack, command: dict[str, Any], services: Services) -> None:
 def my_reports(ack: Ack, command: dict[str, Any], services: Services) -> None:
     with session_scope(services.sessions) as session:
         cases = incidents.reports_by(session, reporter=command["user_id"])
-    ack(**views.my_reports_message(cases, zone=services.settings.zone))
+    ack(**views.my_reports_message(cases, zone=services.zone))

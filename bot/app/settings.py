@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -150,68 +157,34 @@ class TeamsAppSettings(CoreSettings):
     teams_app_id: AppId
 
 
-class Settings(CoreSettings):
-    """Everything the running bot needs."""
+class SlackSettings(CoreSettings):
+    """The Slack front end: its tokens, channels and people."""
 
-    slack_bot_token: str | None = None
-    slack_signing_secret: str | None = None
-    slack_app_token: str | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     slt_channel: str | None = None
-    port: int = Field(default=3000, ge=1, le=65535)
-
+    moderators_channel: str | None = None
     moderator_users: Annotated[list[str], NoDecode] = []
     slt_users: Annotated[list[str], NoDecode] = []
     moderator_usergroup: str | None = None
     slt_usergroup: str | None = None
-    moderators_channel: str | None = None
-    school_accounts: Annotated[list[str], NoDecode] = []
-    holiday_region: str = "England"
-    working_day_end: time = time(17, 0)
-    reminder_sweep_seconds: int = Field(default=60, ge=5)
-    reminder_thresholds: Annotated[list[timedelta], NoDecode] = [
-        timedelta(hours=4),
-        timedelta(hours=1),
-    ]
-    incident_ack_minutes: int = Field(default=60, ge=1)
-    incident_urgent_ack_minutes: int = Field(default=15, ge=1)
-    incident_stale_days: int = Field(default=5, ge=1)
-    platform_report_chase_days: int = Field(default=3, ge=1)
     media_contact_users: Annotated[list[str], NoDecode] = []
     admin_users: Annotated[list[str], NoDecode] = []
     reviewers: Annotated[list[str], NoDecode] = []
 
-    policy_review_due: date | None = None
-    digest_day: str = "mon"
-    digest_time: time = time(8, 0)
-    retention_comments_days: int = Field(default=365, ge=1)
-    retention_incidents_days: int = Field(default=6 * 365, ge=1)
-    retention_questions_days: int = Field(default=365, ge=1)
-    retention_reviews_days: int = Field(default=365, ge=1)
-
-    teams_app_id: AppId | None = None
-    teams_app_password: str | None = None
-    teams_tenant_id: str | None = None
-    teams_slt_conversation: str | None = None
-    teams_moderators_conversation: str | None = None
-    teams_slt_users: Annotated[list[str], NoDecode] = []
-    teams_moderator_users: Annotated[list[str], NoDecode] = []
-    teams_admin_users: Annotated[list[str], NoDecode] = []
-    teams_media_contact_users: Annotated[list[str], NoDecode] = []
-    teams_reviewers: Annotated[list[str], NoDecode] = []
-    dangerously_allow_unauthenticated_requests: bool = False
-
     @field_validator("slack_bot_token")
     @classmethod
-    def _bot_token(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith("xoxb-"):
+    def _bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
             raise ValueError("must start with xoxb-")
         return value
 
     @field_validator("slack_app_token")
     @classmethod
-    def _app_token(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith("xapp-"):
+    def _app_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
             raise ValueError("must start with xapp-")
         return value
 
@@ -252,6 +225,30 @@ class Settings(CoreSettings):
             raise ValueError(f"{', '.join(map(repr, bad))} not a user id")
         return users
 
+    @property
+    def slack_on(self) -> bool:
+        return self.slack_bot_token is not None
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+
+class TeamsSettings(CoreSettings):
+    """The Microsoft Teams front end: the bot's Entra app, conversations and people."""
+
+    teams_app_id: AppId | None = None
+    teams_app_password: SecretStr | None = None
+    teams_tenant_id: str | None = None
+    teams_slt_conversation: str | None = None
+    teams_moderators_conversation: str | None = None
+    teams_slt_users: Annotated[list[str], NoDecode] = []
+    teams_moderator_users: Annotated[list[str], NoDecode] = []
+    teams_admin_users: Annotated[list[str], NoDecode] = []
+    teams_media_contact_users: Annotated[list[str], NoDecode] = []
+    teams_reviewers: Annotated[list[str], NoDecode] = []
+    dangerously_allow_unauthenticated_requests: bool = False
+
     @field_validator(
         "teams_slt_users",
         "teams_moderator_users",
@@ -263,6 +260,34 @@ class Settings(CoreSettings):
     @classmethod
     def _teams_users(cls, value: Any) -> Any:
         return [user.lower() for user in _split_csv(value)] if isinstance(value, str) else value
+
+    @property
+    def teams_on(self) -> bool:
+        return self.teams_app_id is not None
+
+
+class SchoolSettings(CoreSettings):
+    """The school's rules: accounts, working calendar, timers, digest and retention."""
+
+    school_accounts: Annotated[list[str], NoDecode] = []
+    holiday_region: str = "England"
+    working_day_end: time = time(17, 0)
+    reminder_sweep_seconds: int = Field(default=60, ge=5)
+    reminder_thresholds: Annotated[list[timedelta], NoDecode] = [
+        timedelta(hours=4),
+        timedelta(hours=1),
+    ]
+    incident_ack_minutes: int = Field(default=60, ge=1)
+    incident_urgent_ack_minutes: int = Field(default=15, ge=1)
+    incident_stale_days: int = Field(default=5, ge=1)
+    platform_report_chase_days: int = Field(default=3, ge=1)
+    policy_review_due: date | None = None
+    digest_day: str = "mon"
+    digest_time: time = time(8, 0)
+    retention_comments_days: int = Field(default=365, ge=1)
+    retention_incidents_days: int = Field(default=6 * 365, ge=1)
+    retention_questions_days: int = Field(default=365, ge=1)
+    retention_reviews_days: int = Field(default=365, ge=1)
 
     @field_validator("school_accounts", mode="before")
     @classmethod
@@ -297,6 +322,12 @@ class Settings(CoreSettings):
             return sorted(set(durations), reverse=True)
         return value
 
+
+class Settings(SlackSettings, TeamsSettings, SchoolSettings):
+    """Everything the running bot needs: the groups above, read from one environment."""
+
+    port: int = Field(default=3000, ge=1, le=65535)
+
     @model_validator(mode="after")
     def _a_front_end_is_configured(self) -> Settings:
         if self.slack_bot_token is None and self.teams_app_id is None:
@@ -304,18 +335,6 @@ class Settings(CoreSettings):
         if self.slack_on and self.slack_app_token is None and self.slack_signing_secret is None:
             raise ValueError("SLACK_SIGNING_SECRET is not set")
         return self
-
-    @property
-    def slack_on(self) -> bool:
-        return self.slack_bot_token is not None
-
-    @property
-    def teams_on(self) -> bool:
-        return self.teams_app_id is not None
-
-    @property
-    def socket_mode(self) -> bool:
-        return self.slack_app_token is not None
 
 
 def _describe(error: ValidationError) -> str:

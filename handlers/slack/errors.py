@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
-from handlers.views.common import ephemeral_text
+from handlers.slack.views.common import ephemeral_text
 
 logger = logging.getLogger(__name__)
 

@@ -13,11 +13,11 @@ from slack_sdk.models.views import View
 from bot.accounts import service as accounts
 from bot.accounts.service import AccountError, Application, Field
 from bot.services import Services
-from handlers import forms
-from handlers.ids import COMMAND, FRONT_END, AccountAction, AccountCallback
-from handlers.replies import direct_message, private
-from handlers.views import accounts as views
-from handlers.views.common import ephemeral_text
+from handlers.slack import forms
+from handlers.slack.ids import COMMAND, FRONT_END, AccountAction, AccountCallback
+from handlers.slack.replies import direct_message, private
+from handlers.slack.views import accounts as views
+from handlers.slack.views.common import ephemeral_text
 from store.db import session_scope
 from store.models import Handover, SchoolAccount
 
@@ -26,9 +26,11 @@ _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 NOT_ADMIN = "Only the school's account administrators can do that (ADMIN_USERS)."
 
 
-def register(app: App, services: Services) -> None:
+def register(app: App, services: Services, *, slt_channel: str | None) -> None:
     app.view(AccountCallback.APPLY)(
-        lambda ack, body, view, client: submit_application(ack, body, view, client, services)
+        lambda ack, body, view, client: submit_application(
+            ack, body, view, client, services, slt_channel=slt_channel
+        )
     )
     app.action(AccountAction.APPROVE)(
         lambda ack, body, action, client, respond: approve(
@@ -63,7 +65,7 @@ def register(app: App, services: Services) -> None:
 
 
 def _is_admin(user: str, services: Services) -> bool:
-    return user in services.settings.admin_users
+    return services.roles.is_admin(user)
 
 
 def open_application(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
@@ -72,7 +74,13 @@ def open_application(ack: Ack, command: dict[str, Any], client: WebClient) -> No
 
 
 def submit_application(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    services: Services,
+    *,
+    slt_channel: str | None,
 ) -> None:
     values = forms.values(view)
     form = Application(
@@ -97,8 +105,8 @@ def submit_application(
         )
         card = views.application_card(account)
     ack()
-    if services.settings.slt_channel:
-        client.chat_postMessage(channel=services.settings.slt_channel, **card)
+    if slt_channel:
+        client.chat_postMessage(channel=slt_channel, **card)
 
 
 def _target(action: dict[str, Any]) -> tuple[int, int]:
@@ -145,7 +153,7 @@ def approve(
         private(respond, str(error))
         return
     _redraw(body, client, account)
-    for admin in services.settings.admin_users:
+    for admin in sorted(services.roles.admins):
         direct_message(client, admin, views.create_request(account))
     direct_message(client, account.applied_by, views.decision_message(account))
 
@@ -279,7 +287,7 @@ def list_accounts(ack: Ack, command: dict[str, Any], services: Services) -> None
             if services.roles.is_slt(command["user_id"])
             else []
         )
-        ack(**views.register_message(listed, overdue, zone=services.settings.zone, now=now))
+        ack(**views.register_message(listed, overdue, zone=services.zone, now=now))
 
 
 def leaver(ack: Ack, command: dict[str, Any], text: str, services: Services) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 from slack_sdk.models.blocks import Block, HeaderBlock
 
 from bot.reports.figures import Figures
-from handlers.digest_lines import digest_lines, render
-from handlers.views.common import clip, escape, markdown, message, note
+from handlers.present.digest import digest_lines, render
+from handlers.slack.views.common import clip, escape, markdown, message, note
 
 
 def digest_message(figures: Figures) -> dict[str, Any]:

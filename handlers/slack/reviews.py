@@ -11,23 +11,25 @@ from bot.comments import service as comments
 from bot.reviews import service as reviews
 from bot.reviews.service import DraftForm, Field, ReviewError
 from bot.services import Services
-from handlers import forms
-from handlers.ids import ReviewAction, ReviewCallback
-from handlers.replies import direct_message
-from handlers.views import reviews as views
-from handlers.views.common import ephemeral_text, mention
+from handlers.slack import forms
+from handlers.slack.ids import ReviewAction, ReviewCallback
+from handlers.slack.replies import direct_message
+from handlers.slack.views import reviews as views
+from handlers.slack.views.common import ephemeral_text, mention
 from store.db import session_scope
 from store.models import DraftReview
 
 NOT_A_REVIEWER = "Only the named reviewers (REVIEWERS) or SLT can decide on a draft."
 
 
-def register(app: App, services: Services) -> None:
+def register(app: App, services: Services, *, slt_channel: str | None) -> None:
     app.action(ReviewAction.OPEN)(
         lambda ack, body, action, client: open_from_comment(ack, body, action, client, services)
     )
     app.view(ReviewCallback.SUBMIT)(
-        lambda ack, body, view, client: submit(ack, body, view, client, services)
+        lambda ack, body, view, client: submit(
+            ack, body, view, client, services, slt_channel=slt_channel
+        )
     )
     app.action(ReviewAction.APPROVE)(
         lambda ack, body, action, client, respond: approve(
@@ -45,12 +47,12 @@ def register(app: App, services: Services) -> None:
 
 
 def reviewers_mention(services: Services) -> str:
-    named = services.settings.reviewers or services.settings.slt_users
+    named = sorted(services.roles.named_reviewers())
     return " ".join(mention(u) for u in named) or "SLT:"
 
 
 def is_reviewer(user: str, services: Services) -> bool:
-    return user in services.settings.reviewers or services.roles.is_slt(user)
+    return services.roles.is_reviewer(user)
 
 
 def open_from_command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
@@ -76,7 +78,13 @@ def open_from_comment(
 
 
 def submit(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    services: Services,
+    *,
+    slt_channel: str | None,
 ) -> None:
     form = DraftForm(
         account=forms.text(view, Field.ACCOUNT),
@@ -99,8 +107,8 @@ def submit(
         review_id = review.id
         card = views.review_card(review, reviewers=reviewers_mention(services))
     ack()
-    if services.settings.slt_channel:
-        posted = client.chat_postMessage(channel=services.settings.slt_channel, **card)
+    if slt_channel:
+        posted = client.chat_postMessage(channel=slt_channel, **card)
         with session_scope(services.sessions) as session:
             stored = session.get(DraftReview, review_id)
             if stored is not None:

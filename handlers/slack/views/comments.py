@@ -19,10 +19,10 @@ from slack_sdk.models.views import View
 
 from bot.comments import options
 from bot.comments.service import Field
-from handlers.ids import COMMAND, CommentAction, CommentCallback, IncidentAction, ReviewAction
-from handlers.views import inputs
-from handlers.views.common import clip, escape, markdown, message, note, quote
-from handlers.views.time import local, time_left
+from handlers.present.time import local, time_left
+from handlers.slack.ids import COMMAND, CommentAction, CommentCallback, IncidentAction, ReviewAction
+from handlers.slack.views import inputs
+from handlers.slack.views.common import clip, escape, markdown, message, note, quote
 from store.models import Comment
 
 OFFENSIVE = "offensive"

@@ -14,12 +14,12 @@ from bot.comments import service as comments
 from bot.incidents import service as incidents
 from bot.knowledge import service as knowledge
 from bot.services import Services
-from handlers.ids import FRONT_END, Action
-from handlers.views import accounts as account_views
-from handlers.views import knowledge as knowledge_views
-from handlers.views.comments import home_section
-from handlers.views.home import home_view, section_modal
-from handlers.views.incidents import REPORT_BUTTON, cases_blocks
+from handlers.slack.ids import FRONT_END, Action
+from handlers.slack.views import accounts as account_views
+from handlers.slack.views import knowledge as knowledge_views
+from handlers.slack.views.comments import home_section
+from handlers.slack.views.home import home_view, section_modal
+from handlers.slack.views.incidents import REPORT_BUTTON, cases_blocks
 from store.db import session_scope
 
 
@@ -34,7 +34,7 @@ def publish_home(event: dict[str, Any], client: WebClient, services: Services) -
     if event.get("tab", "home") != "home":
         return
     policy = services.policy
-    user, zone = event["user"], services.settings.zone
+    user, zone = event["user"], services.zone
     extra: list[Block] = [ActionsBlock(elements=[REPORT_BUTTON])]
     with session_scope(services.sessions) as session:
         confirmed = knowledge.acknowledgement(

@@ -9,13 +9,13 @@ from slack_sdk import WebClient
 
 from bot.questions import service as questions
 from bot.services import Services
-from handlers.ids import Action
-from handlers.views import answers as views
-from handlers.views.common import ephemeral_text
+from handlers.slack.ids import Action
+from handlers.slack.views import answers as views
+from handlers.slack.views.common import ephemeral_text
 from store.db import session_scope
 
 
-def register(app: App, services: Services) -> None:
+def register(app: App, services: Services, *, slt_channel: str | None) -> None:
     app.action(Action.WHOLE_SECTION)(
         lambda ack, action, respond: whole_section(ack, action, respond, services)
     )
@@ -27,7 +27,7 @@ def register(app: App, services: Services) -> None:
     )
     app.action(Action.ASK_SLT)(
         lambda ack, action, body, respond, client: ask_slt(
-            ack, action, body, respond, client, services
+            ack, action, body, respond, client, services, slt_channel=slt_channel
         )
     )
     app.action(Action.SHARE)(lambda ack, action, respond: share(ack, action, respond, services))
@@ -72,9 +72,11 @@ def ask_slt(
     respond: Respond,
     client: WebClient,
     services: Services,
+    *,
+    slt_channel: str | None,
 ) -> None:
     ack()
-    channel = services.settings.slt_channel
+    channel = slt_channel
     user_id = body["user"]["id"]
     with session_scope(services.sessions) as session:
         question = questions.get(session, question_id=action["value"])

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from handlers.views.common import ephemeral_text
+from handlers.slack.views.common import ephemeral_text
 
 
 def private(respond: Respond, text: str) -> None:

@@ -14,19 +14,21 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.questions import service as questions
 from bot.services import Services
-from handlers import accounts, comments, incidents, knowledge, reports, reviews
-from handlers.ids import COMMAND
-from handlers.views import answers as views
-from handlers.views import comments as comment_views
-from handlers.views import incidents as incident_views
+from handlers.slack import accounts, comments, incidents, knowledge, reports, reviews
+from handlers.slack.ids import COMMAND
+from handlers.slack.views import answers as views
+from handlers.slack.views import comments as comment_views
+from handlers.slack.views import incidents as incident_views
 from store.db import session_scope
 
 logger = logging.getLogger(__name__)
 
 
-def register(app: App, services: Services) -> None:
+def register(app: App, services: Services, *, slt_channel: str | None) -> None:
     app.command(COMMAND)(
-        lambda ack, command, client, respond: socialpolicy(ack, command, client, respond, services)
+        lambda ack, command, client, respond: socialpolicy(
+            ack, command, client, respond, services, slt_channel=slt_channel
+        )
     )
 
 
@@ -63,7 +65,13 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 
 
 def socialpolicy(
-    ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, services: Services
+    ack: Ack,
+    command: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    services: Services,
+    *,
+    slt_channel: str | None,
 ) -> None:
     raw = command.get("text") or ""
     text = plain_text(raw)
@@ -90,10 +98,10 @@ def socialpolicy(
             )
         )
     else:
-        answer_question(ack, text, services)
+        answer_question(ack, text, services, slt_channel=slt_channel)
 
 
-def answer_question(ack: Ack, text: str, services: Services) -> None:
+def answer_question(ack: Ack, text: str, services: Services, *, slt_channel: str | None) -> None:
     """Answer in the ack itself (fast and private), keeping the question for SLT's review.
 
     The question is stored first (one small insert) so the buttons under the answer always find
@@ -118,6 +126,6 @@ def answer_question(ack: Ack, text: str, services: Services) -> None:
             asked,
             question_id=question_id,
             version=version,
-            slt_channel_set=services.settings.slt_channel is not None,
+            slt_channel_set=slt_channel is not None,
         )
     )

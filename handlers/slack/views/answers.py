@@ -15,8 +15,16 @@ from slack_sdk.models.blocks import (
 from bot.policy.document import Passage, Section
 from bot.policy.search import Answer
 from bot.policy.service import MAX_QUESTION_CHARS, Asked
-from handlers.ids import COMMAND, Action
-from handlers.views.common import chunked_markdown, clip, escape, markdown, message, note, quote
+from handlers.slack.ids import COMMAND, Action
+from handlers.slack.views.common import (
+    chunked_markdown,
+    clip,
+    escape,
+    markdown,
+    message,
+    note,
+    quote,
+)
 
 
 def _passage(passage: Passage) -> str:

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.knowledge.service import Unanswered
-from handlers.ids import COMMAND, KnowledgeAction
-from handlers.views.common import clip, escape, markdown, mention, message, note
-from handlers.views.time import local
+from handlers.present.time import local
+from handlers.slack.ids import COMMAND, KnowledgeAction
+from handlers.slack.views.common import clip, escape, markdown, mention, message, note
 from store.models import PolicyAcknowledgement
 
 ACKNOWLEDGE_BUTTON = ButtonElement(

@@ -20,10 +20,10 @@ from bot.comments.options import PLATFORMS
 from bot.incidents import options
 from bot.incidents.reminders import reporter_status
 from bot.incidents.service import MEDIA_KIND, Field, Status
-from handlers.ids import COMMAND, IncidentAction, IncidentCallback
-from handlers.views import inputs
-from handlers.views.common import clip, escape, markdown, mention, message, note, quote
-from handlers.views.time import duration, local
+from handlers.present.time import duration, local
+from handlers.slack.ids import COMMAND, IncidentAction, IncidentCallback
+from handlers.slack.views import inputs
+from handlers.slack.views.common import clip, escape, markdown, mention, message, note, quote
 from store.models import AuditEvent, Incident
 
 AT_RISK = "at_risk"

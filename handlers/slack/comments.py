@@ -14,11 +14,11 @@ from bot.comments import service as comments
 from bot.comments.service import CommentError, CommentForm, Field
 from bot.notify import DeliveryError
 from bot.services import Services
-from handlers import forms
-from handlers.ids import CommentAction, CommentCallback
-from handlers.replies import private
-from handlers.views import comments as views
-from handlers.views.common import ephemeral_text, mention
+from handlers.slack import forms
+from handlers.slack.ids import CommentAction, CommentCallback
+from handlers.slack.replies import private
+from handlers.slack.views import comments as views
+from handlers.slack.views.common import ephemeral_text, mention
 from store.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -219,4 +219,4 @@ def pending(ack: Ack, command: dict[str, Any], services: Services) -> None:
         return
     with session_scope(services.sessions) as session:
         waiting = comments.pending(session)
-    ack(**views.pending_message(waiting, zone=services.settings.zone, now=services.clock.now()))
+    ack(**views.pending_message(waiting, zone=services.zone, now=services.clock.now()))

@@ -10,8 +10,8 @@ from slack_sdk import WebClient
 from bot.reports import csv_report
 from bot.reports.period import PeriodError, parse_period
 from bot.services import Services
-from handlers.ids import COMMAND
-from handlers.views.common import ephemeral_text
+from handlers.slack.ids import COMMAND
+from handlers.slack.views.common import ephemeral_text
 from store.db import session_scope
 
 NOT_SLT = "Only SLT can run reports."
@@ -31,7 +31,7 @@ def report_csv(
         ack(**ephemeral_text(f"{error} {EXAMPLE}"))
         return
     ack(**ephemeral_text("Preparing the report; it will arrive in a direct message."))
-    start, end = period.bounds(services.settings.zone)
+    start, end = period.bounds(services.zone)
     with session_scope(services.sessions) as session:
         content = csv_report.build(session, start=start, end=end, now=services.clock.now())
     channel = client.conversations_open(users=user)["channel"]["id"]

@@ -1,5 +1,5 @@
 """Modal inputs whose block id and action id are both the domain's field name, so a submitted
-form reads back by field (see `handlers.forms`)."""
+form reads back by field (see `handlers.slack.forms`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
     UserSelectElement,
 )
 
-from handlers.views.common import clip
+from handlers.slack.views.common import clip
 
 
 def options(choices: dict[str, str]) -> list[Option]:

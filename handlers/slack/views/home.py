@@ -12,9 +12,9 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.policy.document import Section
-from handlers.ids import COMMAND, Action, Callback
-from handlers.views.answers import section_blocks
-from handlers.views.common import clip, escape, markdown, note
+from handlers.slack.ids import COMMAND, Action, Callback
+from handlers.slack.views.answers import section_blocks
+from handlers.slack.views.common import clip, escape, markdown, note
 
 HOME_BLOCK_LIMIT = 100
 BUTTONS_PER_ROW = 5  # readable rows; Slack allows up to 25

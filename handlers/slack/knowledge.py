@@ -10,11 +10,11 @@ from slack_sdk import WebClient
 
 from bot.knowledge import service as knowledge
 from bot.services import Services
-from handlers.home import publish_home
-from handlers.ids import FRONT_END, KnowledgeAction
-from handlers.replies import direct_message
-from handlers.views import knowledge as views
-from handlers.views.common import ephemeral_text
+from handlers.slack.home import publish_home
+from handlers.slack.ids import FRONT_END, KnowledgeAction
+from handlers.slack.replies import direct_message
+from handlers.slack.views import knowledge as views
+from handlers.slack.views.common import ephemeral_text
 from store.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def _acknowledge(user: str, services: Services) -> dict[str, Any]:
             policies=services.policy.policies,
             now=services.clock.now(),
         )
-        return views.acknowledged_message(row, zone=services.settings.zone)
+        return views.acknowledged_message(row, zone=services.zone)
 
 
 def acknowledge_command(ack: Ack, command: dict[str, Any], services: Services) -> None:
@@ -119,4 +119,4 @@ def unanswered(ack: Ack, command: dict[str, Any], services: Services) -> None:
         return
     with session_scope(services.sessions) as session:
         rows = knowledge.unanswered(session)
-    ack(**views.unanswered_message(rows, zone=services.settings.zone))
+    ack(**views.unanswered_message(rows, zone=services.zone))

@@ -1,0 +1,114 @@
+"""Every sweep the scheduler ticks, wired to its settings; each asks the database what is due."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import partial
+
+from bot.accounts import reminders as handover_reminders
+from bot.app.scheduler import Job
+from bot.app.settings import Settings
+from bot.comments import reminders
+from bot.incidents import reminders as incident_reminders
+from bot.knowledge import reminders as knowledge_reminders
+from bot.notify import Notifier
+from bot.policy.document import PolicySet
+from bot.reports import digest
+from bot.retention import service as retention_service
+from bot.retention.service import RetentionPolicy
+from bot.reviews import reminders as review_reminders
+from bot.services import Services
+from store.db import session_scope
+
+COMMENT_SWEEP_JOB = "comment-reminders"
+INCIDENT_SWEEP_JOB = "incident-reminders"
+REVIEW_SWEEP_JOB = "policy-review-reminders"
+RETENTION_JOB = "retention"
+DIGEST_JOB = "weekly-digest"
+HANDOVER_JOB = "account-handovers"
+REVIEW_JOB = "draft-reviews"
+DAY_SECONDS = 24 * 60 * 60
+
+
+def jobs(
+    services: Services,
+    settings: Settings,
+    front_ends: dict[str, Notifier],
+    policies: PolicySet,
+) -> list[Job]:
+    """Every sweep the scheduler ticks; each asks the database what is due."""
+    every = settings.reminder_sweep_seconds
+    common = {"sessions": services.sessions, "clock": services.clock}
+    return [
+        Job(
+            COMMENT_SWEEP_JOB,
+            partial(
+                reminders.sweep, notifier=services.notifier, policy=services.reminders, **common
+            ),
+            every,
+        ),
+        Job(
+            INCIDENT_SWEEP_JOB,
+            partial(
+                incident_reminders.sweep,
+                notifier=services.notifier,
+                timers=services.incident_timers,
+                section_for=services.policy_section,
+                **common,
+            ),
+            every,
+        ),
+        # Each draft's reminders, and each account's handover tasks, go back to its front end.
+        Job(
+            REVIEW_JOB, partial(review_reminders.sweep, notifier=services.notifier, **common), every
+        ),
+        Job(
+            HANDOVER_JOB,
+            partial(handover_reminders.sweep, notifier=services.notifier, **common),
+            every,
+        ),
+        Job(
+            REVIEW_SWEEP_JOB,
+            partial(
+                knowledge_reminders.sweep_review,
+                front_ends=front_ends,
+                policies=policies,
+                override=settings.policy_review_due,
+                zone=settings.zone,
+                **common,
+            ),
+            every,
+        ),
+        Job(
+            DIGEST_JOB,
+            partial(
+                digest.sweep_digest,
+                front_ends=front_ends,
+                day=settings.digest_day,
+                at=settings.digest_time,
+                zone=settings.zone,
+                **common,
+            ),
+            every,
+        ),
+        Job(
+            RETENTION_JOB,
+            partial(
+                apply_retention,
+                services,
+                RetentionPolicy(
+                    comments=timedelta(days=settings.retention_comments_days),
+                    incidents=timedelta(days=settings.retention_incidents_days),
+                    questions=timedelta(days=settings.retention_questions_days),
+                    reviews=timedelta(days=settings.retention_reviews_days),
+                ),
+            ),
+            DAY_SECONDS,
+        ),
+    ]
+
+
+def apply_retention(services: Services, policy: RetentionPolicy) -> int:
+    """The daily retention pass, in one unit of work."""
+    with session_scope(services.sessions) as session:
+        return retention_service.apply(session, policy=policy, now=services.clock.now())

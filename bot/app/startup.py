@@ -1,0 +1,249 @@
+"""Start-up: load the policy, migrate the database, build each front end on one web app, and
+hand the sweeps to the scheduler. The only place that wires every layer together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from fastapi import FastAPI
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from sqlalchemy import Engine
+
+import handlers.slack
+from bot.app.jobs import jobs
+from bot.app.scheduler import build_scheduler
+from bot.app.settings import Settings
+from bot.app.web import asgi_app, serve_slack
+from bot.clock import Clock, SystemClock
+from bot.comments.reminders import ReminderPolicy
+from bot.deadlines import WorkingCalendar
+from bot.incidents.reminders import IncidentTimers
+from bot.notify import Notifier, RoutingNotifier
+from bot.policy.loader import default_policy_path, load_policies
+from bot.policy.service import PolicyService
+from bot.roles import LookupFailed, Roles
+from bot.services import Services
+from handlers.slack.notifier import SlackNotifier
+from handlers.slack.pacing import Pacer
+from handlers.slack.views.common import mention, slt_mention
+from store.db import make_engine, make_session_factory, migrate
+
+if TYPE_CHECKING:
+    from handlers.teams import TeamsFrontEnd
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    services: Services
+    engine: Engine
+    slack: App | None
+    teams: TeamsFrontEnd | None
+    asgi: FastAPI
+    scheduler: BackgroundScheduler
+
+
+def web_client(settings: Settings) -> WebClient:
+    """A Web API client that also retries rate limits (honouring Retry-After) and 5xx."""
+    assert settings.slack_bot_token is not None
+    return WebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def _usergroup_members(client: WebClient) -> Callable[[str], list[str]]:
+    def members(group: str) -> list[str]:
+        try:
+            return list(client.usergroups_users_list(usergroup=group)["users"])
+        except (SlackApiError, SlackClientError, OSError) as error:
+            raise LookupFailed(str(error)) from error
+
+    return members
+
+
+def _slack_roles(settings: Settings, client: WebClient | None, clock: Clock) -> Roles:
+    return Roles(
+        moderators=frozenset(settings.moderator_users),
+        slt=frozenset(settings.slt_users),
+        moderator_group=settings.moderator_usergroup,
+        slt_group=settings.slt_usergroup,
+        members_of=_usergroup_members(client) if client else lambda group: [],
+        clock=clock,
+        admins=frozenset(settings.admin_users),
+        reviewers=frozenset(settings.reviewers),
+    )
+
+
+def _teams_roles(settings: Settings, clock: Clock) -> Roles:
+    return Roles(
+        moderators=frozenset(settings.teams_moderator_users),
+        slt=frozenset(settings.teams_slt_users),
+        moderator_group=None,
+        slt_group=None,
+        members_of=lambda group: [],
+        clock=clock,
+        admins=frozenset(settings.teams_admin_users),
+        reviewers=frozenset(settings.teams_reviewers),
+    )
+
+
+def build(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    pacer: Pacer | None = None,
+    listener_executor: Executor | None = None,
+) -> Runtime:
+    """Everything the bot runs on, ready to serve. Raises `PolicyLoadError` on a bad policy."""
+    clock = clock or SystemClock()
+    policy = PolicyService(load_policies(settings.policy_path or default_policy_path()))
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    sessions = make_session_factory(engine)
+    api = asgi_app(engine)
+    client = web_client(settings) if settings.slack_on else None
+    roles = _slack_roles(settings, client, clock)
+    front_ends: dict[str, Notifier] = {}
+    if client is not None:
+        front_ends["slack"] = SlackNotifier(
+            client,
+            moderators_channel=settings.moderators_channel,
+            slt_channel=settings.slt_channel,
+            slt_mention=lambda: slt_mention(settings.slt_usergroup, settings.slt_users),
+            slt_members=lambda: roles.slt_members(),
+            media_contacts=settings.media_contact_users,
+            admin_users=settings.admin_users,
+            reviewers_mention=lambda: (
+                " ".join(mention(u) for u in sorted(roles.named_reviewers())) or "SLT:"
+            ),
+            zone=settings.zone,
+            clock=clock,
+            pacer=pacer or Pacer(),
+        )
+    teams = teams_notifier = directory = None
+    if settings.teams_app_id is not None:  # the Teams SDK is only imported when Teams is on
+        from handlers import teams as teams_front_end
+        from handlers.teams.conversations import TeamsDirectory
+        from handlers.teams.notifier import TeamsNotifier
+
+        teams = teams_front_end.create(
+            api,
+            app_id=settings.teams_app_id,
+            password=(
+                settings.teams_app_password.get_secret_value()
+                if settings.teams_app_password
+                else None
+            ),
+            tenant_id=settings.teams_tenant_id,
+            roles=_teams_roles(settings, clock),
+            unauthenticated=settings.dangerously_allow_unauthenticated_requests,
+        )
+        directory = TeamsDirectory(sessions)
+        teams_notifier = front_ends["teams"] = TeamsNotifier(
+            api=lambda: teams.app.api,
+            loop=lambda: teams.loop,
+            directory=directory,
+            moderators_conversation=settings.teams_moderators_conversation,
+            slt_conversation=settings.teams_slt_conversation,
+            slt_users=settings.teams_slt_users,
+            admin_users=settings.teams_admin_users,
+            media_contacts=settings.teams_media_contact_users,
+            zone=settings.zone,
+            clock=clock,
+        )
+    services = Services(
+        zone=settings.zone,
+        school_accounts=tuple(settings.school_accounts),
+        sessions=sessions,
+        policy=policy,
+        clock=clock,
+        roles=roles,
+        calendar=WorkingCalendar(
+            zone=settings.zone, region=settings.holiday_region, day_end=settings.working_day_end
+        ),
+        reminders=ReminderPolicy(
+            thresholds=tuple(settings.reminder_thresholds),
+            sweep_interval=timedelta(seconds=settings.reminder_sweep_seconds),
+        ),
+        incident_timers=IncidentTimers(
+            ack=timedelta(minutes=settings.incident_ack_minutes),
+            urgent_ack=timedelta(minutes=settings.incident_urgent_ack_minutes),
+            stale=timedelta(days=settings.incident_stale_days),
+            platform_chase=timedelta(days=settings.platform_report_chase_days),
+            has_media_contacts=bool(
+                settings.media_contact_users or settings.teams_media_contact_users
+            ),
+        ),
+        notifier=RoutingNotifier(front_ends),
+    )
+    slack = None
+    if client is not None:
+        slack = App(
+            client=client,
+            signing_secret=(
+                settings.slack_signing_secret.get_secret_value()
+                if settings.slack_signing_secret
+                else None
+            ),
+            token_verification_enabled=False,
+            listener_executor=listener_executor,
+        )
+        handlers.slack.register(slack, services, slt_channel=settings.slt_channel)
+        serve_slack(api, slack)
+    if teams is not None and teams_notifier is not None and directory is not None:
+        from handlers.teams.listeners import TeamsListeners
+
+        TeamsListeners(teams.app, services, teams.roles, teams_notifier, directory)
+    scheduler = build_scheduler(
+        jobs(services, settings, front_ends, policy.policies), zone=settings.zone
+    )
+    return Runtime(
+        settings=settings,
+        services=services,
+        engine=engine,
+        slack=slack,
+        teams=teams,
+        asgi=api,
+        scheduler=scheduler,
+    )
+
+
+def serve(runtime: Runtime) -> None:
+    settings = runtime.settings
+    runtime.scheduler.start()
+    if runtime.slack is not None and settings.slack_app_token is not None:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        logger.info("connecting to Slack over Socket Mode")
+        socket_mode = SocketModeHandler(runtime.slack, settings.slack_app_token.get_secret_value())
+        if runtime.teams is None:
+            socket_mode.start()
+            return
+        socket_mode.connect()  # Teams still needs the HTTP server below
+    import uvicorn
+
+    logger.info("serving on port %s (/slack/events, /api/messages, /healthz)", settings.port)
+    uvicorn.run(
+        runtime.asgi, host="0.0.0.0", port=settings.port, log_level=settings.log_level.lower()
+    )
