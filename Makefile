@@ -21,6 +21,7 @@ run: $(STAMP) .env
 
 test: $(STAMP)
 	$(BIN)/ruff check bot handlers store tests bench
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

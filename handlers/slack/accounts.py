@@ -13,8 +13,9 @@ from slack_sdk.models.views import View
 from bot.accounts import service as accounts
 from bot.accounts.service import AccountError, Application, Field
 from bot.services import Services
+from handlers.present.verbs import AccountAction
 from handlers.slack import forms
-from handlers.slack.ids import COMMAND, FRONT_END, AccountAction, AccountCallback
+from handlers.slack.ids import COMMAND, FRONT_END, AccountCallback
 from handlers.slack.replies import direct_message, private
 from handlers.slack.views import accounts as views
 from handlers.slack.views.common import ephemeral_text

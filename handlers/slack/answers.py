@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.questions import service as questions
 from bot.services import Services
-from handlers.slack.ids import Action
+from handlers.present.verbs import Action
 from handlers.slack.views import answers as views
 from handlers.slack.views.common import ephemeral_text
 from store.db import session_scope

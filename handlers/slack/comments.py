@@ -14,8 +14,9 @@ from bot.comments import service as comments
 from bot.comments.service import CommentError, CommentForm, Field
 from bot.notify import DeliveryError
 from bot.services import Services
+from handlers.present.verbs import CommentAction
 from handlers.slack import forms
-from handlers.slack.ids import CommentAction, CommentCallback
+from handlers.slack.ids import CommentCallback
 from handlers.slack.replies import private
 from handlers.slack.views import comments as views
 from handlers.slack.views.common import ephemeral_text, mention

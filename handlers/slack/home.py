@@ -14,7 +14,8 @@ from bot.comments import service as comments
 from bot.incidents import service as incidents
 from bot.knowledge import service as knowledge
 from bot.services import Services
-from handlers.slack.ids import FRONT_END, Action
+from handlers.present.verbs import Action
+from handlers.slack.ids import FRONT_END
 from handlers.slack.views import accounts as account_views
 from handlers.slack.views import knowledge as knowledge_views
 from handlers.slack.views.comments import home_section

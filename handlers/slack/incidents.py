@@ -16,8 +16,9 @@ from bot.incidents import reminders
 from bot.incidents import service as incidents
 from bot.incidents.service import CaseError, Field, IncidentForm, Step
 from bot.services import Services
+from handlers.present.verbs import IncidentAction
 from handlers.slack import forms
-from handlers.slack.ids import IncidentAction, IncidentCallback
+from handlers.slack.ids import IncidentCallback
 from handlers.slack.replies import private
 from handlers.slack.views import incidents as views
 from handlers.slack.views.common import ephemeral_text, mention

@@ -10,8 +10,9 @@ from slack_sdk import WebClient
 
 from bot.knowledge import service as knowledge
 from bot.services import Services
+from handlers.present.verbs import KnowledgeAction
 from handlers.slack.home import publish_home
-from handlers.slack.ids import FRONT_END, KnowledgeAction
+from handlers.slack.ids import FRONT_END
 from handlers.slack.replies import direct_message
 from handlers.slack.views import knowledge as views
 from handlers.slack.views.common import ephemeral_text

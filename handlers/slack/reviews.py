@@ -11,8 +11,9 @@ from bot.comments import service as comments
 from bot.reviews import service as reviews
 from bot.reviews.service import DraftForm, Field, ReviewError
 from bot.services import Services
+from handlers.present.verbs import ReviewAction
 from handlers.slack import forms
-from handlers.slack.ids import ReviewAction, ReviewCallback
+from handlers.slack.ids import ReviewCallback
 from handlers.slack.replies import direct_message
 from handlers.slack.views import reviews as views
 from handlers.slack.views.common import ephemeral_text, mention

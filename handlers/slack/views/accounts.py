@@ -12,7 +12,8 @@ from slack_sdk.models.views import View
 from bot.accounts.service import TEXT_LIMIT, Field, Status
 from bot.comments.options import PLATFORMS
 from handlers.present.time import local
-from handlers.slack.ids import COMMAND, AccountAction, AccountCallback
+from handlers.present.verbs import AccountAction
+from handlers.slack.ids import COMMAND, AccountCallback
 from handlers.slack.views import inputs
 from handlers.slack.views.common import clip, escape, markdown, mention, message, note
 from store.models import Handover, SchoolAccount

@@ -15,7 +15,8 @@ from slack_sdk.models.blocks import (
 from bot.policy.document import Passage, Section
 from bot.policy.search import Answer
 from bot.policy.service import MAX_QUESTION_CHARS, Asked
-from handlers.slack.ids import COMMAND, Action
+from handlers.present.verbs import Action
+from handlers.slack.ids import COMMAND
 from handlers.slack.views.common import (
     chunked_markdown,
     clip,

@@ -20,7 +20,8 @@ from slack_sdk.models.views import View
 from bot.comments import options
 from bot.comments.service import Field
 from handlers.present.time import local, time_left
-from handlers.slack.ids import COMMAND, CommentAction, CommentCallback, IncidentAction, ReviewAction
+from handlers.present.verbs import CommentAction, IncidentAction, ReviewAction
+from handlers.slack.ids import COMMAND, CommentCallback
 from handlers.slack.views import inputs
 from handlers.slack.views.common import clip, escape, markdown, message, note, quote
 from store.models import Comment

@@ -12,7 +12,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.policy.document import Section
-from handlers.slack.ids import COMMAND, Action, Callback
+from handlers.present.verbs import Action
+from handlers.slack.ids import COMMAND, Callback
 from handlers.slack.views.answers import section_blocks
 from handlers.slack.views.common import clip, escape, markdown, note
 

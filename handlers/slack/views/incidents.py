@@ -21,7 +21,8 @@ from bot.incidents import options
 from bot.incidents.reminders import reporter_status
 from bot.incidents.service import MEDIA_KIND, Field, Status
 from handlers.present.time import duration, local
-from handlers.slack.ids import COMMAND, IncidentAction, IncidentCallback
+from handlers.present.verbs import IncidentAction
+from handlers.slack.ids import COMMAND, IncidentCallback
 from handlers.slack.views import inputs
 from handlers.slack.views.common import clip, escape, markdown, mention, message, note, quote
 from store.models import AuditEvent, Incident

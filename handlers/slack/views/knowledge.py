@@ -10,7 +10,8 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.knowledge.service import Unanswered
 from handlers.present.time import local
-from handlers.slack.ids import COMMAND, KnowledgeAction
+from handlers.present.verbs import KnowledgeAction
+from handlers.slack.ids import COMMAND
 from handlers.slack.views.common import clip, escape, markdown, mention, message, note
 from store.models import PolicyAcknowledgement
 

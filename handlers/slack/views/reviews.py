@@ -8,7 +8,8 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 from slack_sdk.models.views import View
 
 from bot.reviews.service import DRAFT_LIMIT, TEXT_LIMIT, Field
-from handlers.slack.ids import ReviewAction, ReviewCallback
+from handlers.present.verbs import ReviewAction
+from handlers.slack.ids import ReviewCallback
 from handlers.slack.views import inputs
 from handlers.slack.views.common import escape, markdown, mention, message, quote
 from store.models import DraftReview

@@ -1,0 +1,62 @@
+"""View models (`handlers.present.model`) as Block Kit: the one place Slack markup is written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, HeaderBlock
+
+from handlers.present.model import Button, Card, Command, Line, Person, Strong
+from handlers.slack.ids import COMMAND
+from handlers.slack.views.common import escape, markdown, message, note, quote
+
+
+def text(spans: Line) -> str:
+    """A line in Slack mrkdwn, user text escaped so it can never ping or link."""
+    out: list[str] = []
+    for span in spans:
+        if isinstance(span, str):
+            out.append(escape(span))
+        elif isinstance(span, Strong):
+            out.append(f"*{escape(span.text)}*")
+        elif isinstance(span, Person):
+            out.append(f"<@{span.user_id}>")
+        elif isinstance(span, Command):
+            out.append(f"`{COMMAND} {escape(span.words)}`")
+    return "".join(out)
+
+
+def button_value(button: Button) -> str:
+    """The ref as the button's value, e.g. "12:3" for a record's id and version."""
+    return ":".join(str(v) for v in button.ref.values())
+
+
+def button(item: Button) -> ButtonElement:
+    return ButtonElement(
+        text=item.label,
+        action_id=str(item.verb),
+        value=button_value(item) or None,
+        style=item.style.value if item.style else None,
+    )
+
+
+def blocks(card: Card) -> list[Block]:
+    built: list[Block] = []
+    if card.title:
+        built.append(HeaderBlock(text=card.title))
+    if card.alert:
+        built.append(markdown(text(card.alert)))
+    if card.lines:
+        built.append(markdown("\n".join(text(spans) for spans in card.lines)))
+    if card.quote is not None:
+        built.append(markdown(quote(escape(card.quote))))
+    if card.note:
+        built.append(note(text(card.note)))
+    if card.buttons:
+        built.append(ActionsBlock(elements=[button(b) for b in card.buttons]))
+    return built
+
+
+def render(card: Card) -> dict[str, Any]:
+    """A whole message payload: blocks, and the summary for notifications."""
+    return message(card.summary, blocks(card))

@@ -1,0 +1,57 @@
+"""View models (`handlers.present.model`) as Adaptive Cards: the one place Teams markup is
+written for them. People are shown by name, looked up through `name`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+
+from handlers.present.model import Button, Card, Command, Line, Person, Strong
+from handlers.teams import cards
+
+Name = Callable[[str], str]
+
+
+def text(spans: Line, name: Name) -> str:
+    """A line in a TextBlock's markdown, user text escaped so it can never format or link."""
+    out: list[str] = []
+    for span in spans:
+        if isinstance(span, str):
+            out.append(cards.plain(span))
+        elif isinstance(span, Strong):
+            out.append(f"**{cards.plain(span.text)}**")
+        elif isinstance(span, Person):
+            out.append(cards.plain(name(span.user_id)))
+        elif isinstance(span, Command):
+            out.append(f'"{cards.plain(span.words)}"')
+    return "".join(out)
+
+
+def dialog_name(verb: StrEnum) -> str:
+    """The dialog a form button opens: the verb's last part ("incident.assess" → "assess")."""
+    return str(verb).rpartition(".")[2]
+
+
+def action(item: Button) -> cards.Card:
+    if item.opens_form:
+        return cards.dialog(item.label, dialog_name(item.verb), **item.ref)
+    return cards.execute(item.label, str(item.verb), **item.ref)
+
+
+def body(card: Card, name: Name) -> list[cards.Card]:
+    built: list[cards.Card] = []
+    if card.title:
+        built.append(cards.heading(card.title))
+    if card.alert:
+        built.append(cards.text(text(card.alert, name), color="Attention", weight="Bolder"))
+    built += [cards.text(text(spans, name)) for spans in card.lines]
+    if card.quote is not None:
+        built.append(cards.text(cards.plain(card.quote), isSubtle=True))
+    if card.note:
+        built.append(cards.subtle(text(card.note, name)))
+    return built
+
+
+def render(card: Card, name: Name) -> cards.Card:
+    """A whole Adaptive Card, checked against the SDK's card model."""
+    return cards.card(*body(card, name), actions=[action(b) for b in card.buttons])
