@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import ManualClock
 from bot.comments.reminders import CARD, ReminderPolicy, sweep
-from bot.notify import Posted
+from bot.ports import Posted
 from store.db import make_engine, make_session_factory, migrate
 from store.models import Comment, CommentNotice
 
@@ -64,7 +64,7 @@ POLICY = ReminderPolicy(
 
 
 class NullNotifier:
-    """A `CommentNotifier` that delivers instantly and goes nowhere."""
+    """A `Notifier` that delivers instantly and goes nowhere."""
 
     def post_card(self, comment: Comment) -> Posted:
         return Posted(channel="C0BENCH", ts=f"{comment.id}.000000")

@@ -13,8 +13,8 @@ from bot.comments.reminders import ReminderPolicy
 from bot.deadlines import WorkingCalendar
 from bot.incidents.reminders import IncidentTimers
 from bot.incidents.service import engaged_section
-from bot.notify import Notifier
 from bot.policy.service import PolicyService
+from bot.ports import Notifier
 from bot.roles import Roles
 from store.db import session_scope
 

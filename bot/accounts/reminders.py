@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import logging
-from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import sweeps
 from bot.accounts.service import HANDOVER_REMINDER_EVERY
 from bot.clock import Clock
-from bot.notify import DeliveryError
+from bot.ports import DeliveryError, Notifier
 from store.models import Handover, SchoolAccount
 
 logger = logging.getLogger(__name__)
 
 
-class HandoverNotifier(Protocol):
-    def handover_task(self, handover: Handover, account: SchoolAccount, *, reminder: int) -> None:
-        """Ask the administrators to transfer or close an account whose person has left."""
-        ...
-
-
-def _deliver(session: Session, handover: Handover, notifier: HandoverNotifier, clock: Clock) -> int:
+def _deliver(session: Session, handover: Handover, notifier: Notifier, clock: Clock) -> int:
     now = clock.now()
     account = session.get(SchoolAccount, handover.account_id)
     if handover.done_at is not None or account is None:
@@ -38,7 +31,7 @@ def _deliver(session: Session, handover: Handover, notifier: HandoverNotifier, c
     return 1
 
 
-def sweep(*, sessions: sessionmaker[Session], notifier: HandoverNotifier, clock: Clock) -> int:
+def sweep(*, sessions: sessionmaker[Session], notifier: Notifier, clock: Clock) -> int:
     return sweeps.sweep(
         sessions=sessions,
         model=Handover,

@@ -11,7 +11,6 @@ from bot.app.settings import Settings
 from bot.comments import reminders
 from bot.incidents import reminders as incident_reminders
 from bot.knowledge import reminders as knowledge_reminders
-from bot.notify import Notifier
 from bot.policy.document import PolicySet
 from bot.reports import digest
 from bot.retention import service as retention_service
@@ -33,7 +32,6 @@ DAY_SECONDS = 24 * 60 * 60
 def jobs(
     services: Services,
     settings: Settings,
-    front_ends: dict[str, Notifier],
     policies: PolicySet,
 ) -> list[Job]:
     """Every sweep the scheduler ticks; each asks the database what is due."""
@@ -71,7 +69,7 @@ def jobs(
             REVIEW_SWEEP_JOB,
             partial(
                 knowledge_reminders.sweep_review,
-                front_ends=front_ends,
+                notifier=services.notifier,
                 policies=policies,
                 override=settings.policy_review_due,
                 zone=settings.zone,
@@ -83,7 +81,7 @@ def jobs(
             DIGEST_JOB,
             partial(
                 digest.sweep_digest,
-                front_ends=front_ends,
+                notifier=services.notifier,
                 day=settings.digest_day,
                 at=settings.digest_time,
                 zone=settings.zone,

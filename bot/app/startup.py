@@ -31,9 +31,9 @@ from bot.clock import Clock, SystemClock
 from bot.comments.reminders import ReminderPolicy
 from bot.deadlines import WorkingCalendar
 from bot.incidents.reminders import IncidentTimers
-from bot.notify import Notifier, RoutingNotifier
 from bot.policy.loader import default_policy_path, load_policies
 from bot.policy.service import PolicyService
+from bot.ports import FrontEnd, Router
 from bot.roles import LookupFailed, Roles
 from bot.services import Services
 from handlers.slack.notifier import SlackNotifier
@@ -124,7 +124,7 @@ def build(
     api = asgi_app(engine)
     client = web_client(settings) if settings.slack_on else None
     roles = _slack_roles(settings, client, clock)
-    front_ends: dict[str, Notifier] = {}
+    front_ends: dict[str, FrontEnd] = {}
     if client is not None:
         front_ends["slack"] = SlackNotifier(
             client,
@@ -195,7 +195,7 @@ def build(
                 settings.media_contact_users or settings.teams_media_contact_users
             ),
         ),
-        notifier=RoutingNotifier(front_ends),
+        notifier=Router(front_ends),
     )
     slack = None
     if client is not None:
@@ -215,9 +215,7 @@ def build(
         from handlers.teams.listeners import TeamsListeners
 
         TeamsListeners(teams.app, services, teams.roles, teams_notifier, directory)
-    scheduler = build_scheduler(
-        jobs(services, settings, front_ends, policy.policies), zone=settings.zone
-    )
+    scheduler = build_scheduler(jobs(services, settings, policy.policies), zone=settings.zone)
     return Runtime(
         settings=settings,
         services=services,

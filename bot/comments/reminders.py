@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import sweeps
 from bot.clock import Clock
-from bot.notify import CommentNotifier, DeliveryError
+from bot.ports import DeliveryError, Notifier
 from store.models import Comment, CommentNotice
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def _deliver(
     session: Session,
     comment: Comment,
     *,
-    notifier: CommentNotifier,
+    notifier: Notifier,
     policy: ReminderPolicy,
     now: datetime,
 ) -> int:
@@ -121,7 +121,7 @@ def _remind(
     session: Session,
     comment: Comment,
     *,
-    notifier: CommentNotifier,
+    notifier: Notifier,
     policy: ReminderPolicy,
     now: datetime,
     sent: set[str],
@@ -149,7 +149,7 @@ def deliver_now(
     *,
     sessions: sessionmaker[Session],
     comment_id: int,
-    notifier: CommentNotifier,
+    notifier: Notifier,
     policy: ReminderPolicy,
     clock: Clock,
 ) -> int:
@@ -168,7 +168,7 @@ def deliver_now(
 def sweep(
     *,
     sessions: sessionmaker[Session],
-    notifier: CommentNotifier,
+    notifier: Notifier,
     policy: ReminderPolicy,
     clock: Clock,
 ) -> int:

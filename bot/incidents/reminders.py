@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import sweeps
 from bot.clock import Clock
 from bot.incidents.service import MEDIA_KIND, Status
-from bot.notify import DeliveryError, IncidentNotifier
+from bot.ports import DeliveryError, Notifier
 from store.models import AuditEvent, Incident, IncidentNotice
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class _Case:
 
     session: Session
     incident: Incident
-    notifier: IncidentNotifier
+    notifier: Notifier
     timers: IncidentTimers
     section: str | None
     now: datetime
@@ -185,7 +185,7 @@ def _deliver_case(
     session: Session,
     incident: Incident,
     *,
-    notifier: IncidentNotifier,
+    notifier: Notifier,
     timers: IncidentTimers,
     section_for: Callable[[str], str | None],
     now: datetime,
@@ -210,7 +210,7 @@ def deliver_now(
     *,
     sessions: sessionmaker[Session],
     incident_id: int,
-    notifier: IncidentNotifier,
+    notifier: Notifier,
     timers: IncidentTimers,
     section_for: Callable[[str], str | None],
     clock: Clock,
@@ -229,7 +229,7 @@ def deliver_now(
 def sweep(
     *,
     sessions: sessionmaker[Session],
-    notifier: IncidentNotifier,
+    notifier: Notifier,
     timers: IncidentTimers,
     section_for: Callable[[str], str | None],
     clock: Clock,

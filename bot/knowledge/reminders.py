@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -11,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.knowledge.service import notice_sent, record_notice, review_due, review_reminder_due
-from bot.notify import DeliveryError, PolicyNotifier
 from bot.policy.document import PolicySet
+from bot.ports import DeliveryError, Notifier
 from store.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -21,7 +20,7 @@ logger = logging.getLogger(__name__)
 def sweep_review(
     *,
     sessions: sessionmaker[Session],
-    front_ends: Mapping[str, PolicyNotifier],
+    notifier: Notifier,
     policies: PolicySet,
     override: date | None,
     zone: ZoneInfo,
@@ -35,13 +34,13 @@ def sweep_review(
     if due is None or kind is None:
         return 0
     sent = 0
-    for name, notifier in front_ends.items():
+    for name in notifier.front_ends:
         with session_scope(sessions) as session:
             key = f"{kind}:{name}"
             if notice_sent(session, key):
                 continue
             try:
-                notifier.policy_review(due=due, today=today)
+                notifier.policy_review(front_end=name, due=due, today=today)
             except DeliveryError as error:
                 logger.warning("review reminder not delivered to %s, will retry: %s", name, error)
                 continue

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.knowledge.service import notice_sent, record_notice
-from bot.notify import DeliveryError, ReportNotifier
+from bot.ports import DeliveryError, Notifier
 from bot.reports.chart import response_chart
 from bot.reports.figures import compute, weekly_response_hours
 from store.db import session_scope
@@ -31,7 +30,7 @@ def this_weeks_moment(now: datetime, *, day: str, at: time, zone: ZoneInfo) -> d
 def sweep_digest(
     *,
     sessions: sessionmaker[Session],
-    front_ends: Mapping[str, ReportNotifier],
+    notifier: Notifier,
     day: str,
     at: time,
     zone: ZoneInfo,
@@ -46,13 +45,13 @@ def sweep_digest(
         figures = compute(session, start=start, end=moment, now=now)
         chart = response_chart(weekly_response_hours(session, end=moment))
     sent = 0
-    for name, notifier in front_ends.items():
+    for name in notifier.front_ends:
         key = f"digest-{moment.date().isoformat()}:{name}"
         with session_scope(sessions) as session:
             if notice_sent(session, key):
                 continue
             try:
-                notifier.digest(figures, chart=chart)
+                notifier.digest(front_end=name, figures=figures, chart=chart)
             except DeliveryError as error:
                 logger.warning("digest not delivered to %s, will retry: %s", name, error)
                 continue

@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import logging
-from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import sweeps
 from bot.clock import Clock
-from bot.notify import DeliveryError
+from bot.ports import DeliveryError, Notifier
 from bot.reviews.service import REMIND_EVERY
 from store.models import DraftReview
 
 logger = logging.getLogger(__name__)
 
 
-class ReviewNotifier(Protocol):
-    def review_reminder(self, review: DraftReview) -> None:
-        """Remind the reviewers that a draft is waiting."""
-        ...
-
-
-def _deliver(session: Session, review: DraftReview, notifier: ReviewNotifier, clock: Clock) -> int:
+def _deliver(session: Session, review: DraftReview, notifier: Notifier, clock: Clock) -> int:
     if review.status != "pending":
         review.next_notice_at = None
         return 0
@@ -36,7 +29,7 @@ def _deliver(session: Session, review: DraftReview, notifier: ReviewNotifier, cl
     return 1
 
 
-def sweep(*, sessions: sessionmaker[Session], notifier: ReviewNotifier, clock: Clock) -> int:
+def sweep(*, sessions: sessionmaker[Session], notifier: Notifier, clock: Clock) -> int:
     return sweeps.sweep(
         sessions=sessions,
         model=DraftReview,

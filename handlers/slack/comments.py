@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from bot.comments import reminders
 from bot.comments import service as comments
 from bot.comments.service import CommentError, CommentForm, Field
-from bot.notify import DeliveryError
+from bot.ports import DeliveryError
 from bot.services import Services
 from handlers.present.verbs import CommentAction
 from handlers.slack import forms

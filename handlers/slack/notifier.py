@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.clock import Clock
-from bot.notify import DeliveryError, Posted
+from bot.ports import DeliveryError, Posted
 from bot.reports.figures import Figures
 from handlers.slack.pacing import Pacer
 from handlers.slack.views import accounts as account_views

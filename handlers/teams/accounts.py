@@ -14,7 +14,7 @@ from microsoft_teams.api import TaskModuleResponse
 
 from bot.accounts import service as accounts
 from bot.accounts.service import AccountError, Application, Field
-from bot.notify import DeliveryError
+from bot.ports import DeliveryError
 from handlers.teams import account_cards as views
 from handlers.teams import cards
 from handlers.teams.base import FRONT_END, TeamsTurns

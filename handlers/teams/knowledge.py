@@ -12,7 +12,7 @@ import logging
 from microsoft_teams.api import ApiClient
 
 from bot.knowledge import service as knowledge
-from bot.notify import DeliveryError
+from bot.ports import DeliveryError
 from bot.roles import Roles
 from bot.services import Services
 from handlers.teams import cards

@@ -32,7 +32,7 @@ from bot.incidents import service as incidents
 from bot.incidents.service import CaseError, IncidentForm, Step
 from bot.incidents.service import Field as IncidentField
 from bot.knowledge import service as knowledge
-from bot.notify import DeliveryError
+from bot.ports import DeliveryError
 from bot.questions import service as questions
 from bot.reviews import service as reviews
 from bot.reviews.service import DraftForm, ReviewError

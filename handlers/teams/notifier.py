@@ -28,7 +28,7 @@ from microsoft_teams.apps.utils.thread import to_threaded_conversation_id
 from microsoft_teams.cards import AdaptiveCard
 
 from bot.clock import Clock
-from bot.notify import DeliveryError, Posted
+from bot.ports import DeliveryError, Posted
 from bot.reports.figures import Figures
 from handlers.teams import account_cards, cards, reports
 from handlers.teams.conversations import TeamsDirectory

@@ -1,0 +1,220 @@
+"""The one port through which the domain sends messages, and the router behind it.
+
+Each front end (Slack, Teams) implements `FrontEnd`. The domain only ever holds a `Notifier`:
+the `Router`, which sends each record's messages back through the front end it came from, and
+school-wide notices (the digest, the policy review) through the front end it is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+from bot.reports.figures import Figures
+from store.models import AuditEvent, Comment, DraftReview, Handover, Incident, SchoolAccount
+
+
+class DeliveryError(Exception):
+    """A message could not be delivered even after retries; nothing is recorded as sent."""
+
+
+@dataclass(frozen=True)
+class Posted:
+    """Where a message landed, so it can be updated or replied to later."""
+
+    channel: str
+    ts: str
+
+
+class FrontEnd(Protocol):
+    """Everything the bot sends, through one chat platform."""
+
+    # Comments on the school's accounts -----------------------------------------------------
+    def post_card(self, comment: Comment) -> Posted:
+        """Post the comment's tracking card where moderators work."""
+        ...
+
+    def refresh_card(self, comment: Comment) -> None:
+        """Redraw the card in place after the comment changed."""
+        ...
+
+    def remind(self, comment: Comment, *, left: timedelta, late_since: datetime | None) -> None:
+        """A reminder on the card's thread; `late_since` when it should have gone earlier."""
+        ...
+
+    def remind_assignee(
+        self, comment: Comment, *, left: timedelta, late_since: datetime | None
+    ) -> None:
+        """The same reminder, privately to whoever took the comment on."""
+        ...
+
+    def escalate(self, comment: Comment, *, late_since: datetime | None) -> None:
+        """Tell SLT the deadline has passed without a reply."""
+        ...
+
+    # Incident cases: details only ever reach SLT (channel and DMs) -------------------------
+    def post_case(self, incident: Incident, *, section: str | None) -> Posted: ...
+
+    def refresh_case(self, incident: Incident, *, section: str | None) -> None: ...
+
+    def post_step(self, incident: Incident, step: AuditEvent) -> None: ...
+
+    def confirm_to_reporter(self, incident: Incident) -> None: ...
+
+    def tell_reporter(self, incident: Incident, *, status: str) -> None: ...
+
+    def alert_slt_members(self, incident: Incident) -> None: ...
+
+    def alert_media_contacts(self, incident: Incident) -> None: ...
+
+    def reping(self, incident: Incident, *, waited: timedelta) -> None: ...
+
+    def remind_lead(self, incident: Incident, *, idle: timedelta) -> None: ...
+
+    def chase_platform(self, incident: Incident, *, waiting: timedelta) -> None: ...
+
+    # Governance ----------------------------------------------------------------------------
+    def handover_task(self, handover: Handover, account: SchoolAccount, *, reminder: int) -> None:
+        """Ask the administrators to transfer or close an account whose person has left."""
+        ...
+
+    def review_reminder(self, review: DraftReview) -> None:
+        """Remind the reviewers that a draft is waiting."""
+        ...
+
+    # School-wide notices to SLT ------------------------------------------------------------
+    def policy_review(self, *, due: date, today: date) -> None:
+        """Tell SLT the policy is due (or overdue) for review."""
+        ...
+
+    def digest(self, figures: Figures, *, chart: bytes) -> None:
+        """The weekly digest to SLT, with its chart (PNG)."""
+        ...
+
+
+class Notifier(Protocol):
+    """What the domain sends. Records go back where they came from; notices to SLT go to the
+    front end named, one of `front_ends`."""
+
+    @property
+    def front_ends(self) -> tuple[str, ...]: ...
+
+    def post_card(self, comment: Comment) -> Posted: ...
+
+    def refresh_card(self, comment: Comment) -> None: ...
+
+    def remind(self, comment: Comment, *, left: timedelta, late_since: datetime | None) -> None: ...
+
+    def remind_assignee(
+        self, comment: Comment, *, left: timedelta, late_since: datetime | None
+    ) -> None: ...
+
+    def escalate(self, comment: Comment, *, late_since: datetime | None) -> None: ...
+
+    def post_case(self, incident: Incident, *, section: str | None) -> Posted: ...
+
+    def refresh_case(self, incident: Incident, *, section: str | None) -> None: ...
+
+    def post_step(self, incident: Incident, step: AuditEvent) -> None: ...
+
+    def confirm_to_reporter(self, incident: Incident) -> None: ...
+
+    def tell_reporter(self, incident: Incident, *, status: str) -> None: ...
+
+    def alert_slt_members(self, incident: Incident) -> None: ...
+
+    def alert_media_contacts(self, incident: Incident) -> None: ...
+
+    def reping(self, incident: Incident, *, waited: timedelta) -> None: ...
+
+    def remind_lead(self, incident: Incident, *, idle: timedelta) -> None: ...
+
+    def chase_platform(self, incident: Incident, *, waiting: timedelta) -> None: ...
+
+    def handover_task(
+        self, handover: Handover, account: SchoolAccount, *, reminder: int
+    ) -> None: ...
+
+    def review_reminder(self, review: DraftReview) -> None: ...
+
+    def policy_review(self, *, front_end: str, due: date, today: date) -> None: ...
+
+    def digest(self, *, front_end: str, figures: Figures, chart: bytes) -> None: ...
+
+
+class Router:
+    """The `Notifier`: each message goes through the front end its record came from."""
+
+    def __init__(self, front_ends: Mapping[str, FrontEnd]) -> None:
+        self._front_ends = dict(front_ends)
+
+    @property
+    def front_ends(self) -> tuple[str, ...]:
+        return tuple(self._front_ends)
+
+    def _to(self, front_end: str) -> FrontEnd:
+        found = self._front_ends.get(front_end)
+        if found is None:
+            raise DeliveryError(f"the {front_end} front end is not configured")
+        return found
+
+    def post_card(self, comment: Comment) -> Posted:
+        return self._to(comment.front_end).post_card(comment)
+
+    def refresh_card(self, comment: Comment) -> None:
+        self._to(comment.front_end).refresh_card(comment)
+
+    def remind(self, comment: Comment, *, left: timedelta, late_since: datetime | None) -> None:
+        self._to(comment.front_end).remind(comment, left=left, late_since=late_since)
+
+    def remind_assignee(
+        self, comment: Comment, *, left: timedelta, late_since: datetime | None
+    ) -> None:
+        self._to(comment.front_end).remind_assignee(comment, left=left, late_since=late_since)
+
+    def escalate(self, comment: Comment, *, late_since: datetime | None) -> None:
+        self._to(comment.front_end).escalate(comment, late_since=late_since)
+
+    def post_case(self, incident: Incident, *, section: str | None) -> Posted:
+        return self._to(incident.front_end).post_case(incident, section=section)
+
+    def refresh_case(self, incident: Incident, *, section: str | None) -> None:
+        self._to(incident.front_end).refresh_case(incident, section=section)
+
+    def post_step(self, incident: Incident, step: AuditEvent) -> None:
+        self._to(incident.front_end).post_step(incident, step)
+
+    def confirm_to_reporter(self, incident: Incident) -> None:
+        self._to(incident.front_end).confirm_to_reporter(incident)
+
+    def tell_reporter(self, incident: Incident, *, status: str) -> None:
+        self._to(incident.front_end).tell_reporter(incident, status=status)
+
+    def alert_slt_members(self, incident: Incident) -> None:
+        self._to(incident.front_end).alert_slt_members(incident)
+
+    def alert_media_contacts(self, incident: Incident) -> None:
+        self._to(incident.front_end).alert_media_contacts(incident)
+
+    def reping(self, incident: Incident, *, waited: timedelta) -> None:
+        self._to(incident.front_end).reping(incident, waited=waited)
+
+    def remind_lead(self, incident: Incident, *, idle: timedelta) -> None:
+        self._to(incident.front_end).remind_lead(incident, idle=idle)
+
+    def chase_platform(self, incident: Incident, *, waiting: timedelta) -> None:
+        self._to(incident.front_end).chase_platform(incident, waiting=waiting)
+
+    def handover_task(self, handover: Handover, account: SchoolAccount, *, reminder: int) -> None:
+        self._to(handover.front_end).handover_task(handover, account, reminder=reminder)
+
+    def review_reminder(self, review: DraftReview) -> None:
+        self._to(review.front_end).review_reminder(review)
+
+    def policy_review(self, *, front_end: str, due: date, today: date) -> None:
+        self._to(front_end).policy_review(due=due, today=today)
+
+    def digest(self, *, front_end: str, figures: Figures, chart: bytes) -> None:
+        self._to(front_end).digest(figures, chart=chart)
