@@ -36,12 +36,16 @@ def jobs(
 ) -> list[Job]:
     """Every sweep the scheduler ticks; each asks the database what is due."""
     every = settings.reminder_sweep_seconds
-    common = {"sessions": services.sessions, "clock": services.clock}
+    sessions, clock = services.sessions, services.clock
     return [
         Job(
             COMMENT_SWEEP_JOB,
             partial(
-                reminders.sweep, notifier=services.notifier, policy=services.reminders, **common
+                reminders.sweep,
+                notifier=services.notifier,
+                policy=services.reminders,
+                sessions=sessions,
+                clock=clock,
             ),
             every,
         ),
@@ -52,17 +56,24 @@ def jobs(
                 notifier=services.notifier,
                 timers=services.incident_timers,
                 section_for=services.policy_section,
-                **common,
+                sessions=sessions,
+                clock=clock,
             ),
             every,
         ),
         # Each draft's reminders, and each account's handover tasks, go back to its front end.
         Job(
-            REVIEW_JOB, partial(review_reminders.sweep, notifier=services.notifier, **common), every
+            REVIEW_JOB,
+            partial(
+                review_reminders.sweep, notifier=services.notifier, sessions=sessions, clock=clock
+            ),
+            every,
         ),
         Job(
             HANDOVER_JOB,
-            partial(handover_reminders.sweep, notifier=services.notifier, **common),
+            partial(
+                handover_reminders.sweep, notifier=services.notifier, sessions=sessions, clock=clock
+            ),
             every,
         ),
         Job(
@@ -73,7 +84,8 @@ def jobs(
                 policies=policies,
                 override=settings.policy_review_due,
                 zone=settings.zone,
-                **common,
+                sessions=sessions,
+                clock=clock,
             ),
             every,
         ),
@@ -85,7 +97,8 @@ def jobs(
                 day=settings.digest_day,
                 at=settings.digest_time,
                 zone=settings.zone,
-                **common,
+                sessions=sessions,
+                clock=clock,
             ),
             every,
         ),

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 import docx
 from docx.document import Document as DocxDocument
@@ -665,14 +666,16 @@ def _docx_heading_level(style: str) -> int | None:
 
 def _numbering(paragraph: DocxParagraph) -> CT_NumPr | None:
     ppr = paragraph._p.pPr
-    return ppr.numPr if ppr is not None else None
+    numbering = ppr.numPr if ppr is not None else None
+    return cast(CT_NumPr | None, numbering)
 
 
 def _docx_list_depth(paragraph: DocxParagraph, style: str) -> int:
     """Depth from the numbering level, else from a "List Bullet 2"-style name."""
     numbering = _numbering(paragraph)
-    if numbering is not None and numbering.ilvl is not None:
-        return int(numbering.ilvl.val)
+    level = numbering.ilvl if numbering is not None else None
+    if level is not None:
+        return int(cast(Any, level).val)
     number = _STYLE_NUMBER.search(style)
     return int(number[1]) - 1 if number else 0
 
@@ -698,10 +701,13 @@ def _run_bold(run: Run, paragraph: DocxParagraph) -> bool:
 
 
 def _style_bold(style: BaseStyle | None) -> bool | None:
-    while style is not None:
-        if style.font.bold is not None:
-            return style.font.bold
-        style = style.base_style
+    # Paragraph and character styles have a font and a base style; others have neither.
+    current: Any = style
+    while current is not None:
+        bold = getattr(getattr(current, "font", None), "bold", None)
+        if bold is not None:
+            return bool(bold)
+        current = getattr(current, "base_style", None)
     return None
 
 

@@ -31,9 +31,9 @@ def moment(view: dict[str, Any], block_id: str) -> datetime | None:
 
 def values(view: dict[str, Any]) -> dict[str, Any]:
     """Every input's value by block id, read according to the kind of input it is."""
-    read = {}
+    read: dict[str, Any] = {}
     for block_id, elements in view.get("state", {}).get("values", {}).items():
-        element = next(iter(elements.values()), {})
+        element: dict[str, Any] = next(iter(elements.values()), {})
         kind = element.get("type")
         if kind == "users_select":
             read[block_id] = element.get("selected_user")
