@@ -44,6 +44,7 @@ class SlackStandIn:
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     members: list[dict[str, Any]] = field(default_factory=list)
     failures: dict[str, Failure] = field(default_factory=dict)
+    refusals: dict[str, str] = field(default_factory=dict)  # method → Slack's error code
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
@@ -117,6 +118,8 @@ class SlackStandIn:
             },
             "files.completeUploadExternal": {"files": [{"id": "F0000001"}]},
         }
+        if method in self.refusals:
+            return {"ok": False, "error": self.refusals[method]}
         return {"ok": True, **answers.get(method, {})}
 
 

@@ -4,14 +4,17 @@ to do about it, exit status 2, never a traceback."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.app.cli import main
 from bot.app.settings import Settings, load_settings
+from tests.slack_standin import SlackStandIn
 
 # Every case starts from settings that would pass, then breaks one. The database cannot be opened
 # (its folder does not exist), so a case that wrongly passed every check fails fast on a database
@@ -63,6 +66,26 @@ CASES = [
         {"DATABASE_URL": "postgresql+psycopg://bot@db:five/socialpolicy"},
         ["DATABASE_URL is not valid", "SQLAlchemy URL"],
         id="DATABASE_URL-bad-port",
+    ),
+    pytest.param(
+        {"DATABASE_URL": "nonsense://x"},
+        ["DATABASE_URL is not valid", "unknown kind of database 'nonsense'"],
+        id="DATABASE_URL-unknown-dialect",
+    ),
+    pytest.param(
+        {"DATABASE_URL": "mysql+mysqldb://bot@db/socialpolicy"},
+        ["DATABASE_URL is not valid", "the mysql+mysqldb driver is not installed"],
+        id="DATABASE_URL-driver-missing",
+    ),
+    pytest.param(
+        {"DATABASE_URL": "sqlite:///"},
+        ["DATABASE_URL is not valid", "in-memory SQLite"],
+        id="DATABASE_URL-in-memory",
+    ),
+    pytest.param(
+        {"DATABASE_URL": "sqlite://"},
+        ["DATABASE_URL is not valid", "in-memory SQLite"],
+        id="DATABASE_URL-in-memory-short",
     ),
     pytest.param(
         {"POLICY_PATH": "policies/missing.md"},
@@ -237,3 +260,51 @@ def test_python_m_bot_run_with_a_bad_setting_exits_2_with_one_line(tmp_path: Pat
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert _only_line(result.stderr).startswith("socialpolicy-bot: PORT is not valid")
+
+
+@pytest.fixture
+def live_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, stand_in: SlackStandIn
+) -> Iterator[int]:
+    """Settings that pass every check, against the Slack stand-in, on a free port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    _set_environment(
+        monkeypatch,
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+            "SLACK_API_URL": stand_in.api_url,
+            "SLT_CHANNEL": "C0SLT00001",
+            "PORT": str(port),
+        },
+    )
+    yield port
+
+
+def test_a_token_slack_refuses_stops_the_start_before_anything_is_sent(
+    live_environment: int, stand_in: SlackStandIn, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stand_in.refusals["auth.test"] = "invalid_auth"
+
+    status = main(["run"])
+
+    line = _only_line(capsys.readouterr().err)
+    assert status == 2
+    assert "SLACK_BOT_TOKEN was refused by Slack (invalid_auth)" in line
+    assert [c.method for c in stand_in.calls] == ["auth.test"]
+
+
+def test_a_port_in_use_stops_the_start_before_anything_is_sent(
+    live_environment: int, stand_in: SlackStandIn, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", live_environment))
+        taken.listen()
+
+        status = main(["run"])
+
+    line = _only_line(capsys.readouterr().err)
+    assert status == 2
+    assert f"PORT {live_environment} is already in use" in line
+    assert stand_in.calls == []

@@ -12,7 +12,14 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import teams_package
-from bot.app.settings import CoreSettings, Settings, SettingsError, TeamsAppSettings, load_settings
+from bot.app.settings import (
+    CoreSettings,
+    Settings,
+    SettingsError,
+    StartupError,
+    TeamsAppSettings,
+    load_settings,
+)
 from bot.app.teams_package import ManifestError
 from bot.policy.loader import PolicyLoadError, default_policy_path, load_policies
 from bot.policy.search import Answer
@@ -65,7 +72,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "teams-package":
             return _teams_package(args.out)
         return _run()
-    except (SettingsError, PolicyLoadError, DatabaseUnavailable, ManifestError) as error:
+    except (
+        SettingsError,
+        PolicyLoadError,
+        DatabaseUnavailable,
+        ManifestError,
+        StartupError,
+    ) as error:
         print(f"socialpolicy-bot: {error}", file=sys.stderr)
         return EXIT_CONFIG
 

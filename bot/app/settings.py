@@ -22,7 +22,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -84,6 +84,11 @@ class SettingsError(Exception):
     """A setting is missing or malformed; the message is one line fit to show the user."""
 
 
+class StartupError(Exception):
+    """The settings are well formed but cannot work (a refused token, a port in use); the
+    message is one line fit to show the user."""
+
+
 def _split_csv(value: Any) -> Any:
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
@@ -115,10 +120,24 @@ class CoreSettings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
+        """A URL SQLAlchemy can open, with its driver installed, that keeps what it is given."""
         try:
-            make_url(value)
+            url = make_url(value)
         except ArgumentError as error:
             raise ValueError("not a database URL") from error
+        try:
+            dialect = url.get_dialect()
+        except NoSuchModuleError as error:
+            raise ValueError(f"unknown kind of database {url.drivername!r}") from error
+        try:
+            dialect.import_dbapi()
+        except ImportError as error:
+            raise ValueError(
+                f"the {url.drivername} driver is not installed ({error.name})"
+            ) from error
+        memory = url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+        if url.get_backend_name() == "sqlite" and memory:
+            raise ValueError("an in-memory SQLite database would lose everything; name a file")
         return value
 
     @field_validator("timezone")

@@ -4,6 +4,7 @@ hand the sweeps to the scheduler. The only place that wires every layer together
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from sqlalchemy import Engine
 import handlers.slack
 from bot.app.jobs import jobs
 from bot.app.scheduler import build_scheduler
-from bot.app.settings import Settings
+from bot.app.settings import Settings, StartupError
 from bot.app.web import asgi_app, serve_slack
 from bot.clock import Clock, SystemClock
 from bot.comments.reminders import ReminderPolicy
@@ -227,8 +228,49 @@ def build(
     )
 
 
+def check_slack_token(client: WebClient) -> None:
+    """Ask Slack whether the bot token works, so a wrong or revoked one stops the start."""
+    try:
+        auth = client.auth_test()
+    except SlackApiError as error:
+        raise StartupError(
+            f"SLACK_BOT_TOKEN was refused by Slack ({error.response.get('error')}): copy the "
+            "Bot User OAuth Token again from your Slack app's OAuth & Permissions page"
+        ) from None
+    except (SlackClientError, OSError) as error:
+        logger.warning("could not reach Slack to check the bot token: %s", error)
+        return
+    logger.info("connected to Slack workspace %s as %s", auth.get("team"), auth.get("user"))
+
+
+def listen(port: int) -> socket.socket:
+    """Take the HTTP port before anything else starts, so a port in use stops the start."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind(("0.0.0.0", port))
+    except OSError as error:
+        listener.close()
+        raise StartupError(
+            f"PORT {port} is already in use ({error.strerror}): stop whatever is using it, "
+            "or set PORT to a free one"
+        ) from None
+    return listener
+
+
 def serve(runtime: Runtime) -> None:
+    """Check what can only be checked live, then start the sweeps and serve. Raises
+    `StartupError` before anything is sent if the token or the port is unusable."""
     settings = runtime.settings
+    http = runtime.slack is None or settings.slack_app_token is None or runtime.teams is not None
+    listener = listen(settings.port) if http else None
+    if runtime.slack is not None:
+        try:
+            check_slack_token(runtime.slack.client)
+        except StartupError:
+            if listener is not None:
+                listener.close()
+            raise
     runtime.scheduler.start()
     if runtime.slack is not None and settings.slack_app_token is not None:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -241,7 +283,12 @@ def serve(runtime: Runtime) -> None:
         socket_mode.connect()  # Teams still needs the HTTP server below
     import uvicorn
 
-    logger.info("serving on port %s (/slack/events, /api/messages, /healthz)", settings.port)
-    uvicorn.run(
-        runtime.asgi, host="0.0.0.0", port=settings.port, log_level=settings.log_level.lower()
-    )
+    assert listener is not None
+    paths = [
+        *(["/slack/events"] if runtime.slack is not None and not settings.socket_mode else []),
+        *(["/api/messages"] if runtime.teams is not None else []),
+        "/healthz",
+    ]
+    logger.info("serving on port %s (%s)", settings.port, ", ".join(paths))
+    config = uvicorn.Config(runtime.asgi, log_level=settings.log_level.lower())
+    uvicorn.Server(config).run(sockets=[listener])
