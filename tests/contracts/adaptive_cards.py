@@ -1,0 +1,64 @@
+"""Adaptive Cards against Microsoft's published schema of the version each declares, and
+what Teams itself adds: its host config's action limit, verbs on `Action.Execute`, an
+`errorMessage` on every required input, and no markdown Teams does not render."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft6Validator
+
+HERE = Path(__file__).resolve().parent / "teams"
+MAX_ACTIONS = json.loads((HERE / "host-config-microsoft-teams-light.json").read_text())["actions"][
+    "maxActions"
+]
+CODE_SPAN = re.compile(r"(?<!\\)`")
+INPUTS = {
+    "Input.Text",
+    "Input.ChoiceSet",
+    "Input.Date",
+    "Input.Time",
+    "Input.Number",
+    "Input.Toggle",
+}
+
+
+@cache
+def _validator(version: str) -> Draft6Validator:
+    schema = json.loads((HERE / f"adaptive-card-{version}.0.json").read_text())
+    return Draft6Validator(schema)
+
+
+def _walk(node: Any) -> list[dict[str, Any]]:
+    if isinstance(node, dict):
+        return [node, *(n for value in node.values() for n in _walk(value))]
+    if isinstance(node, list):
+        return [n for item in node for n in _walk(item)]
+    return []
+
+
+def problems(card: dict[str, Any]) -> list[str]:
+    """Everything wrong with one card, as Teams would see it."""
+    version = str(card.get("version"))
+    if version not in ("1.5", "1.6"):
+        return [f"card version {version!r}: Teams supports up to 1.6; we use 1.5 or 1.6"]
+    found = [
+        f"schema {version}: {error.message[:200]}"
+        for error in _validator(version).iter_errors(card)
+    ]
+    actions = card.get("actions") or []
+    if len(actions) > MAX_ACTIONS:
+        found.append(f"{len(actions)} top-level actions (Teams shows {MAX_ACTIONS})")
+    for node in _walk(card):
+        kind = node.get("type")
+        if kind == "Action.Execute" and not node.get("verb"):
+            found.append(f"Action.Execute {node.get('title')!r} has no verb")
+        if kind in INPUTS and node.get("isRequired") and not node.get("errorMessage"):
+            found.append(f"required {kind} {node.get('id')!r} has no errorMessage")
+        if kind == "TextBlock" and CODE_SPAN.search(str(node.get("text", ""))):
+            found.append(f"code span in {node.get('text')!r}: Teams does not render it")
+    return found
