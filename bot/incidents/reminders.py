@@ -51,11 +51,12 @@ class IncidentTimers:
         return self.urgent_ack if incident.urgent else self.ack
 
 
-def reporter_status(incident: Incident) -> str:
-    """What the reporter is told: where their report stands, never what is in it."""
-    if incident.status == Status.RESOLVED:
+def reporter_status(status: str) -> str:
+    """What the reporter is told of a case's status: where their report stands, never what is
+    in it."""
+    if status == Status.RESOLVED:
         return "resolved"
-    if incident.status == Status.REPORTED:
+    if status == Status.REPORTED:
         return "received"
     return "in hand"
 
@@ -108,7 +109,7 @@ def _deliver(case: _Case) -> None:
         case.record(f"refresh-{incident.version}")
     case.once("confirm", lambda: notifier.confirm_to_reporter(incident))
     if incident.reporter_told is None:
-        incident.reporter_told = reporter_status(incident)
+        incident.reporter_told = reporter_status(incident.status)
     if incident.urgent:
         case.once("urgent-dm", lambda: notifier.alert_slt_members(incident))
     if incident.kind == MEDIA_KIND and timers.has_media_contacts:
@@ -118,7 +119,7 @@ def _deliver(case: _Case) -> None:
     )
     for step in _steps(case.session, incident):
         case.once(f"step-{step.id}", lambda step=step: notifier.post_step(incident, step))
-    status = reporter_status(incident)
+    status = reporter_status(incident.status)
     if status != incident.reporter_told:
         notifier.tell_reporter(incident, status=status)
         incident.reporter_told = status

@@ -168,7 +168,7 @@ class SlackNotifier:
 
     def _case_card(self, incident: Incident, section: str | None) -> dict[str, Any]:
         return incidents.case_card(
-            incident, section=section, zone=self.zone, mention=self.slt_mention()
+            incident, section=section, zone=self.zone, slt=self.slt_mention()
         )
 
     def post_case(self, incident: Incident, *, section: str | None) -> Posted:
@@ -222,12 +222,12 @@ class SlackNotifier:
             channel,
             self.client.chat_postMessage,
             channel=channel,
-            **incidents.reping(incident, mention=self.slt_mention(), waited=waited),
+            **incidents.reping(incident, slt=self.slt_mention(), waited=waited),
         )
 
     def remind_lead(self, incident: Incident, *, idle: timedelta) -> None:
         if incident.lead:
-            self.direct_message(incident.lead, incidents.idle_reminder(incident, idle=idle))
+            self.direct_message(incident.lead, incidents.lead_reminder(incident, idle=idle))
 
     def chase_platform(self, incident: Incident, *, waiting: timedelta) -> None:
         channel = incident.card_channel or self._slt_channel()
