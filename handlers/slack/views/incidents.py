@@ -86,18 +86,18 @@ def report_modal(
     )
 
 
-def _modal(card: Card, *, title: str) -> View:
+def _modal(card: Card, *, title: str, close: str = "Close") -> View:
     """A view model shown in a modal: the modal's title stands in for the card's."""
     return View(
         type="modal",
         title=clip(title, 24),
-        close="Close",
+        close=close,
         blocks=render.blocks(replace(card, title=None))[:100],
     )
 
 
 def reported_view(case: Case) -> View:
-    return _modal(present.reported(case), title=present.REPORT_SENT)
+    return _modal(present.reported(case), title=present.REPORT_SENT, close="Done")
 
 
 def details_modal(case: Case, *, zone: ZoneInfo) -> View:
