@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -118,7 +119,7 @@ def _deliver(case: _Case) -> None:
         f"refresh-{incident.version}", lambda: notifier.refresh_case(incident, section=case.section)
     )
     for step in _steps(case.session, incident):
-        case.once(f"step-{step.id}", lambda step=step: notifier.post_step(incident, step))
+        case.once(f"step-{step.id}", partial(notifier.post_step, incident, step))
     status = reporter_status(incident.status)
     if status != incident.reporter_told:
         notifier.tell_reporter(incident, status=status)
@@ -139,15 +140,13 @@ def _deliver(case: _Case) -> None:
                 f"idle-{int(incident.updated_at.timestamp())}-{idle}",
                 lambda: notifier.remind_lead(incident, idle=now - incident.updated_at),
             )
-    if _chasing_platform(incident):
-        assert incident.platform_reported_at is not None
-        chases = _every(incident.platform_reported_at, timers.platform_chase, now)
+    reported_to_platform = incident.platform_reported_at
+    if _chasing_platform(incident) and reported_to_platform is not None:
+        chases = _every(reported_to_platform, timers.platform_chase, now)
         if chases:
             case.once(
-                f"platform-{int(incident.platform_reported_at.timestamp())}-{chases}",
-                lambda: notifier.chase_platform(
-                    incident, waiting=now - incident.platform_reported_at
-                ),
+                f"platform-{int(reported_to_platform.timestamp())}-{chases}",
+                lambda: notifier.chase_platform(incident, waiting=now - reported_to_platform),
             )
 
 

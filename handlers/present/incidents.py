@@ -81,6 +81,14 @@ LABELS: dict[str, str] = {
 
 # The steps SLT take -----------------------------------------------------------------------
 
+STEP_VERBS: dict[IncidentAction, Step] = {
+    IncidentAction.ASSESS: Step.ASSESS,
+    IncidentAction.ESCALATE: Step.ESCALATE,
+    IncidentAction.PLATFORM_OUTCOME: Step.PLATFORM_OUTCOME,
+    IncidentAction.RESOLVE: Step.RESOLVE,
+    IncidentAction.HAND_OFF: Step.HAND_OFF,
+}
+"""The card's buttons that open a step's form, and the step each one takes."""
 STEP_TITLES: dict[Step, str] = {
     Step.ASSESS: "Initial assessment",
     Step.ESCALATE: "Escalate externally",

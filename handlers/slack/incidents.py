@@ -25,14 +25,6 @@ from handlers.slack.views.common import ephemeral_text, mention
 
 logger = logging.getLogger(__name__)
 
-STEP_ACTIONS: dict[IncidentAction, Step] = {
-    IncidentAction.ASSESS: Step.ASSESS,
-    IncidentAction.ESCALATE: Step.ESCALATE,
-    IncidentAction.PLATFORM_OUTCOME: Step.PLATFORM_OUTCOME,
-    IncidentAction.RESOLVE: Step.RESOLVE,
-    IncidentAction.HAND_OFF: Step.HAND_OFF,
-}
-
 
 def register(app: App, services: Services) -> None:
     app.shortcut(IncidentCallback.FROM_MESSAGE)(
@@ -61,7 +53,7 @@ def register(app: App, services: Services) -> None:
         (IncidentAction.REOPEN, actions.reopen),
     ):
         app.action(verb)(_changer(services, change))
-    for verb, step in STEP_ACTIONS.items():
+    for verb, step in present.STEP_VERBS.items():
         app.action(verb)(_step_opener(services, step))
     for step, callback in views.STEP_CALLBACKS.items():
         app.view(callback)(_step_submitter(services, step))

@@ -15,7 +15,7 @@ from microsoft_teams.api import TaskModuleResponse
 
 from bot.incidents import actions
 from bot.incidents.actions import Case, InvalidReport
-from bot.incidents.service import CaseError, Field, IncidentForm, Step
+from bot.incidents.service import CaseError, Field, IncidentForm
 from handlers.present import incidents as present
 from handlers.present.model import Card
 from handlers.present.verbs import IncidentAction
@@ -26,18 +26,11 @@ from handlers.teams.incident_cards import REPORT_DIALOG, report_dialog_card, ste
 COMMANDS = ("incidents", "myreports")
 VERBS = (IncidentAction.TAKE_LEAD, IncidentAction.REOPEN, IncidentAction.LEGAL_HOLD)
 DETAILS_DIALOG = render.dialog_name(IncidentAction.DETAILS)
-STEP_DIALOGS = {
-    render.dialog_name(verb): step
-    for verb, step in (
-        (IncidentAction.ASSESS, Step.ASSESS),
-        (IncidentAction.ESCALATE, Step.ESCALATE),
-        (IncidentAction.PLATFORM_OUTCOME, Step.PLATFORM_OUTCOME),
-        (IncidentAction.RESOLVE, Step.RESOLVE),
-        (IncidentAction.HAND_OFF, Step.HAND_OFF),
-    )
-}
-DIALOGS = (REPORT_DIALOG, DETAILS_DIALOG, *STEP_DIALOGS)
-"""Every dialog name an incident button or command opens, and the forms they submit."""
+STEP_DIALOGS = {render.dialog_name(verb): step for verb, step in present.STEP_VERBS.items()}
+FORMS = (REPORT_DIALOG, *STEP_DIALOGS)
+"""The incident forms a dialog submits."""
+DIALOGS = (DETAILS_DIALOG, *FORMS)
+"""Every incident dialog a button or command opens."""
 
 
 def _target(data: dict[str, Any]) -> tuple[int, int]:

@@ -41,6 +41,7 @@ from handlers.teams.base import FRONT_END, TeamsTurns
 from handlers.teams.conversations import TeamsDirectory
 from handlers.teams.incidents import COMMANDS as INCIDENT_COMMANDS
 from handlers.teams.incidents import DIALOGS as INCIDENT_DIALOGS
+from handlers.teams.incidents import FORMS as INCIDENT_FORMS
 from handlers.teams.incidents import VERBS as INCIDENT_VERBS
 from handlers.teams.incidents import IncidentListeners
 from handlers.teams.knowledge import ACKNOWLEDGE, NUDGE, TeamsAcknowledgements
@@ -350,7 +351,7 @@ class TeamsListeners(TeamsTurns):
         if name == "review_send_back":
             reply = await self._decide_review(data, user, approve=False)
             return self._done(reply)
-        if name in INCIDENT_DIALOGS:
+        if name in INCIDENT_FORMS:
             return await self.incidents.submit_dialog(name, data, user)
         if name in ACCOUNT_DIALOGS:
             return await self.accounts.submit_dialog(name, data, user)

@@ -4,8 +4,7 @@ The free-text details appear only in `details_modal` (SLT)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
@@ -23,13 +22,13 @@ from bot.incidents.actions import Case
 from bot.incidents.service import Field, Step
 from handlers.present import incidents as present
 from handlers.present.incidents import LABELS, STEP_SUBMIT, STEP_TITLES
-from handlers.present.model import Card, Group
+from handlers.present.model import Card
 from handlers.present.verbs import IncidentAction
 from handlers.slack import render
 from handlers.slack.ids import COMMAND, IncidentCallback
 from handlers.slack.views import inputs
 from handlers.slack.views.common import clip, markdown
-from store.models import AuditEvent, Incident
+from store.models import Incident
 
 AT_RISK = "at_risk"
 
@@ -102,17 +101,6 @@ def reported_view(case: Case) -> View:
 
 def details_modal(case: Case, *, zone: ZoneInfo) -> View:
     return _modal(present.details(case, zone=zone), title=case.reference)
-
-
-def case_card(
-    incident: Incident, *, section: str | None, zone: ZoneInfo, slt: str
-) -> dict[str, Any]:
-    """The SLT channel's card, SLT named by `slt` (their user group, or each member)."""
-    return render.render(
-        present.case_card(
-            Case.of(incident), section=section, zone=zone, slt=Group("SLT", markup=slt)
-        )
-    )
 
 
 STEP_CALLBACKS: dict[Step, IncidentCallback] = {
@@ -201,40 +189,6 @@ def step_modal(case: Case, step: Step, *, now: datetime) -> View:
         private_metadata=f"{case.id}:{case.version}",
         blocks=[markdown(render.text(present.step_header(case))), *_step_fields(case, step, now)],
     )
-
-
-def step_message(incident: Incident, step: AuditEvent, *, zone: ZoneInfo) -> dict[str, Any]:
-    return render.render(present.step_message(Case.of(incident), step, zone=zone))
-
-
-def reporter_confirmation(incident: Incident) -> dict[str, Any]:
-    return render.render(present.reporter_confirmation(Case.of(incident)))
-
-
-def reporter_update(incident: Incident, *, status: str) -> dict[str, Any]:
-    return render.render(present.reporter_update(Case.of(incident), status=status))
-
-
-def urgent_alert(incident: Incident, *, card_link: str | None) -> dict[str, Any]:
-    return render.render(present.urgent_alert(Case.of(incident), card_link=card_link))
-
-
-def media_alert(incident: Incident) -> dict[str, Any]:
-    return render.render(present.media_alert(Case.of(incident)))
-
-
-def reping(incident: Incident, *, slt: str, waited: timedelta) -> dict[str, Any]:
-    return render.render(
-        present.reping(Case.of(incident), waited=waited, slt=Group("SLT", markup=slt))
-    )
-
-
-def lead_reminder(incident: Incident, *, idle: timedelta) -> dict[str, Any]:
-    return render.render(present.lead_reminder(Case.of(incident), idle=idle))
-
-
-def platform_chase(incident: Incident, *, waiting: timedelta) -> dict[str, Any]:
-    return render.render(present.platform_chase(Case.of(incident), waiting=waiting))
 
 
 def cases_blocks(cases: list[Incident], *, zone: ZoneInfo) -> list[Block]:
