@@ -472,3 +472,43 @@ def test_case_lists_and_the_safeguarding_text_are_one_text(both: Both) -> None:
     teams_form = both.teams.open_dialog({"dialog": "report"}, user=STAFF).json()
     assert safeguarding in slack_lines(slack_form)
     assert safeguarding in teams_lines(teams_form["task"]["value"]["card"]["content"])
+
+
+def test_resolving_holding_and_reopening_offer_the_same_buttons(both: Both) -> None:
+    report_on_both(both)
+    both.slack_click("incident.take_lead")
+    both.teams_execute("incident.take_lead")
+
+    # A lead left without an update is reminded in the same words.
+    both.bot.clock.advance(timedelta(days=5, minutes=1))
+    both.bot.tick_incidents()
+    idle = model_lines(
+        present.lead_reminder(both.case("slack"), idle=timedelta(days=5, minutes=1)), PEOPLE
+    )
+    assert slack_lines(both.slack_dm(SLACK_SLT)) == idle
+    assert teams_lines(both.teams_cards(f"a:{SLT}")[-1]) == idle
+
+    both.slack_step("incident.resolve_submit", {"outcome": choose("nfa"), "note": text_input("")})
+    both.teams_step("resolve", outcome="nfa", note="")
+    assert_same_card(both, both.slack_card(), both.teams_card())
+    assert "✅ Resolved: No further action" in teams_lines(both.teams_card())
+    assert [label for label, _ in teams_buttons(both.teams_card())] == [
+        "View details",
+        "Reopen",
+        "Legal hold",
+    ]
+    news = model_lines(present.reporter_update(both.case("slack"), status="resolved"), PEOPLE)
+    assert slack_lines(both.slack_dm(SLACK_STAFF)) == news
+    assert teams_lines(both.teams_cards(f"a:{STAFF}")[-1]) == news
+
+    both.slack_click("incident.legal_hold")
+    held = both.teams_execute("incident.legal_hold")
+    assert_same_card(both, both.slack_card(), both.teams_card())
+    assert teams_lines(held) == teams_lines(both.teams_card())
+    assert "⚖️ On legal hold: kept whole whatever the retention period" in teams_lines(held)
+    assert ("Release legal hold", "incident.legal_hold") in teams_buttons(held)
+
+    both.slack_click("incident.reopen")
+    both.teams_execute("incident.reopen")
+    assert_same_card(both, both.slack_card(), both.teams_card())
+    assert "🔵 Open, led by the SLT member" in teams_lines(both.teams_card())
