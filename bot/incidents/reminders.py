@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -51,11 +52,12 @@ class IncidentTimers:
         return self.urgent_ack if incident.urgent else self.ack
 
 
-def reporter_status(incident: Incident) -> str:
-    """What the reporter is told: where their report stands, never what is in it."""
-    if incident.status == Status.RESOLVED:
+def reporter_status(status: str) -> str:
+    """What the reporter is told of a case's status: where their report stands, never what is
+    in it."""
+    if status == Status.RESOLVED:
         return "resolved"
-    if incident.status == Status.REPORTED:
+    if status == Status.REPORTED:
         return "received"
     return "in hand"
 
@@ -108,7 +110,7 @@ def _deliver(case: _Case) -> None:
         case.record(f"refresh-{incident.version}")
     case.once("confirm", lambda: notifier.confirm_to_reporter(incident))
     if incident.reporter_told is None:
-        incident.reporter_told = reporter_status(incident)
+        incident.reporter_told = reporter_status(incident.status)
     if incident.urgent:
         case.once("urgent-dm", lambda: notifier.alert_slt_members(incident))
     if incident.kind == MEDIA_KIND and timers.has_media_contacts:
@@ -117,8 +119,8 @@ def _deliver(case: _Case) -> None:
         f"refresh-{incident.version}", lambda: notifier.refresh_case(incident, section=case.section)
     )
     for step in _steps(case.session, incident):
-        case.once(f"step-{step.id}", lambda step=step: notifier.post_step(incident, step))
-    status = reporter_status(incident)
+        case.once(f"step-{step.id}", partial(notifier.post_step, incident, step))
+    status = reporter_status(incident.status)
     if status != incident.reporter_told:
         notifier.tell_reporter(incident, status=status)
         incident.reporter_told = status
@@ -138,15 +140,13 @@ def _deliver(case: _Case) -> None:
                 f"idle-{int(incident.updated_at.timestamp())}-{idle}",
                 lambda: notifier.remind_lead(incident, idle=now - incident.updated_at),
             )
-    if _chasing_platform(incident):
-        assert incident.platform_reported_at is not None
-        chases = _every(incident.platform_reported_at, timers.platform_chase, now)
+    reported_to_platform = incident.platform_reported_at
+    if _chasing_platform(incident) and reported_to_platform is not None:
+        chases = _every(reported_to_platform, timers.platform_chase, now)
         if chases:
             case.once(
-                f"platform-{int(incident.platform_reported_at.timestamp())}-{chases}",
-                lambda: notifier.chase_platform(
-                    incident, waiting=now - incident.platform_reported_at
-                ),
+                f"platform-{int(reported_to_platform.timestamp())}-{chases}",
+                lambda: notifier.chase_platform(incident, waiting=now - reported_to_platform),
             )
 
 

@@ -440,7 +440,12 @@ def apply_step(
     def text(field: Field) -> str:
         return str(values.get(field) or "")
 
-    case = {"incident_id": incident_id, "version": version, "user": user, "now": now}
+    case: dict[str, Any] = {
+        "incident_id": incident_id,
+        "version": version,
+        "user": user,
+        "now": now,
+    }
     if step == Step.ASSESS:
         return assess(
             session,

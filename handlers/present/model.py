@@ -34,7 +34,24 @@ class Command:
     words: str
 
 
-Span = str | Strong | Person | Command
+@dataclass(frozen=True)
+class Group:
+    """A group addressed at once, e.g. SLT: `words` where a platform has no such mention, and
+    `markup`, the front end's own mention of it (a Slack user group), written as given."""
+
+    words: str
+    markup: str | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A web address to follow, shown as `label`: a card's permalink, or a reported link."""
+
+    url: str
+    label: str
+
+
+Span = str | Strong | Person | Command | Group | Link
 """A piece of a line. A plain `str` is always user or document text: renderers escape it."""
 
 Line = tuple[Span, ...]
@@ -85,6 +102,8 @@ def plain(spans: Line) -> str:
             out.append(span.text)
         elif isinstance(span, Person):
             out.append(span.user_id)
+        elif isinstance(span, Link):
+            out.append(span.label)
         else:
             out.append(span.words)
     return "".join(out)

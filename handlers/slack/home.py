@@ -44,12 +44,7 @@ def publish_home(event: dict[str, Any], client: WebClient, services: Services) -
         extra += knowledge_views.home_blocks(confirmed, zone=zone)
         extra += account_views.home_blocks(accounts.register(session))
         if services.roles.is_slt(user):
-            extra += cases_blocks(
-                incidents.open_cases(session),
-                zone=zone,
-                title="Open incident cases",
-                empty="No open incident cases.",
-            )
+            extra += cases_blocks(incidents.open_cases(session), zone=zone)
         if services.roles.is_moderator(user):
             extra += home_section(comments.pending(session), zone=zone, now=services.clock.now())
     view = home_view(sections=policy.topics(), version=policy.version, extra=extra)

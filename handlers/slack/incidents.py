@@ -1,4 +1,5 @@
-"""Reporting incidents, and SLT running the case from its card."""
+"""Reporting incidents, and SLT running the case from its card: each listener reads what Slack
+sent, calls the one domain action (`bot.incidents.actions`) and shows what it returns."""
 
 from __future__ import annotations
 
@@ -10,24 +11,19 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.comments import service as comments
-from bot.comments.options import PLATFORMS
-from bot.incidents import reminders
-from bot.incidents import service as incidents
+from bot.incidents import actions
+from bot.incidents.actions import Case, InvalidReport
 from bot.incidents.service import CaseError, Field, IncidentForm, Step
 from bot.services import Services
+from handlers.present import incidents as present
 from handlers.present.verbs import IncidentAction
-from handlers.slack import forms
+from handlers.slack import forms, render
 from handlers.slack.ids import IncidentCallback
 from handlers.slack.replies import private
 from handlers.slack.views import incidents as views
 from handlers.slack.views.common import ephemeral_text, mention
-from store.db import session_scope
-from store.models import Incident
 
 logger = logging.getLogger(__name__)
-
-NOT_SLT = "Only SLT can see or act on incident cases."
 
 
 def register(app: App, services: Services) -> None:
@@ -51,30 +47,15 @@ def register(app: App, services: Services) -> None:
             ack, body, action, client, respond, services
         )
     )
-    app.action(IncidentAction.TAKE_LEAD)(
-        lambda ack, body, action, respond: take_lead(ack, body, action, respond, services)
-    )
-    app.action(IncidentAction.LEGAL_HOLD)(
-        lambda ack, body, action, respond: legal_hold(ack, body, action, respond, services)
-    )
-    app.action(IncidentAction.REOPEN)(
-        lambda ack, body, action, respond: reopen(ack, body, action, respond, services)
-    )
-    for action, modal in (
-        (IncidentAction.ASSESS, views.assess_modal),
-        (IncidentAction.ESCALATE, lambda i: views.escalate_modal(i, now=services.clock.now())),
-        (IncidentAction.PLATFORM_OUTCOME, views.platform_outcome_modal),
-        (IncidentAction.RESOLVE, views.resolve_modal),
-        (IncidentAction.HAND_OFF, views.hand_off_modal),
+    for verb, change in (
+        (IncidentAction.TAKE_LEAD, actions.take_lead),
+        (IncidentAction.LEGAL_HOLD, actions.toggle_legal_hold),
+        (IncidentAction.REOPEN, actions.reopen),
     ):
-        app.action(action)(_step_opener(services, modal))
-    for callback, step in (
-        (IncidentCallback.ASSESS, Step.ASSESS),
-        (IncidentCallback.ESCALATE, Step.ESCALATE),
-        (IncidentCallback.PLATFORM_OUTCOME, Step.PLATFORM_OUTCOME),
-        (IncidentCallback.RESOLVE, Step.RESOLVE),
-        (IncidentCallback.HAND_OFF, Step.HAND_OFF),
-    ):
+        app.action(verb)(_changer(services, change))
+    for verb, step in present.STEP_VERBS.items():
+        app.action(verb)(_step_opener(services, step))
+    for step, callback in views.STEP_CALLBACKS.items():
         app.view(callback)(_step_submitter(services, step))
 
 
@@ -122,15 +103,13 @@ def open_report_button(
 ) -> None:
     """From App Home, or a comment's card/logged view (then pre-filled from the comment)."""
     ack()
-    comment = None
-    if action.get("value"):
-        with session_scope(services.sessions) as session:
-            comment = comments.get(session, comment_id=int(action["value"]))
+    value = action.get("value")
+    start = actions.prefill(services, comment_id=int(value) if value else None)
     view = views.report_modal(
         now=services.clock.now(),
-        link=(comment.link or "") if comment else "",
-        platform=comment.platform if comment else None,
-        metadata=str(comment.id) if comment else "",
+        link=start.link,
+        platform=start.platform,
+        metadata=str(start.comment_id or ""),
     )
     if body.get("view") and body["view"].get("type") == "modal":
         client.views_push(trigger_id=body["trigger_id"], view=view)
@@ -164,38 +143,20 @@ def _form(view: dict[str, Any]) -> IncidentForm:
 
 
 def submit_report(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services) -> None:
-    """Validate, store (once, however often Slack sends it), then acknowledge."""
-    form = _form(view)
-    now = services.clock.now()
-    errors = incidents.validate(form, now=now, platforms=PLATFORMS)
-    if errors:
-        ack(response_action="errors", errors=errors)
-        return
+    """Validate and store (once, however often Slack sends it), acknowledge, then deliver."""
     metadata = view.get("private_metadata") or ""
-    with session_scope(services.sessions) as session:
-        incident, _ = incidents.report(
-            session,
-            form=form,
+    try:
+        actions.report(
+            services,
+            form=_form(view),
             reporter=body["user"]["id"],
             submission_key=view["id"],
-            now=now,
+            front_end="slack",
             comment_id=int(metadata) if metadata.isdigit() else None,
+            reply=lambda case: ack(response_action="update", view=views.reported_view(case)),
         )
-        incident_id = incident.id
-        confirmation = views.reported_view(incident)
-    ack(response_action="update", view=confirmation)
-    _deliver(services, incident_id)
-
-
-def _deliver(services: Services, incident_id: int) -> None:
-    reminders.deliver_now(
-        sessions=services.sessions,
-        incident_id=incident_id,
-        notifier=services.notifier,
-        timers=services.incident_timers,
-        section_for=services.policy_section,
-        clock=services.clock,
-    )
+    except InvalidReport as invalid:
+        ack(response_action="errors", errors=invalid.errors)
 
 
 def _target(action: dict[str, Any]) -> tuple[int, int]:
@@ -212,94 +173,47 @@ def view_details(
     services: Services,
 ) -> None:
     ack()
-    user = body["user"]["id"]
-    if not services.roles.is_slt(user):
-        private(respond, NOT_SLT)
-        return
     incident_id, _ = _target(action)
-    with session_scope(services.sessions) as session:
-        incident = incidents.view_details(
-            session, incident_id=incident_id, user=user, now=services.clock.now()
-        )
-        modal = views.details_modal(incident, zone=services.zone)
-    client.views_open(trigger_id=body["trigger_id"], view=modal)
-
-
-def _act(
-    respond: Respond,
-    body: dict[str, Any],
-    services: Services,
-    change: Callable[[Any, str], Incident],
-) -> None:
-    user = body["user"]["id"]
-    if not services.roles.is_slt(user):
-        private(respond, NOT_SLT)
-        return
     try:
-        with session_scope(services.sessions) as session:
-            incident = change(session, user)
-            incident_id = incident.id
+        case = actions.view_details(
+            services, roles=services.roles, incident_id=incident_id, user=body["user"]["id"]
+        )
     except CaseError as error:
         private(respond, error.describe(mention))
         return
-    _deliver(services, incident_id)
-
-
-def take_lead(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, services: Services
-) -> None:
-    ack()
-    incident_id, version = _target(action)
-    _act(
-        respond,
-        body,
-        services,
-        lambda session, user: incidents.take_lead(
-            session, incident_id=incident_id, version=version, user=user, now=services.clock.now()
-        ),
+    client.views_open(
+        trigger_id=body["trigger_id"], view=views.details_modal(case, zone=services.zone)
     )
 
 
-def legal_hold(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, services: Services
-) -> None:
-    ack()
-    incident_id, version = _target(action)
-
-    def change(session: Any, user: str) -> Incident:
-        current = incidents.get(session, incident_id=incident_id)
-        hold = not (current.legal_hold if current else False)
-        return incidents.set_legal_hold(
-            session,
-            incident_id=incident_id,
-            version=version,
-            user=user,
-            hold=hold,
-            now=services.clock.now(),
-        )
-
-    _act(respond, body, services, change)
+Change = Callable[..., Case]
 
 
-def reopen(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, services: Services
-) -> None:
-    ack()
-    incident_id, version = _target(action)
-    _act(
-        respond,
-        body,
-        services,
-        lambda session, user: incidents.reopen(
-            session, incident_id=incident_id, version=version, user=user, now=services.clock.now()
-        ),
-    )
+def _changer(services: Services, change: Change) -> Callable[..., None]:
+    """A listener for a button that changes the case at once (take the lead, legal hold,
+    reopen); refusals come back privately, the card redraws for everyone."""
+
+    def listener(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        incident_id, version = _target(action)
+        try:
+            change(
+                services,
+                roles=services.roles,
+                incident_id=incident_id,
+                version=version,
+                user=body["user"]["id"],
+            )
+        except CaseError as error:
+            private(respond, error.describe(mention))
+
+    return listener
 
 
-def _step_opener(services: Services, modal: Callable[[Incident], Any]) -> Callable[..., None]:
+def _step_opener(services: Services, step: Step) -> Callable[..., None]:
     """A listener for one step's button (Bolt passes listeners only the arguments it knows)."""
     return lambda ack, body, action, client, respond: open_step(
-        ack, body, action, client, respond, services, modal
+        ack, body, action, client, respond, services, step
     )
 
 
@@ -310,23 +224,22 @@ def open_step(
     client: WebClient,
     respond: Respond,
     services: Services,
-    modal: Callable[[Incident], Any],
+    step: Step,
 ) -> None:
     ack()
-    if not services.roles.is_slt(body["user"]["id"]):
-        private(respond, NOT_SLT)
-        return
     incident_id, version = _target(action)
-    with session_scope(services.sessions) as session:
-        incident = incidents.get(session, incident_id=incident_id)
-        if incident is None or incident.version != version:
-            private(
-                respond,
-                "That case has moved on since this card was drawn; "
-                "nothing was changed. The card now shows where it stands.",
-            )
-            return
-        view = modal(incident)
+    try:
+        case = actions.step_form(
+            services,
+            roles=services.roles,
+            incident_id=incident_id,
+            version=version,
+            user=body["user"]["id"],
+        )
+    except CaseError as error:
+        private(respond, error.describe(mention))
+        return
+    view = views.step_modal(case, step, now=services.clock.now())
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -337,48 +250,33 @@ def _step_submitter(services: Services, step: Step) -> Callable[..., None]:
 def submit_step(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services, step: Step
 ) -> None:
-    """Every SLT step: role check, the change (refused if the case moved on), audit, cards."""
-    user = body["user"]["id"]
+    """Every SLT step: refusals shown on the form, else the form closes and the card redraws."""
     incident_id, version = (int(part) for part in view["private_metadata"].split(":"))
     first_field = next(iter(view.get("state", {}).get("values", {})), Field.NOTE)
-    if not services.roles.is_slt(user):
-        ack(response_action="errors", errors={first_field: NOT_SLT})
-        return
     try:
-        with session_scope(services.sessions) as session:
-            incidents.apply_step(
-                session,
-                step=step,
-                values=forms.values(view),
-                incident_id=incident_id,
-                version=version,
-                user=user,
-                now=services.clock.now(),
-            )
+        actions.apply_step(
+            services,
+            roles=services.roles,
+            step=step,
+            values=forms.values(view),
+            incident_id=incident_id,
+            version=version,
+            user=body["user"]["id"],
+            reply=lambda _: ack(),
+        )
     except CaseError as error:
         ack(response_action="errors", errors={first_field: error.describe(mention)})
-        return
-    ack()
-    _deliver(services, incident_id)
 
 
 def open_cases(ack: Ack, command: dict[str, Any], services: Services) -> None:
-    if not services.roles.is_slt(command["user_id"]):
-        ack(**ephemeral_text(NOT_SLT))
+    try:
+        cases = actions.open_cases(services, roles=services.roles, user=command["user_id"])
+    except CaseError as error:
+        ack(**ephemeral_text(error.describe(mention)))
         return
-    with session_scope(services.sessions) as session:
-        cases = incidents.open_cases(session)
-    ack(
-        **views.cases_message(
-            cases,
-            zone=services.zone,
-            title="Open incident cases",
-            empty="No open incident cases.",
-        )
-    )
+    ack(**render.render(present.open_cases(cases, zone=services.zone)))
 
 
 def my_reports(ack: Ack, command: dict[str, Any], services: Services) -> None:
-    with session_scope(services.sessions) as session:
-        cases = incidents.reports_by(session, reporter=command["user_id"])
-    ack(**views.my_reports_message(cases, zone=services.zone))
+    cases = actions.my_reports(services, reporter=command["user_id"])
+    ack(**render.render(present.my_reports(cases, zone=services.zone)))

@@ -8,6 +8,7 @@ sweep treats as "not sent".
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,12 +17,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.clock import Clock
+from bot.incidents.actions import Case
 from bot.ports import DeliveryError, Posted
 from bot.reports.figures import Figures
+from handlers.present import incidents as present
+from handlers.present.model import Group
+from handlers.slack import render
 from handlers.slack.pacing import Pacer
 from handlers.slack.views import accounts as account_views
 from handlers.slack.views import comments as views
-from handlers.slack.views import incidents
 from handlers.slack.views import knowledge as knowledge_views
 from handlers.slack.views import reports as report_views
 from handlers.slack.views import reviews as review_views
@@ -142,14 +146,14 @@ class SlackNotifier:
             self.slt_channel, self.client.chat_postMessage, channel=self.slt_channel, **payload
         )
 
-    def _link(self, comment: Comment) -> str | None:
-        if not (comment.card_channel and comment.card_ts):
+    def _link(self, item: Comment | Incident) -> str | None:
+        if not (item.card_channel and item.card_ts):
             return None
         response = self._call(
-            comment.card_channel,
+            item.card_channel,
             self.client.chat_getPermalink,
-            channel=comment.card_channel,
-            message_ts=comment.card_ts,
+            channel=item.card_channel,
+            message_ts=item.card_ts,
         )
         return response["permalink"]
 
@@ -166,10 +170,15 @@ class SlackNotifier:
             raise DeliveryError("SLT_CHANNEL is not set")
         return self.slt_channel
 
+    def _slt(self) -> Group:
+        """SLT as this workspace calls on them: their user group, or each member."""
+        return replace(present.SLT, markup=self.slt_mention())
+
     def _case_card(self, incident: Incident, section: str | None) -> dict[str, Any]:
-        return incidents.case_card(
-            incident, section=section, zone=self.zone, mention=self.slt_mention()
+        view = present.case_card(
+            Case.of(incident), section=section, zone=self.zone, slt=self._slt()
         )
+        return render.render(view)
 
     def post_case(self, incident: Incident, *, section: str | None) -> Posted:
         channel = self._slt_channel()
@@ -198,23 +207,27 @@ class SlackNotifier:
             self.client.chat_postMessage,
             channel=channel,
             thread_ts=incident.card_ts,
-            **incidents.step_message(incident, step, zone=self.zone),
+            **render.render(present.step_message(Case.of(incident), step, zone=self.zone)),
         )
 
     def confirm_to_reporter(self, incident: Incident) -> None:
-        self.direct_message(incident.reporter, incidents.reporter_confirmation(incident))
+        view = present.reporter_confirmation(Case.of(incident))
+        self.direct_message(incident.reporter, render.render(view))
 
     def tell_reporter(self, incident: Incident, *, status: str) -> None:
-        self.direct_message(incident.reporter, incidents.reporter_update(incident, status=status))
+        view = present.reporter_update(Case.of(incident), status=status)
+        self.direct_message(incident.reporter, render.render(view))
 
     def alert_slt_members(self, incident: Incident) -> None:
-        payload = incidents.urgent_alert(incident, card_link=self._link(incident))
+        view = present.urgent_alert(Case.of(incident), card_link=self._link(incident))
+        payload = render.render(view)
         for member in sorted(self.slt_members()):
             self.direct_message(member, payload)
 
     def alert_media_contacts(self, incident: Incident) -> None:
+        payload = render.render(present.media_alert(Case.of(incident)))
         for contact in self.media_contacts:
-            self.direct_message(contact, incidents.media_alert(incident))
+            self.direct_message(contact, payload)
 
     def reping(self, incident: Incident, *, waited: timedelta) -> None:
         channel = self._slt_channel()
@@ -222,12 +235,13 @@ class SlackNotifier:
             channel,
             self.client.chat_postMessage,
             channel=channel,
-            **incidents.reping(incident, mention=self.slt_mention(), waited=waited),
+            **render.render(present.reping(Case.of(incident), waited=waited, slt=self._slt())),
         )
 
     def remind_lead(self, incident: Incident, *, idle: timedelta) -> None:
         if incident.lead:
-            self.direct_message(incident.lead, incidents.idle_reminder(incident, idle=idle))
+            view = present.lead_reminder(Case.of(incident), idle=idle)
+            self.direct_message(incident.lead, render.render(view))
 
     def chase_platform(self, incident: Incident, *, waiting: timedelta) -> None:
         channel = incident.card_channel or self._slt_channel()
@@ -236,7 +250,7 @@ class SlackNotifier:
             self.client.chat_postMessage,
             channel=channel,
             thread_ts=incident.card_ts,
-            **incidents.platform_chase(incident, waiting=waiting),
+            **render.render(present.platform_chase(Case.of(incident), waiting=waiting)),
         )
 
     def policy_review(self, *, due: date, today: date) -> None:

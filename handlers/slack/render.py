@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, HeaderBlock
 
-from handlers.present.model import Button, Card, Command, Line, Person, Strong
+from handlers.present.model import Button, Card, Command, Group, Line, Link, Person, Strong
 from handlers.slack.ids import COMMAND
 from handlers.slack.views.common import escape, markdown, message, note, quote
 
@@ -23,6 +23,10 @@ def text(spans: Line) -> str:
             out.append(f"<@{span.user_id}>")
         elif isinstance(span, Command):
             out.append(f"`{COMMAND} {escape(span.words)}`")
+        elif isinstance(span, Group):
+            out.append(span.markup or escape(span.words))
+        elif isinstance(span, Link):
+            out.append(f"<{escape(span.url).replace('|', '%7C')}|{escape(span.label)}>")
     return "".join(out)
 
 

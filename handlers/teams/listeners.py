@@ -11,7 +11,6 @@ import asyncio
 import logging
 import re
 import uuid
-from datetime import datetime
 from typing import Any
 
 from microsoft_teams.api import (
@@ -24,13 +23,8 @@ from sqlalchemy.orm import Session
 
 from bot.comments import reminders
 from bot.comments import service as comments
-from bot.comments.options import PLATFORMS
 from bot.comments.service import CommentError, CommentForm
 from bot.comments.service import Field as CommentField
-from bot.incidents import reminders as incident_reminders
-from bot.incidents import service as incidents
-from bot.incidents.service import CaseError, IncidentForm, Step
-from bot.incidents.service import Field as IncidentField
 from bot.knowledge import service as knowledge
 from bot.ports import DeliveryError
 from bot.questions import service as questions
@@ -38,12 +32,18 @@ from bot.reviews import service as reviews
 from bot.reviews.service import DraftForm, ReviewError
 from bot.roles import Roles
 from bot.services import Services
+from handlers.present.verbs import IncidentAction
 from handlers.teams import cards
 from handlers.teams.accounts import DIALOGS as ACCOUNT_DIALOGS
 from handlers.teams.accounts import NOT_ADMIN as ACCOUNTS_NOT_ADMIN
 from handlers.teams.accounts import AccountListeners
 from handlers.teams.base import FRONT_END, TeamsTurns
 from handlers.teams.conversations import TeamsDirectory
+from handlers.teams.incidents import COMMANDS as INCIDENT_COMMANDS
+from handlers.teams.incidents import DIALOGS as INCIDENT_DIALOGS
+from handlers.teams.incidents import FORMS as INCIDENT_FORMS
+from handlers.teams.incidents import VERBS as INCIDENT_VERBS
+from handlers.teams.incidents import IncidentListeners
 from handlers.teams.knowledge import ACKNOWLEDGE, NUDGE, TeamsAcknowledgements
 from handlers.teams.notifier import TeamsNotifier
 from handlers.teams.reports import TeamsReports
@@ -60,7 +60,6 @@ FORMS = {
     "apply": "Apply for a school account",
     "leaver": "Someone has left",
 }
-CASE_STEPS = tuple(Step)
 _PLACE = re.compile(r"^use this channel for (slt|moderators)$", re.IGNORECASE)
 
 
@@ -79,6 +78,7 @@ class TeamsListeners(TeamsTurns):
             services, roles, notifier, directory, api=app.api
         )
         self.reports = TeamsReports(services, roles)
+        self.incidents = IncidentListeners(services, roles, notifier, directory)
         app.on_message(self.on_message)
         app.on_conversation_update(self.on_conversation_update)
         app.on_installation_update(self.on_conversation_update)
@@ -155,8 +155,8 @@ class TeamsListeners(TeamsTurns):
                 return cards.note_card(NOT_A_MODERATOR)
             waiting = await self._db(lambda s: comments.pending(s))
             return cards.pending_card(waiting, zone=self.zone, now=self.services.clock.now())
-        if word in ("myreports", "incidents") and not rest:
-            return await self._cases(word, user)
+        if word in INCIDENT_COMMANDS and not rest:
+            return await self.incidents.command(word, user)
         if word == "acknowledgements" and not rest:
             return await self.acknowledgements.outstanding(user)
         if word in ("acknowledge", "unanswered") and not rest:
@@ -172,18 +172,6 @@ class TeamsListeners(TeamsTurns):
                 return cards.note_card("I couldn't find that section; try **topics**.")
             return cards.section_card(section, version=policy.version)
         return await self._answer(text)
-
-    async def _cases(self, word: str, user: str) -> cards.Card:
-        if word == "incidents" and not self.roles.is_slt(user):
-            return cards.note_card(NOT_SLT)
-        found = await self._db(
-            lambda s: (
-                incidents.open_cases(s)
-                if word == "incidents"
-                else incidents.reports_by(s, reporter=user)
-            )
-        )
-        return cards.cases_card(found, zone=self.zone, name=self._names(), mine=word == "myreports")
 
     async def _governance(self, word: str, user: str) -> cards.Card:
         """Acknowledging the policy, and SLT's list of unanswered questions."""
@@ -231,7 +219,6 @@ class TeamsListeners(TeamsTurns):
         return AdaptiveCardActionCardResponse(value=AdaptiveCard.model_validate(reply))
 
     async def _action(self, verb: str, data: dict[str, Any], user: str) -> cards.Card:
-        now = self.services.clock.now()
         if verb == "answer.section":
             section = self.services.policy.section(str(data.get("section")))
             return (
@@ -263,8 +250,8 @@ class TeamsListeners(TeamsTurns):
             return cards.note_card(await self._decide_review(data, user, approve=True))
         if verb == "comment.assign":
             return await self._assign(int(data.get("comment", 0)), user)
-        if verb in ("incident.take_lead", "incident.reopen", "incident.legal_hold"):
-            return await self._case_step(verb, data, user, now)
+        if verb in INCIDENT_VERBS:
+            return await self.incidents.act(IncidentAction(verb), data, user)
         return cards.note_card("That button is no longer in use.")
 
     async def _ask_slt(self, question_id: str, user: str) -> cards.Card:
@@ -301,41 +288,6 @@ class TeamsListeners(TeamsTurns):
             comment, zone=self.zone, now=self.services.clock.now(), name=self._names()
         )
 
-    async def _case_step(
-        self, verb: str, data: dict[str, Any], user: str, now: datetime
-    ) -> cards.Card:
-        if not self.roles.is_slt(user):
-            return cards.note_card(NOT_SLT)
-        incident_id, version = int(data.get("incident", 0)), int(data.get("version", 0))
-
-        def change(session: Session) -> Any:
-            if verb == "incident.legal_hold":
-                current = incidents.get(session, incident_id=incident_id)
-                return incidents.set_legal_hold(
-                    session,
-                    incident_id=incident_id,
-                    version=version,
-                    user=user,
-                    hold=not (current and current.legal_hold),
-                    now=now,
-                )
-            step = incidents.take_lead if verb == "incident.take_lead" else incidents.reopen
-            return step(session, incident_id=incident_id, version=version, user=user, now=now)
-
-        try:
-            await self._db(change)
-        except CaseError as error:
-            return cards.note_card(error.describe(self._names()))
-        await self._deliver_case(incident_id)
-        incident = await self._db(lambda s: incidents.get(s, incident_id=incident_id))
-        assert incident is not None
-        return cards.case_card(
-            incident,
-            section=self.services.policy_section(incident.kind),
-            zone=self.zone,
-            name=self._names(),
-        )
-
     # Dialogs (task modules) --------------------------------------------------------------
 
     async def on_dialog_open(self, ctx: ActivityContext[Any]) -> TaskModuleResponse:
@@ -354,8 +306,6 @@ class TeamsListeners(TeamsTurns):
                     zone=self.zone,
                 ),
             )
-        if name == "report":
-            return await self._open_report(data, now)
         if name == "review":
             comment = None
             if data.get("comment"):
@@ -382,47 +332,11 @@ class TeamsListeners(TeamsTurns):
             if comment is None or comment.status != "open":
                 return self._done("That comment has already been marked responded.")
             return self._dialog("Mark responded", cards.respond_dialog_card(comment))
-        if name in ("details", *CASE_STEPS):
-            return await self._open_case_dialog(name, data, user, now)
+        if name in INCIDENT_DIALOGS:
+            return await self.incidents.open_dialog(name, data, user)
         if name in ACCOUNT_DIALOGS:
             return await self.accounts.open_dialog(name, data, user)
         return self._done("That form is no longer in use.")
-
-    async def _open_report(self, data: dict[str, Any], now: datetime) -> TaskModuleResponse:
-        comment = None
-        if data.get("comment"):
-            comment = await self._db(lambda s: comments.get(s, comment_id=int(data["comment"])))
-        values = (
-            {IncidentField.LINK: comment.link or "", IncidentField.PLATFORM: comment.platform}
-            if comment
-            else {}
-        )
-        content = cards.report_dialog_card(
-            now=now, zone=self.zone, values=values, comment_id=comment.id if comment else None
-        )
-        content["actions"][0]["data"]["submission"] = uuid.uuid4().hex
-        return self._dialog("Report to SLT", content)
-
-    async def _open_case_dialog(
-        self, name: str, data: dict[str, Any], user: str, now: datetime
-    ) -> TaskModuleResponse:
-        if not self.roles.is_slt(user):
-            return self._done(NOT_SLT)
-        incident_id = int(data.get("incident", 0))
-        if name == "details":
-            incident = await self._db(
-                lambda s: incidents.view_details(s, incident_id=incident_id, user=user, now=now)
-            )
-            return self._dialog(incident.reference, cards.details_card(incident, zone=self.zone))
-        incident = await self._db(lambda s: incidents.get(s, incident_id=incident_id))
-        if incident is None or incident.version != int(data.get("version", 0)):
-            return self._done(
-                "That case has moved on since this card was drawn; nothing was "
-                "changed. The card now shows where it stands."
-            )
-        return self._dialog(
-            incident.reference, cards.step_dialog_card(incident, name, now=now, zone=self.zone)
-        )
 
     async def on_dialog_submit(self, ctx: ActivityContext[Any]) -> TaskModuleResponse:
         user = await self._remember(ctx)
@@ -430,8 +344,6 @@ class TeamsListeners(TeamsTurns):
         name = data.get("dialog")
         if name == "log":
             return await self._submit_log(data, user)
-        if name == "report":
-            return await self._submit_report(data, user)
         if name == "respond":
             return await self._submit_respond(data, user)
         if name == "review":
@@ -439,8 +351,8 @@ class TeamsListeners(TeamsTurns):
         if name == "review_send_back":
             reply = await self._decide_review(data, user, approve=False)
             return self._done(reply)
-        if name in CASE_STEPS:
-            return await self._submit_case_step(name, data, user)
+        if name in INCIDENT_FORMS:
+            return await self.incidents.submit_dialog(name, data, user)
         if name in ACCOUNT_DIALOGS:
             return await self.accounts.submit_dialog(name, data, user)
         return self._done("That form is no longer in use.")
@@ -494,46 +406,6 @@ class TeamsListeners(TeamsTurns):
         extra = " It looks offensive: use Report incident on its card." if form.offensive else ""
         return self._done(f"Logged as #{comment.id}; the 24-hour clock is running.{extra}")
 
-    async def _submit_report(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
-        now = self.services.clock.now()
-        form = IncidentForm(
-            kind=data.get(IncidentField.KIND),
-            platform=data.get(IncidentField.PLATFORM),
-            account_type=data.get(IncidentField.ACCOUNT_TYPE),
-            link=str(data.get(IncidentField.LINK) or ""),
-            happened_at=self._moment(data, IncidentField.HAPPENED_AT),
-            involved=self._set(data, IncidentField.INVOLVED),
-            details=str(data.get(IncidentField.DETAILS) or ""),
-            actions_taken=self._set(data, IncidentField.ACTIONS_TAKEN),
-            child_at_risk=str(data.get(IncidentField.AT_RISK)).lower() == "true",
-        )
-        errors = incidents.validate(form, now=now, platforms=PLATFORMS)
-        comment_id = int(data["comment"]) if str(data.get("comment", "")).isdigit() else None
-        if errors:
-            content = cards.report_dialog_card(
-                now=form.happened_at or now,
-                zone=self.zone,
-                values=data,
-                errors=errors,
-                comment_id=comment_id,
-            )
-            content["actions"][0]["data"]["submission"] = data.get("submission")
-            return self._dialog("Report to SLT", content)
-        key = f"teams:{data.get('submission') or uuid.uuid4().hex}"
-        incident, _ = await self._db(
-            lambda s: incidents.report(
-                s,
-                form=form,
-                reporter=user,
-                submission_key=key,
-                now=now,
-                comment_id=comment_id,
-                front_end=FRONT_END,
-            )
-        )
-        await self._deliver_case(incident.id)
-        return self._dialog("Report sent", cards.reported_card(incident))
-
     async def _submit_respond(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
         if not self.roles.is_moderator(user):
             return self._done(NOT_A_MODERATOR)
@@ -562,38 +434,6 @@ class TeamsListeners(TeamsTurns):
         if comment is None:
             return self._done("That comment no longer exists.")
         return self._dialog("Mark responded", cards.respond_dialog_card(comment, errors))
-
-    async def _submit_case_step(
-        self, name: str, data: dict[str, Any], user: str
-    ) -> TaskModuleResponse:
-        if not self.roles.is_slt(user):
-            return self._done(NOT_SLT)
-        now = self.services.clock.now()
-        incident_id, version = int(data.get("incident", 0)), int(data.get("version", 0))
-
-        values: dict[str, Any] = {
-            **data,
-            IncidentField.AGENCIES: self._set(data, IncidentField.AGENCIES),
-            IncidentField.WHEN: self._moment(data, IncidentField.WHEN),
-        }
-
-        def step(session: Session) -> Any:
-            return incidents.apply_step(
-                session,
-                step=Step(name),
-                values=values,
-                incident_id=incident_id,
-                version=version,
-                user=user,
-                now=now,
-            )
-
-        try:
-            incident = await self._db(step)
-        except CaseError as error:
-            return self._done(error.describe(self._names()))
-        await self._deliver_case(incident_id)
-        return self._done(f"{incident.reference} updated.")
 
     async def _submit_review(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
         form = DraftForm(
@@ -656,16 +496,4 @@ class TeamsListeners(TeamsTurns):
             "Approved: the author has been told."
             if approve
             else ("Sent back: the author has been told.")
-        )
-
-    async def _deliver_case(self, incident_id: int) -> None:
-        services = self.services
-        await asyncio.to_thread(
-            incident_reminders.deliver_now,
-            sessions=services.sessions,
-            incident_id=incident_id,
-            notifier=services.notifier,
-            timers=services.incident_timers,
-            section_for=services.policy_section,
-            clock=services.clock,
         )

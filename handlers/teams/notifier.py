@@ -28,9 +28,12 @@ from microsoft_teams.apps.utils.thread import to_threaded_conversation_id
 from microsoft_teams.cards import AdaptiveCard
 
 from bot.clock import Clock
+from bot.incidents.actions import Case
 from bot.ports import DeliveryError, Posted
 from bot.reports.figures import Figures
-from handlers.teams import account_cards, cards, reports
+from handlers.present import incidents as present
+from handlers.present.model import Card
+from handlers.teams import account_cards, cards, render, reports
 from handlers.teams.conversations import TeamsDirectory
 from store.models import AuditEvent, Comment, DraftReview, Handover, Incident, SchoolAccount
 
@@ -193,8 +196,11 @@ class TeamsNotifier:
 
     # Incidents ---------------------------------------------------------------------------
 
+    def _draw(self, view: Card) -> cards.Card:
+        return render.render(view, self._name())
+
     def _case_card(self, incident: Incident, section: str | None) -> cards.Card:
-        return cards.case_card(incident, section=section, zone=self.zone, name=self._name())
+        return self._draw(present.case_card(Case.of(incident), section=section, zone=self.zone))
 
     def post_case(self, incident: Incident, *, section: str | None) -> Posted:
         ref = self._ref(self.slt_conversation, "SLT")
@@ -214,20 +220,22 @@ class TeamsNotifier:
             incident,
             self.slt_conversation,
             "SLT",
-            cards.step_card(incident, step, zone=self.zone, name=self._name()),
+            self._draw(present.step_message(Case.of(incident), step, zone=self.zone)),
         )
 
     def confirm_to_reporter(self, incident: Incident) -> None:
-        self.direct_message(incident.reporter, cards.reporter_card(incident))
+        self.direct_message(
+            incident.reporter, self._draw(present.reporter_confirmation(Case.of(incident)))
+        )
 
     def tell_reporter(self, incident: Incident, *, status: str) -> None:
-        self.direct_message(incident.reporter, cards.reporter_card(incident, status=status))
+        self.direct_message(
+            incident.reporter,
+            self._draw(present.reporter_update(Case.of(incident), status=status)),
+        )
 
     def alert_slt_members(self, incident: Incident) -> None:
-        alert = cards.alert_card(
-            f"🚨 Urgent report {incident.reference}: a child may be at risk. "
-            "Open the case in the SLT conversation."
-        )
+        alert = self._draw(present.urgent_alert(Case.of(incident), card_link=None))
         for member in self.slt_users:
             try:
                 self.direct_message(member, alert)
@@ -236,26 +244,20 @@ class TeamsNotifier:
 
     def alert_media_contacts(self, incident: Incident) -> None:
         """The school's spokespeople (TEAMS_MEDIA_CONTACT_USERS) hear of it; never the details."""
+        alert = self._draw(present.media_alert(Case.of(incident)))
         for contact in self.media_contacts:
-            self.direct_message(contact, cards.media_alert_card(incident, name=self._name()))
+            self.direct_message(contact, alert)
 
     def reping(self, incident: Incident, *, waited: timedelta) -> None:
         self._send(
             self._ref(self.slt_conversation, "SLT"),
-            cards.alert_card(
-                f"⏰ SLT: {incident.reference} has waited {cards.duration(waited)} without anyone "
-                "taking the lead."
-            ),
+            self._draw(present.reping(Case.of(incident), waited=waited)),
         )
 
     def remind_lead(self, incident: Incident, *, idle: timedelta) -> None:
         if incident.lead:
             self.direct_message(
-                incident.lead,
-                cards.alert_card(
-                    f"⏰ {incident.reference}, which you lead, has had no update for "
-                    f"{cards.duration(idle)}."
-                ),
+                incident.lead, self._draw(present.lead_reminder(Case.of(incident), idle=idle))
             )
 
     def chase_platform(self, incident: Incident, *, waiting: timedelta) -> None:
@@ -263,10 +265,7 @@ class TeamsNotifier:
             incident,
             self.slt_conversation,
             "SLT",
-            cards.alert_card(
-                f"⏰ {incident.reference}: the platform has not answered the report made "
-                f"{cards.duration(waiting)} ago."
-            ),
+            self._draw(present.platform_chase(Case.of(incident), waiting=waiting)),
         )
 
     # The policy ------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from handlers.present.model import Button, Card, Command, Line, Person, Strong
+from handlers.present.model import Button, Card, Command, Group, Line, Link, Person, Strong
 from handlers.teams import cards
 
 Name = Callable[[str], str]
@@ -24,7 +24,16 @@ def text(spans: Line, name: Name) -> str:
             out.append(cards.plain(name(span.user_id)))
         elif isinstance(span, Command):
             out.append(f'"{cards.plain(span.words)}"')
+        elif isinstance(span, Group):
+            out.append(cards.plain(span.words))
+        elif isinstance(span, Link):
+            out.append(f"[{cards.plain(span.label)}]({_url(span.url)})")
     return "".join(out)
+
+
+def _url(url: str) -> str:
+    """A link target that cannot end the markdown link early."""
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 
 
 def dialog_name(verb: StrEnum) -> str:
