@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import ActionsBlock, Block
 
 from bot.accounts import service as accounts
+from bot.accounts.actions import Account
 from bot.comments import service as comments
 from bot.incidents import service as incidents
 from bot.knowledge import service as knowledge
@@ -42,7 +43,7 @@ def publish_home(event: dict[str, Any], client: WebClient, services: Services) -
             session, user_id=user, front_end=FRONT_END, version_key=policy.policies.version_key
         )
         extra += knowledge_views.home_blocks(confirmed, zone=zone)
-        extra += account_views.home_blocks(accounts.register(session))
+        extra += account_views.home_blocks([Account.of(a) for a in accounts.register(session)])
         if services.roles.is_slt(user):
             extra += cases_blocks(
                 incidents.open_cases(session),

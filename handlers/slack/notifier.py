@@ -15,11 +15,13 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.accounts.actions import HandoverTask
 from bot.clock import Clock
 from bot.notify import DeliveryError, Posted
 from bot.reports.figures import Figures
+from handlers.present.accounts import handover_card
+from handlers.slack import render
 from handlers.slack.pacing import Pacer
-from handlers.slack.views import accounts as account_views
 from handlers.slack.views import comments as views
 from handlers.slack.views import incidents
 from handlers.slack.views import knowledge as knowledge_views
@@ -268,10 +270,9 @@ class SlackNotifier:
     def handover_task(self, handover: Handover, account: SchoolAccount, *, reminder: int) -> None:
         if not self.admin_users:
             raise DeliveryError("ADMIN_USERS is not set: nobody to hand the account over to")
+        task = HandoverTask.of(handover, account)
         for admin in self.admin_users:
-            self.direct_message(
-                admin, account_views.handover_task(handover, account, reminder=reminder)
-            )
+            self.direct_message(admin, render.render(handover_card(task, reminder=reminder)))
 
     def review_reminder(self, review: DraftReview) -> None:
         channel = review.card_channel or self._slt_channel()

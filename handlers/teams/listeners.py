@@ -38,6 +38,7 @@ from bot.reviews import service as reviews
 from bot.reviews.service import DraftForm, ReviewError
 from bot.roles import Roles
 from bot.services import Services
+from handlers.present.verbs import AccountAction
 from handlers.teams import cards
 from handlers.teams.accounts import DIALOGS as ACCOUNT_DIALOGS
 from handlers.teams.accounts import NOT_ADMIN as ACCOUNTS_NOT_ADMIN
@@ -257,7 +258,7 @@ class TeamsListeners(TeamsTurns):
             return await self.acknowledgements.nudge(user)
         if verb == "answer.ask_slt":
             return await self._ask_slt(str(data.get("question")), user)
-        if verb == "account.approve":
+        if verb == AccountAction.APPROVE:
             return await self.accounts.approve(data, user)
         if verb == "review.approve":
             return cards.note_card(await self._decide_review(data, user, approve=True))

@@ -27,10 +27,12 @@ from microsoft_teams.apps.activity_send import send_or_update_activity
 from microsoft_teams.apps.utils.thread import to_threaded_conversation_id
 from microsoft_teams.cards import AdaptiveCard
 
+from bot.accounts.actions import HandoverTask
 from bot.clock import Clock
 from bot.notify import DeliveryError, Posted
 from bot.reports.figures import Figures
-from handlers.teams import account_cards, cards, reports
+from handlers.present.accounts import handover_card
+from handlers.teams import cards, render, reports
 from handlers.teams.conversations import TeamsDirectory
 from store.models import AuditEvent, Comment, DraftReview, Handover, Incident, SchoolAccount
 
@@ -331,8 +333,5 @@ class TeamsNotifier:
         return reached
 
     def handover_task(self, handover: Handover, account: SchoolAccount, *, reminder: int) -> None:
-        self.tell_admins(
-            account_cards.handover_task_card(
-                handover, account, reminder=reminder, name=self._name()
-            )
-        )
+        task = HandoverTask.of(handover, account)
+        self.tell_admins(render.render(handover_card(task, reminder=reminder), self._name()))
