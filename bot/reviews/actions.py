@@ -78,13 +78,16 @@ class Prefill:
     comment_id: int | None = None
 
 
+NO_PREFILL = Prefill()
+
+
 def prefill(services: Services, *, comment_id: int | None) -> Prefill:
     if comment_id is None:
-        return Prefill()
+        return NO_PREFILL
     with session_scope(services.sessions) as session:
         comment = comments.get(session, comment_id=comment_id)
         if comment is None:
-            return Prefill()
+            return NO_PREFILL
         return Prefill(
             account=comment.account or "",
             context=f"Reply to: {comment.summary}",

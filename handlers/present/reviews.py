@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from bot.reviews.actions import Review
 from bot.reviews.service import Field
-from handlers.present.model import Button, Card, Line, Person, Strong, Style, line, plain
+from handlers.present.model import Button, Card, Line, Person, Strong, Style, line
 from handlers.present.verbs import ReviewAction
 
 FORM_TITLE = "Second opinion"
@@ -24,7 +24,6 @@ LABELS: dict[str, str] = {
 SUBMIT = "Ask for review"
 SEND_BACK = "Send back"
 SENT = "Sent for a second opinion; you'll hear back here."
-SAY_WHAT = "Say what should change."
 
 
 def _people(ids: Iterable[str]) -> Line:
@@ -105,7 +104,3 @@ def decided(review: Review) -> str:
 def reminder(review: Review) -> Line:
     """After whoever the front end addresses (named reviewers, or SLT)."""
     return line("this draft from ", Person(review.author), " is still waiting for review.")
-
-
-def reminder_summary(review: Review) -> str:
-    return "⏰ " + plain(reminder(review))

@@ -19,6 +19,7 @@ from bot.accounts.actions import HandoverTask
 from bot.clock import Clock
 from bot.notify import DeliveryError, Posted
 from bot.reports.figures import Figures
+from bot.reviews.actions import Review
 from handlers.present.accounts import handover_card
 from handlers.slack import render
 from handlers.slack.pacing import Pacer
@@ -281,5 +282,5 @@ class SlackNotifier:
             self.client.chat_postMessage,
             channel=channel,
             thread_ts=review.card_ts,
-            **review_views.reminder(review, reviewers=self.reviewers_mention()),
+            **review_views.reminder(Review.of(review), reviewers=self.reviewers_mention()),
         )

@@ -32,13 +32,10 @@ from bot.incidents import service as incidents
 from bot.incidents.service import CaseError, IncidentForm, Step
 from bot.incidents.service import Field as IncidentField
 from bot.knowledge import service as knowledge
-from bot.notify import DeliveryError
 from bot.questions import service as questions
-from bot.reviews import service as reviews
-from bot.reviews.service import DraftForm, ReviewError
 from bot.roles import Roles
 from bot.services import Services
-from handlers.present.verbs import AccountAction
+from handlers.present.verbs import AccountAction, ReviewAction
 from handlers.teams import cards
 from handlers.teams.accounts import DIALOGS as ACCOUNT_DIALOGS
 from handlers.teams.accounts import NOT_ADMIN as ACCOUNTS_NOT_ADMIN
@@ -48,12 +45,12 @@ from handlers.teams.conversations import TeamsDirectory
 from handlers.teams.knowledge import ACKNOWLEDGE, NUDGE, TeamsAcknowledgements
 from handlers.teams.notifier import TeamsNotifier
 from handlers.teams.reports import TeamsReports
-from store.models import DraftReview
+from handlers.teams.reviews import DIALOGS as REVIEW_DIALOGS
+from handlers.teams.reviews import ReviewListeners
 
 logger = logging.getLogger(__name__)
 NOT_A_MODERATOR = "Only the school's social media moderators (and SLT) can do that."
 NOT_SLT = "Only SLT can see or act on incident cases."
-NOT_A_REVIEWER = "Only the named reviewers (TEAMS_REVIEWERS) or SLT can decide on a draft."
 FORMS = {
     "log": "Log a comment",
     "report": "Report to SLT",
@@ -76,6 +73,7 @@ class TeamsListeners(TeamsTurns):
     ) -> None:
         super().__init__(services, roles, notifier, directory)
         self.accounts = AccountListeners(services, roles, notifier, directory)
+        self.reviews = ReviewListeners(services, roles, notifier, directory)
         self.acknowledgements = TeamsAcknowledgements(
             services, roles, notifier, directory, api=app.api
         )
@@ -260,8 +258,8 @@ class TeamsListeners(TeamsTurns):
             return await self._ask_slt(str(data.get("question")), user)
         if verb == AccountAction.APPROVE:
             return await self.accounts.approve(data, user)
-        if verb == "review.approve":
-            return cards.note_card(await self._decide_review(data, user, approve=True))
+        if verb == ReviewAction.APPROVE:
+            return await self.reviews.approve(data, user)
         if verb == "comment.assign":
             return await self._assign(int(data.get("comment", 0)), user)
         if verb in ("incident.take_lead", "incident.reopen", "incident.legal_hold"):
@@ -357,25 +355,8 @@ class TeamsListeners(TeamsTurns):
             )
         if name == "report":
             return await self._open_report(data, now)
-        if name == "review":
-            comment = None
-            if data.get("comment"):
-                comment = await self._db(lambda s: comments.get(s, comment_id=int(data["comment"])))
-            return self._dialog(
-                "Second opinion",
-                cards.review_dialog_card(
-                    account=comment.account if comment else "",
-                    context=f"Reply to: {comment.summary}" if comment else "",
-                    comment_id=comment.id if comment else None,
-                ),
-            )
-        if name == "review_send_back":
-            if not self._is_reviewer(user):
-                return self._done(NOT_A_REVIEWER)
-            review = await self._db(lambda s: s.get(DraftReview, int(data.get("review", 0))))
-            if review is None or review.status != "pending":
-                return self._done("That draft has already been decided.")
-            return self._dialog("Send back", cards.send_back_dialog_card(review))
+        if name in REVIEW_DIALOGS:
+            return await self.reviews.open_dialog(name, data, user)
         if name == "respond":
             if not self.roles.is_moderator(user):
                 return self._done(NOT_A_MODERATOR)
@@ -435,11 +416,8 @@ class TeamsListeners(TeamsTurns):
             return await self._submit_report(data, user)
         if name == "respond":
             return await self._submit_respond(data, user)
-        if name == "review":
-            return await self._submit_review(data, user)
-        if name == "review_send_back":
-            reply = await self._decide_review(data, user, approve=False)
-            return self._done(reply)
+        if name in REVIEW_DIALOGS:
+            return await self.reviews.submit_dialog(name, data, user)
         if name in CASE_STEPS:
             return await self._submit_case_step(name, data, user)
         if name in ACCOUNT_DIALOGS:
@@ -595,69 +573,6 @@ class TeamsListeners(TeamsTurns):
             return self._done(error.describe(self._names()))
         await self._deliver_case(incident_id)
         return self._done(f"{incident.reference} updated.")
-
-    async def _submit_review(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
-        form = DraftForm(
-            account=str(data.get("account") or ""),
-            context=str(data.get("context") or ""),
-            draft=str(data.get("draft") or ""),
-        )
-        errors = reviews.validate(form)
-        comment_id = int(data["comment"]) if str(data.get("comment", "")).isdigit() else None
-        if errors:
-            return self._dialog(
-                "Second opinion",
-                cards.review_dialog_card(comment_id=comment_id, errors=errors, values=data),
-            )
-        now = self.services.clock.now()
-        review = await self._db(
-            lambda s: reviews.submit(
-                s, form=form, author=user, now=now, comment_id=comment_id, front_end=FRONT_END
-            )
-        )
-        try:
-            posted = await asyncio.to_thread(self.notifier.post_review, review)
-        except DeliveryError:
-            return self._done("Saved, but SLT could not be reached in Teams just now.")
-
-        def remember_card(session: Session) -> None:
-            stored = session.get(DraftReview, review.id)
-            if stored is not None:
-                stored.card_channel, stored.card_ts = posted.channel, posted.ts
-
-        await self._db(remember_card)
-        return self._done("Sent for a second opinion; you'll hear back here.")
-
-    def _is_reviewer(self, user: str) -> bool:
-        return self.roles.is_reviewer(user)
-
-    async def _decide_review(self, data: dict[str, Any], user: str, *, approve: bool) -> str:
-        if not self._is_reviewer(user):
-            return NOT_A_REVIEWER
-        now = self.services.clock.now()
-        try:
-            review = await self._db(
-                lambda s: reviews.decide(
-                    s,
-                    review_id=int(data.get("review", 0)),
-                    version=int(data.get("version", 0)),
-                    reviewer=user,
-                    approve=approve,
-                    notes=str(data.get("notes") or ""),
-                    now=now,
-                )
-            )
-        except ReviewError as error:
-            return str(error)
-        try:
-            await asyncio.to_thread(self.notifier.review_decided, review)
-        except DeliveryError:
-            logger.warning("review %s: the author could not be told in Teams", review.id)
-        return (
-            "Approved: the author has been told."
-            if approve
-            else ("Sent back: the author has been told.")
-        )
 
     async def _deliver_case(self, incident_id: int) -> None:
         services = self.services

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,7 +31,9 @@ from bot.accounts.actions import HandoverTask
 from bot.clock import Clock
 from bot.notify import DeliveryError, Posted
 from bot.reports.figures import Figures
+from bot.reviews.actions import Review
 from handlers.present.accounts import handover_card
+from handlers.present.reviews import decision_card, reminder, review_card
 from handlers.teams import cards, render, reports
 from handlers.teams.conversations import TeamsDirectory
 from store.models import AuditEvent, Comment, DraftReview, Handover, Incident, SchoolAccount
@@ -292,28 +294,27 @@ class TeamsNotifier:
 
     # Second opinions ---------------------------------------------------------------------
 
-    def post_review(self, review: DraftReview) -> Posted:
+    def _review_card(self, review: Review, reviewers: Iterable[str]) -> cards.Card:
+        return render.render(review_card(review, reviewers=reviewers), self._name())
+
+    def post_review(self, review: Review, *, reviewers: Iterable[str]) -> Posted:
         ref = self._ref(self.slt_conversation, "SLT")
-        ts = self._send(ref, cards.review_card(review, name=self._name()))
+        ts = self._send(ref, self._review_card(review, reviewers))
         return Posted(channel=ref.conversation.id, ts=ts)
 
-    def review_decided(self, review: DraftReview) -> None:
+    def review_decided(self, review: Review, *, reviewers: Iterable[str]) -> None:
         """Redraw the card for everyone and tell the author."""
         if review.card_channel and review.card_ts:
             self._send(
                 self._ref(review.card_channel, "SLT"),
-                cards.review_card(review, name=self._name()),
+                self._review_card(review, reviewers),
                 update=review.card_ts,
             )
-        self.direct_message(review.author, cards.review_outcome_card(review, name=self._name()))
+        self.direct_message(review.author, render.render(decision_card(review), self._name()))
 
     def review_reminder(self, review: DraftReview) -> None:
-        self._thread(
-            review,
-            self.slt_conversation,
-            "SLT",
-            cards.alert_card("⏰ SLT: this draft is still waiting for a second opinion."),
-        )
+        said = render.text(reminder(Review.of(review)), self._name())
+        self._thread(review, self.slt_conversation, "SLT", cards.alert_card(f"⏰ SLT: {said}"))
 
     # School accounts -------------------------------------------------------------------------
 
