@@ -66,15 +66,15 @@ def application_card(account: Account, *, alert: str = "") -> Card:
     """SLT's card; its buttons go once the application is decided."""
     lines = [
         line(Strong(account.name)),
-        line(Strong("Applied for by: "), Person(account.applied_by)),
-        line(Strong("Purpose and audience: "), account.purpose),
-        line(Strong("Lead: "), Person(account.lead)),
-        line(Strong("Moderators: "), *_people(account.moderators)),
-        line(Strong("Monitoring: "), account.monitoring),
-        line(Strong("Status: "), account.status),
+        line(Strong("Applied for by:"), " ", Person(account.applied_by)),
+        line(Strong("Purpose and audience:"), " ", account.purpose),
+        line(Strong("Lead:"), " ", Person(account.lead)),
+        line(Strong("Moderators:"), " ", *_people(account.moderators)),
+        line(Strong("Monitoring:"), " ", account.monitoring),
+        line(Strong("Status:"), " ", account.status),
     ]
     if account.decline_reason:
-        lines.append(line(Strong("Declined: "), account.decline_reason))
+        lines.append(line(Strong("Declined:"), " ", account.decline_reason))
     buttons: tuple[Button, ...] = ()
     if account.status == Status.APPLIED:
         buttons = (

@@ -45,10 +45,10 @@ def review_card(review: Review, *, reviewers: Iterable[str]) -> Card:
             " asks for a second opinion on a post for ",
             Strong(review.account),
         ),
-        line(Strong("Reviewers: "), *_people(reviewers)),
+        line(Strong("Reviewers:"), " ", *_people(reviewers)),
     ]
     if review.context:
-        lines.append(line(Strong("Context: "), review.context))
+        lines.append(line(Strong("Context:"), " ", review.context))
     ref: dict[str, int | str] = {"review": review.id, "version": review.version}
     buttons: tuple[Button, ...] = ()
     outcome = None

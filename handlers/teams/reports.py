@@ -31,7 +31,7 @@ from bot.reports.figures import Figures
 from bot.reports.period import Period, PeriodError, parse_period
 from bot.roles import Roles
 from bot.services import Services
-from handlers.present.digest import digest_lines, render
+from handlers.present import digest
 from handlers.teams import cards
 from store.db import session_scope
 
@@ -151,23 +151,15 @@ def _file_info(info: FileUploadInfo) -> Attachment:
 # The weekly digest -------------------------------------------------------------------------
 
 
-def _clip(text: str, limit: int = 150) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def digest_card(figures: Figures) -> cards.Card:
-    """The same figures as Slack's digest, from the same `Figures`."""
-    lines = [f"- {render(line, '**')}" for line in digest_lines(figures)]
-    body = [cards.heading("Social media policy: the week in figures"), cards.text("\n".join(lines))]
-    if figures.top_unanswered:
-        asked = "\n".join(
-            f"- {q.times}× “{cards.plain(_clip(q.text))}”" for q in figures.top_unanswered
-        )
-        body += [
-            cards.text("Questions the policy could not answer", weight="Bolder"),
-            cards.text(asked),
-        ]
-    body.append(cards.subtle(f"{figures.start:%-d %b} to {figures.end:%-d %b %Y}"))
+    """The same figures and words as Slack's digest, from the same `Figures`."""
+    lines = [f"- {digest.render(line, '**')}" for line in digest.digest_lines(figures)]
+    body = [cards.heading(digest.TITLE), cards.text("\n".join(lines))]
+    asked = digest.unanswered(figures)
+    if asked:
+        listed = "\n".join(f"- {times} “{cards.plain(text)}”" for times, text in asked)
+        body += [cards.text(digest.UNANSWERED, weight="Bolder"), cards.text(listed)]
+    body.append(cards.subtle(digest.period(figures)))
     return cards.card(*body)
 
 

@@ -13,7 +13,11 @@ from handlers.teams import render
 from handlers.teams.cards import Card, card, errors_block, text, text_input
 
 DRAFT = "review"  # the draft form's dialog, as the `review` command and comment cards open it
-ERROR_LABELS: dict[str, str] = {Field.ACCOUNT: "Account", Field.DRAFT: "Draft", Field.CONTEXT: "Context"}
+ERROR_LABELS: dict[str, str] = {
+    Field.ACCOUNT: "Account",
+    Field.DRAFT: "Draft",
+    Field.CONTEXT: "Context",
+}
 
 
 def draft_dialog_card(
