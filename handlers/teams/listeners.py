@@ -31,7 +31,6 @@ from bot.incidents import reminders as incident_reminders
 from bot.incidents import service as incidents
 from bot.incidents.service import CaseError, IncidentForm, Step
 from bot.incidents.service import Field as IncidentField
-from bot.knowledge import service as knowledge
 from bot.questions import service as questions
 from bot.roles import Roles
 from bot.services import Services
@@ -158,8 +157,10 @@ class TeamsListeners(TeamsTurns):
             return await self._cases(word, user)
         if word == "acknowledgements" and not rest:
             return await self.acknowledgements.outstanding(user)
-        if word in ("acknowledge", "unanswered") and not rest:
-            return await self._governance(word, user)
+        if word == "acknowledge" and not rest:
+            return await self.acknowledgements.acknowledge(user)
+        if word == "unanswered" and not rest:
+            return await self.acknowledgements.unanswered(user)
         if word == "accounts" and not rest:
             return await self.accounts.register(user)
         if word == "topics" and not rest:
@@ -183,29 +184,6 @@ class TeamsListeners(TeamsTurns):
             )
         )
         return cards.cases_card(found, zone=self.zone, name=self._names(), mine=word == "myreports")
-
-    async def _governance(self, word: str, user: str) -> cards.Card:
-        """Acknowledging the policy, and SLT's list of unanswered questions."""
-        now = self.services.clock.now()
-        if word == "acknowledge":
-            policies = self.services.policy.policies
-            ack = await self._db(
-                lambda s: knowledge.acknowledge(
-                    s, user_id=user, front_end=FRONT_END, policies=policies, now=now
-                )
-            )
-            return cards.note_card(
-                f"Thank you: recorded that you have read the policy ({cards.plain(ack.version)})."
-            )
-        if word == "unanswered":
-            if not self.roles.is_slt(user):
-                return cards.note_card(NOT_SLT)
-            rows = await self._db(lambda s: knowledge.unanswered(s))
-            lines = [f"- {row.times}× {cards.plain(row.text)}" for row in rows]
-            return cards.card(
-                cards.heading("Questions the policy could not answer"),
-                cards.text("\n".join(lines) or "None so far."),
-            )
 
     async def _answer(self, text: str) -> cards.Card:
         asked = self.services.policy.ask(text)
@@ -250,9 +228,9 @@ class TeamsListeners(TeamsTurns):
                 if helpful
                 else "Thanks for saying. If it doesn't settle it, Ask SLT."
             )
-        if verb == ACKNOWLEDGE:  # the nudge's button: exactly as the `acknowledge` message
-            return await self._governance("acknowledge", user)
-        if verb == NUDGE:
+        if verb in ACKNOWLEDGE:  # the nudge's button: exactly as the `acknowledge` message
+            return await self.acknowledgements.acknowledge(user)
+        if verb in NUDGE:
             return await self.acknowledgements.nudge(user)
         if verb == "answer.ask_slt":
             return await self._ask_slt(str(data.get("question")), user)

@@ -33,6 +33,7 @@ from bot.notify import DeliveryError, Posted
 from bot.reports.figures import Figures
 from bot.reviews.actions import Review
 from handlers.present.accounts import handover_card
+from handlers.present.knowledge import policy_review
 from handlers.present.reviews import decision_card, reminder, review_card
 from handlers.teams import cards, render, reports
 from handlers.teams.conversations import TeamsDirectory
@@ -276,13 +277,8 @@ class TeamsNotifier:
     # The policy ------------------------------------------------------------------------------
 
     def policy_review(self, *, due: date, today: date) -> None:
-        when = f"{due:%-d %B %Y}"
-        status = (
-            f"was due for review on {when} and is now overdue"
-            if today >= due
-            else (f"is due for review on {when}")
-        )
-        self.tell_slt(cards.alert_card(f"📅 SLT: the social networking policy {status}."))
+        said = policy_review(due=due, today=today)
+        self.tell_slt(cards.alert_card(f"📅 SLT: {said}"))
 
     def digest(self, figures: Figures, *, chart: bytes) -> None:
         """The figures as a card, with the chart as an inline image beneath it."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.accounts.actions import Account, HandoverTask
@@ -91,9 +90,3 @@ def handover_modal(task: HandoverTask) -> View:
             inputs.person(Field.NEW_LEAD, LABELS[Field.NEW_LEAD], optional=True),
         ],
     )
-
-
-def home_blocks(accounts: list[Account]) -> list[Block]:
-    """App Home's short register."""
-    card = present.home_card(accounts)
-    return render.blocks(card) if card else []
