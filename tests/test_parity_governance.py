@@ -16,17 +16,19 @@ import pytest
 from sqlalchemy import select
 
 from bot.accounts.actions import Account
+from bot.knowledge import service as knowledge_service
 from bot.knowledge.service import Unanswered
 from bot.reports.figures import Figures
 from bot.reviews.actions import Review
 from handlers.present import accounts as present_accounts
 from handlers.present import digest
+from handlers.present import knowledge as present_knowledge
 from handlers.present import reviews as present_reviews
 from handlers.present.model import Card
 from handlers.slack import render as slack_render
 from handlers.teams import render as teams_render
 from store.db import session_scope
-from store.models import DraftReview, SchoolAccount
+from store.models import DraftReview, Question, SchoolAccount
 from tests.conftest import RunningBot
 from tests.slack_requests import select as choose
 from tests.slack_requests import text_input
@@ -383,3 +385,55 @@ def test_the_digest_reads_the_same_in_both(both: Both) -> None:
         digest.period(figures),
     ]
     assert slack_buttons(slack) == teams_buttons(teams) == []
+
+
+# The policy ---------------------------------------------------------------------------------
+
+
+def test_acknowledging_and_unanswered_questions_read_the_same_in_both(both: Both) -> None:
+    slack_thanks = both.bot.slack.command("acknowledge", user=SLACK_STAFF).json()
+    both.teams.message("acknowledge", user=TEAMS_STAFF)
+    teams_thanks = both.teams_to(f"a:{TEAMS_STAFF}")[-1]
+    assert slack_reading(slack_thanks) == teams_reading(teams_thanks)
+    assert "Thank you: recorded that you have read the policy" in teams_reading(teams_thanks)[0]
+
+    with session_scope(both.bot.runtime.services.sessions) as session:
+        for n, text in enumerate(("Can I <follow> a parent?", "can i <follow> a parent?", "wifi")):
+            session.add(
+                Question(
+                    id=f"q{n}",
+                    asked_at=both.bot.clock.now(),
+                    text=text,
+                    confident=False,
+                    policy_version="test",
+                )
+            )
+    refused = both.bot.slack.command("unanswered", user=SLACK_STAFF).json()
+    both.teams.message("unanswered", user=TEAMS_STAFF)
+    assert slack_reading(refused) == teams_reading(both.teams_to(f"a:{TEAMS_STAFF}")[-1])
+
+    slack_list = both.bot.slack.command("unanswered", user=SLACK_SLT).json()
+    both.teams.message("unanswered", user=TEAMS_SLT)
+    teams_list = both.teams_to(f"a:{TEAMS_SLT}")[-1]
+    rows = unanswered(both)
+    card = present_knowledge.unanswered_card(rows, zone=both.bot.runtime.services.zone)
+    assert_same(card, card, slack_list, teams_list)
+    assert slack_reading(slack_list)[2].startswith("2× “Can I <follow> a parent?”")
+
+
+def test_the_nudge_reads_the_same_in_both(both: Both) -> None:
+    version = both.bot.runtime.services.policy.version
+    card = present_knowledge.nudge_card(version=version)
+    slack = slack_render.render(card)
+    teams = teams_render.render(card, teams_name)
+    assert slack_reading(slack) == [
+        line.replace('"topics"', "/socialpolicy topics") for line in teams_reading(teams)
+    ]
+    assert (
+        slack_buttons(slack) == teams_buttons(teams) == [("I've read it", "knowledge.acknowledge")]
+    )
+
+
+def unanswered(both: Both) -> list[Unanswered]:
+    with session_scope(both.bot.runtime.services.sessions) as session:
+        return knowledge_service.unanswered(session)
