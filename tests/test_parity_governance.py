@@ -437,3 +437,21 @@ def test_the_nudge_reads_the_same_in_both(both: Both) -> None:
 def unanswered(both: Both) -> list[Unanswered]:
     with session_scope(both.bot.runtime.services.sessions) as session:
         return knowledge_service.unanswered(session)
+
+
+def test_an_empty_register_offers_the_same_apply_button_in_both(both: Both) -> None:
+    slack = both.bot.slack.command("accounts", user=SLACK_STAFF).json()
+    both.teams.message("accounts", user=TEAMS_STAFF)
+    teams = both.teams_to(f"a:{TEAMS_STAFF}")[-1]
+    assert slack_reading(slack) == [
+        line.replace('"apply"', "/socialpolicy apply") for line in teams_reading(teams)
+    ]
+    assert slack_buttons(slack) == [("Apply for one", "account.apply")]
+    assert teams_buttons(teams) == [("Apply for one", "apply")]
+
+    both.bot.slack.click("account.apply", "", user=SLACK_STAFF)
+    both.bot.settle()
+    opened = both.bot.stand_in.wait_for("views.open")[-1].params["view"]
+    assert opened["callback_id"] == "account.apply"
+    dialog = both.teams.open_dialog({"dialog": "apply"}, user=TEAMS_STAFF).json()
+    assert dialog["task"]["type"] == "continue"
