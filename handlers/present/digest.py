@@ -1,4 +1,8 @@
-"""The weekly digest's figures as labelled lines, so Slack and Teams say exactly the same."""
+"""The weekly digest's figures as labelled lines, so Slack and Teams say exactly the same.
+
+Its figures are the bot's own wording with no user text, so each platform writes them with
+`render` and its own bold marks; only the unanswered questions are user text, to be escaped.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,9 @@ from bot.reports.figures import Figures
 from handlers.present.time import duration
 
 Line = list[tuple[str, str]]  # (label, value) pairs, shown side by side
+TITLE = "Social media policy: the week in figures"
+UNANSWERED = "Questions the policy could not answer"
+QUOTED = 150  # characters of each unanswered question shown
 
 
 def _span(value: timedelta | None) -> str:
@@ -48,3 +55,15 @@ def digest_lines(figures: Figures) -> list[Line]:
 def render(line: Line, bold: str) -> str:
     """One line, labels between `bold` marks (`*` for Slack, `**` for Teams)."""
     return " · ".join(f"{bold}{label}:{bold} {value}" for label, value in line)
+
+
+def unanswered(figures: Figures) -> list[tuple[str, str]]:
+    """Each unanswered question as its count ("3×") and its text, cut short: user text."""
+    return [
+        (f"{q.times}×", q.text if len(q.text) <= QUOTED else q.text[: QUOTED - 1] + "…")
+        for q in figures.top_unanswered
+    ]
+
+
+def period(figures: Figures) -> str:
+    return f"{figures.start:%-d %b} to {figures.end:%-d %b %Y}"

@@ -41,6 +41,7 @@ class KnowledgeAction(StrEnum):
 
 
 class AccountAction(StrEnum):
+    APPLY = "account.apply"
     APPROVE = "account.approve"
     DECLINE = "account.decline"
     MARK_CREATED = "account.mark_created"

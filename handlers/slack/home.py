@@ -9,15 +9,16 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import ActionsBlock, Block
 
-from bot.accounts import service as accounts
+from bot.accounts import actions as accounts
 from bot.comments import service as comments
 from bot.incidents import service as incidents
-from bot.knowledge import service as knowledge
+from bot.knowledge import actions as knowledge
 from bot.services import Services
+from handlers.present import accounts as present_accounts
+from handlers.present import knowledge as present_knowledge
 from handlers.present.verbs import Action
+from handlers.slack import render
 from handlers.slack.ids import FRONT_END
-from handlers.slack.views import accounts as account_views
-from handlers.slack.views import knowledge as knowledge_views
 from handlers.slack.views.comments import home_section
 from handlers.slack.views.home import home_view, section_modal
 from handlers.slack.views.incidents import REPORT_BUTTON, cases_blocks
@@ -37,12 +38,13 @@ def publish_home(event: dict[str, Any], client: WebClient, services: Services) -
     policy = services.policy
     user, zone = event["user"], services.zone
     extra: list[Block] = [ActionsBlock(elements=[REPORT_BUTTON])]
+    confirmed = knowledge.acknowledgement(services, user=user, front_end=FRONT_END)
+    extra += render.blocks(present_knowledge.home_card(confirmed, zone=zone))
+    register = accounts.register(services, services.roles, user=user)
+    accounts_card = present_accounts.home_card(register.accounts)
+    if accounts_card is not None:
+        extra += render.blocks(accounts_card)
     with session_scope(services.sessions) as session:
-        confirmed = knowledge.acknowledgement(
-            session, user_id=user, front_end=FRONT_END, version_key=policy.policies.version_key
-        )
-        extra += knowledge_views.home_blocks(confirmed, zone=zone)
-        extra += account_views.home_blocks(accounts.register(session))
         if services.roles.is_slt(user):
             extra += cases_blocks(incidents.open_cases(session), zone=zone)
         if services.roles.is_moderator(user):

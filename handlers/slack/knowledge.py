@@ -1,4 +1,6 @@
-"""Staff confirming they know the policy; SLT seeing who has not, and what it fails to answer."""
+"""Staff confirming they know the policy; SLT seeing who has not, and what it fails to answer.
+
+Each listener calls `bot.knowledge.actions` and shows `handlers.present.knowledge`'s card."""
 
 from __future__ import annotations
 
@@ -8,19 +10,18 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.knowledge import service as knowledge
+from bot.knowledge import actions
+from bot.knowledge.actions import NotAllowed
 from bot.services import Services
+from handlers.present import knowledge as present
 from handlers.present.verbs import KnowledgeAction
+from handlers.slack import render
 from handlers.slack.home import publish_home
 from handlers.slack.ids import FRONT_END
-from handlers.slack.replies import direct_message
-from handlers.slack.views import knowledge as views
+from handlers.slack.replies import direct_message, private
 from handlers.slack.views.common import ephemeral_text
-from store.db import session_scope
 
 logger = logging.getLogger(__name__)
-
-NOT_SLT = "Only SLT can see that."
 
 
 def register(app: App, services: Services) -> None:
@@ -33,15 +34,8 @@ def register(app: App, services: Services) -> None:
 
 
 def _acknowledge(user: str, services: Services) -> dict[str, Any]:
-    with session_scope(services.sessions) as session:
-        row = knowledge.acknowledge(
-            session,
-            user_id=user,
-            front_end=FRONT_END,
-            policies=services.policy.policies,
-            now=services.clock.now(),
-        )
-        return views.acknowledged_message(row, zone=services.zone)
+    confirmed = actions.acknowledge(services, user=user, front_end=FRONT_END)
+    return render.render(present.acknowledged_card(confirmed, zone=services.zone))
 
 
 def acknowledge_command(ack: Ack, command: dict[str, Any], services: Services) -> None:
@@ -72,15 +66,11 @@ def staff(client: WebClient) -> list[str]:
     return members
 
 
-def _outstanding(client: WebClient, services: Services) -> tuple[list[str], int]:
+def _outstanding(user: str, client: WebClient, services: Services) -> tuple[list[str], int]:
     everyone = staff(client)
-    with session_scope(services.sessions) as session:
-        missing = knowledge.not_acknowledged(
-            session,
-            staff=everyone,
-            front_end=FRONT_END,
-            version_key=services.policy.policies.version_key,
-        )
+    missing = actions.not_acknowledged(
+        services, services.roles, user=user, staff=everyone, front_end=FRONT_END
+    )
     return missing, len(everyone)
 
 
@@ -88,36 +78,38 @@ def acknowledgements(
     ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, services: Services
 ) -> None:
     """Slack's member list can take a moment: acknowledge first, answer through the response URL."""
-    if not services.roles.is_slt(command["user_id"]):
-        ack(**ephemeral_text(NOT_SLT))
+    user = command["user_id"]
+    try:
+        actions.require_slt(services.roles, user)
+    except NotAllowed as refused:
+        ack(**ephemeral_text(str(refused)))
         return
     ack(**ephemeral_text("Checking who has confirmed the current policy…"))
-    missing, total = _outstanding(client, services)
-    respond(
-        **views.outstanding_message(missing, total=total, version=services.policy.version),
-        response_type="ephemeral",
-        replace_original=False,
-    )
+    missing, total = _outstanding(user, client, services)
+    card = present.outstanding_card(missing, total=total, version=services.policy.version)
+    respond(**render.render(card), response_type="ephemeral", replace_original=False)
 
 
 def nudge(
     ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, services: Services
 ) -> None:
     ack()
-    if not services.roles.is_slt(body["user"]["id"]):
-        respond(**ephemeral_text(NOT_SLT), response_type="ephemeral", replace_original=False)
+    try:
+        missing, _ = _outstanding(body["user"]["id"], client, services)
+    except NotAllowed as refused:
+        private(respond, str(refused))
         return
-    missing, _ = _outstanding(client, services)
-    reminder = views.nudge_message(version=services.policy.version)
+    reminder = render.render(present.nudge_card(version=services.policy.version))
     for user in missing:
         direct_message(client, user, reminder)
-    respond(**views.nudged_message(len(missing)), response_type="ephemeral", replace_original=False)
+    reply = render.render(present.nudged_card(len(missing)))
+    respond(**reply, response_type="ephemeral", replace_original=False)
 
 
 def unanswered(ack: Ack, command: dict[str, Any], services: Services) -> None:
-    if not services.roles.is_slt(command["user_id"]):
-        ack(**ephemeral_text(NOT_SLT))
+    try:
+        rows = actions.unanswered(services, services.roles, user=command["user_id"])
+    except NotAllowed as refused:
+        ack(**ephemeral_text(str(refused)))
         return
-    with session_scope(services.sessions) as session:
-        rows = knowledge.unanswered(session)
-    ack(**views.unanswered_message(rows, zone=services.zone))
+    ack(**render.render(present.unanswered_card(rows, zone=services.zone)))

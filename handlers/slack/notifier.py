@@ -16,15 +16,17 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.accounts.actions import HandoverTask
 from bot.clock import Clock
 from bot.incidents.actions import Case
 from bot.ports import DeliveryError, Posted
 from bot.reports.figures import Figures
+from bot.reviews.actions import Review
 from handlers.present import incidents as present
+from handlers.present.accounts import handover_card
 from handlers.present.model import Group
 from handlers.slack import render
 from handlers.slack.pacing import Pacer
-from handlers.slack.views import accounts as account_views
 from handlers.slack.views import comments as views
 from handlers.slack.views import knowledge as knowledge_views
 from handlers.slack.views import reports as report_views
@@ -282,10 +284,9 @@ class SlackNotifier:
     def handover_task(self, handover: Handover, account: SchoolAccount, *, reminder: int) -> None:
         if not self.admin_users:
             raise DeliveryError("ADMIN_USERS is not set: nobody to hand the account over to")
+        task = HandoverTask.of(handover, account)
         for admin in self.admin_users:
-            self.direct_message(
-                admin, account_views.handover_task(handover, account, reminder=reminder)
-            )
+            self.direct_message(admin, render.render(handover_card(task, reminder=reminder)))
 
     def review_reminder(self, review: DraftReview) -> None:
         channel = review.card_channel or self._slt_channel()
@@ -294,5 +295,5 @@ class SlackNotifier:
             self.client.chat_postMessage,
             channel=channel,
             thread_ts=review.card_ts,
-            **review_views.reminder(review, reviewers=self.reviewers_mention()),
+            **review_views.reminder(Review.of(review), reviewers=self.reviewers_mention()),
         )

@@ -1,4 +1,9 @@
-"""Second opinions in Slack: the draft form, reviewers deciding, the author told."""
+"""Second opinions in Slack: the draft form, reviewers deciding, the author told.
+
+Each listener reads the form or button and calls `bot.reviews.actions`. The reviewers' card
+goes straight to SLT_CHANNEL and the author hears by direct message, since the notifier port
+carries no review messages besides the reminders.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +12,17 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.comments import service as comments
-from bot.reviews import service as reviews
+from bot.ports import Posted
+from bot.reviews import actions
+from bot.reviews.actions import InvalidForm, Review
 from bot.reviews.service import DraftForm, Field, ReviewError
 from bot.services import Services
+from handlers.present import reviews as present
 from handlers.present.verbs import ReviewAction
-from handlers.slack import forms
-from handlers.slack.ids import ReviewCallback
-from handlers.slack.replies import direct_message
+from handlers.slack import forms, render
+from handlers.slack.ids import FRONT_END, ReviewCallback
+from handlers.slack.replies import direct_message, private
 from handlers.slack.views import reviews as views
-from handlers.slack.views.common import ephemeral_text, mention
-from store.db import session_scope
-from store.models import DraftReview
-
-NOT_A_REVIEWER = "Only the named reviewers (REVIEWERS) or SLT can decide on a draft."
 
 
 def register(app: App, services: Services, *, slt_channel: str | None) -> None:
@@ -47,13 +49,8 @@ def register(app: App, services: Services, *, slt_channel: str | None) -> None:
     )
 
 
-def reviewers_mention(services: Services) -> str:
-    named = sorted(services.roles.named_reviewers())
-    return " ".join(mention(u) for u in named) or "SLT:"
-
-
-def is_reviewer(user: str, services: Services) -> bool:
-    return services.roles.is_reviewer(user)
+def _card(review: Review, services: Services) -> dict[str, Any]:
+    return render.render(present.review_card(review, reviewers=services.roles.named_reviewers()))
 
 
 def open_from_command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
@@ -66,16 +63,8 @@ def open_from_comment(
 ) -> None:
     """From a comment's card: the account and the comment are filled in."""
     ack()
-    with session_scope(services.sessions) as session:
-        comment = comments.get(session, comment_id=int(action["value"]))
-    view = (
-        views.draft_modal(
-            account=comment.account, comment_id=comment.id, context=f"Reply to: {comment.summary}"
-        )
-        if comment
-        else views.draft_modal()
-    )
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    prefill = actions.prefill(services, comment_id=int(action["value"]))
+    client.views_open(trigger_id=body["trigger_id"], view=views.draft_modal(prefill))
 
 
 def submit(
@@ -92,58 +81,32 @@ def submit(
         context=forms.text(view, Field.CONTEXT),
         draft=forms.text(view, Field.DRAFT),
     )
-    errors = reviews.validate(form)
-    if errors:
-        ack(response_action="errors", errors=errors)
-        return
     metadata = view.get("private_metadata") or ""
-    with session_scope(services.sessions) as session:
-        review = reviews.submit(
-            session,
+    try:
+        review = actions.submit(
+            services,
             form=form,
             author=body["user"]["id"],
-            now=services.clock.now(),
             comment_id=int(metadata) if metadata.isdigit() else None,
+            front_end=FRONT_END,
         )
-        review_id = review.id
-        card = views.review_card(review, reviewers=reviewers_mention(services))
+    except InvalidForm as invalid:
+        ack(response_action="errors", errors=invalid.errors)
+        return
     ack()
     if slt_channel:
-        posted = client.chat_postMessage(channel=slt_channel, **card)
-        with session_scope(services.sessions) as session:
-            stored = session.get(DraftReview, review_id)
-            if stored is not None:
-                stored.card_channel, stored.card_ts = posted["channel"], posted["ts"]
+        posted = client.chat_postMessage(channel=slt_channel, **_card(review, services))
+        where = Posted(channel=posted["channel"], ts=posted["ts"])
+        actions.posted(services, review_id=review.id, where=where)
 
 
-def _decide(
-    client: WebClient,
-    services: Services,
-    *,
-    review_id: int,
-    version: int,
-    reviewer: str,
-    approve: bool,
-    notes: str,
-) -> DraftReview:
-    with session_scope(services.sessions) as session:
-        review = reviews.decide(
-            session,
-            review_id=review_id,
-            version=version,
-            reviewer=reviewer,
-            approve=approve,
-            notes=notes,
-            now=services.clock.now(),
-        )
+def _deliver(client: WebClient, services: Services, review: Review) -> None:
+    """After a decision: the card redrawn in place, and the author told."""
     if review.card_channel and review.card_ts:
         client.chat_update(
-            channel=review.card_channel,
-            ts=review.card_ts,
-            **views.review_card(review, reviewers=reviewers_mention(services)),
+            channel=review.card_channel, ts=review.card_ts, **_card(review, services)
         )
-    direct_message(client, review.author, views.decision_message(review))
-    return review
+    direct_message(client, review.author, render.render(present.decision_card(review)))
 
 
 def _target(value: str) -> tuple[int, int]:
@@ -160,23 +123,20 @@ def approve(
     services: Services,
 ) -> None:
     ack()
-    user = body["user"]["id"]
-    if not is_reviewer(user, services):
-        respond(**ephemeral_text(NOT_A_REVIEWER), response_type="ephemeral", replace_original=False)
-        return
     review_id, version = _target(action["value"])
     try:
-        _decide(
-            client,
+        review = actions.decide(
             services,
+            services.roles,
             review_id=review_id,
             version=version,
-            reviewer=user,
+            reviewer=body["user"]["id"],
             approve=True,
-            notes="",
         )
     except ReviewError as error:
-        respond(**ephemeral_text(str(error)), response_type="ephemeral", replace_original=False)
+        private(respond, str(error))
+        return
+    _deliver(client, services, review)
 
 
 def open_send_back(
@@ -188,38 +148,33 @@ def open_send_back(
     services: Services,
 ) -> None:
     ack()
-    if not is_reviewer(body["user"]["id"], services):
-        respond(**ephemeral_text(NOT_A_REVIEWER), response_type="ephemeral", replace_original=False)
-        return
     review_id, _ = _target(action["value"])
-    with session_scope(services.sessions) as session:
-        review = session.get(DraftReview, review_id)
-    if review is not None:
-        client.views_open(trigger_id=body["trigger_id"], view=views.send_back_modal(review))
+    try:
+        review = actions.open_send_back(
+            services, services.roles, review_id=review_id, user=body["user"]["id"]
+        )
+    except ReviewError as error:
+        private(respond, str(error))
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=views.send_back_modal(review))
 
 
 def submit_send_back(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
 ) -> None:
-    user = body["user"]["id"]
-    if not is_reviewer(user, services):
-        ack(response_action="errors", errors={Field.NOTES: NOT_A_REVIEWER})
-        return
-    notes = forms.text(view, Field.NOTES)
-    if not notes.strip():
-        ack(response_action="errors", errors={Field.NOTES: "Say what should change."})
-        return
-    ack()
     review_id, version = _target(view["private_metadata"])
     try:
-        _decide(
-            client,
+        review = actions.decide(
             services,
+            services.roles,
             review_id=review_id,
             version=version,
-            reviewer=user,
+            reviewer=body["user"]["id"],
             approve=False,
-            notes=notes,
+            notes=forms.text(view, Field.NOTES),
         )
     except ReviewError as error:
-        direct_message(client, user, ephemeral_text(str(error)))
+        ack(response_action="errors", errors={Field.NOTES: str(error)})
+        return
+    ack()
+    _deliver(client, services, review)

@@ -1,53 +1,29 @@
-"""School accounts in Teams: the application dialog, SLT's card, the administrators' tasks and
-the register, as Adaptive Cards. People are chosen with Teams' own people picker."""
+"""School accounts' dialogs in Teams, as Adaptive Cards; the messages are
+`handlers.present.accounts`' cards. People are chosen with Teams' own people picker."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from bot.accounts.service import TEXT_LIMIT, Field, Status
+from bot.accounts.actions import Account, HandoverTask
+from bot.accounts.service import TEXT_LIMIT, Field
 from bot.comments.options import PLATFORMS
-from handlers.present.time import local
-from handlers.teams.cards import (
-    Card,
-    Name,
-    card,
-    choice_input,
-    dialog,
-    errors_block,
-    execute,
-    heading,
-    plain,
-    subtle,
-    text,
-    text_input,
-)
-from store.models import Handover, SchoolAccount
+from handlers.present import accounts as present
+from handlers.present.verbs import AccountAction
+from handlers.teams import render
+from handlers.teams.cards import Card, card, choice_input, errors_block, subtle, text, text_input
 
-LABELS = {
-    Field.PLATFORM: "Platform",
-    Field.HANDLE: "Proposed name or handle",
-    Field.PURPOSE: "Purpose and audience",
-    Field.LEAD: "Lead member of staff",
-    Field.MODERATORS: "Moderators",
-    Field.MONITORING: "How it will be monitored, 7 days a week",
-    Field.REASON: "Reason",
-    Field.LINK: "Link",
-    Field.CREDENTIALS: "Where the credentials are kept",
-    Field.NEW_LEAD: "New lead",
-    "departed": "Who has left",
-}
-NO_PASSWORDS = "SLT approve every school account. Never put a password here."
+LABELS = present.LABELS
 
 
-def account_name(account: SchoolAccount) -> str:
-    return f"{PLATFORMS.get(account.platform, account.platform)}: {account.handle}"
-
-
-def _ref(account: SchoolAccount) -> dict[str, int]:
+def _ref(account: Account) -> dict[str, int]:
     return {"account": account.id, "version": account.version}
+
+
+def _form(verb: StrEnum) -> str:
+    """The dialog a card's button opens, and the name its form submits under."""
+    return render.dialog_name(verb)
 
 
 def _submit(title: str, **data: Any) -> Card:
@@ -72,17 +48,13 @@ def people_picker(
     return element
 
 
-def _people(ids: str, name: Name) -> str:
-    return ", ".join(plain(name(i)) for i in ids.split(",") if i) or "none"
-
-
 def apply_dialog_card(
     *, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None
 ) -> Card:
     values = values or {}
     return card(
         *errors_block(errors or {}, LABELS),
-        text(NO_PASSWORDS),
+        text(present.NO_PASSWORDS),
         choice_input(
             Field.PLATFORM, LABELS[Field.PLATFORM], PLATFORMS, value=values.get(Field.PLATFORM)
         ),
@@ -118,77 +90,23 @@ def apply_dialog_card(
             required=True,
             multiline=True,
         ),
-        actions=[_submit("Apply", dialog="apply")],
+        actions=[_submit("Apply", dialog=_form(AccountAction.APPLY))],
     )
 
 
-def application_card(account: SchoolAccount, *, name: Name, note: str = "") -> Card:
-    """SLT's card; its buttons go once the application is decided."""
-    facts = [
-        f"**Applied for by:** {plain(name(account.applied_by))}",
-        f"**Purpose and audience:** {plain(account.purpose)}",
-        f"**Lead:** {plain(name(account.lead))}",
-        f"**Moderators:** {_people(account.moderators, name)}",
-        f"**Monitoring:** {plain(account.monitoring)}",
-        f"**Status:** {account.status}",
-    ]
-    if account.decline_reason:
-        facts.append(f"**Declined:** {plain(account.decline_reason)}")
-    body = [
-        heading("Application for a school account"),
-        text(f"**{plain(account_name(account))}**"),
-        text("\n\n".join(facts)),
-    ]
-    if note:
-        body.append(text(plain(note), color="Attention"))
-    actions = []
-    if account.status == Status.APPLIED:
-        actions = [
-            execute("Approve", "account.approve", **_ref(account)),
-            dialog("Decline", "account_decline", **_ref(account)),
-        ]
-    return card(*body, actions=actions)
-
-
-def decline_dialog_card(account: SchoolAccount, errors: dict[str, str] | None = None) -> Card:
+def decline_dialog_card(account: Account, errors: dict[str, str] | None = None) -> Card:
     return card(
         *errors_block(errors or {}, LABELS),
-        text(f"Decline **{plain(account_name(account))}**"),
+        text(render.text(present.declined_form_title(account), str)),
         text_input(
-            Field.REASON,
-            "Reason, for the applicant",
-            limit=TEXT_LIMIT,
-            required=True,
-            multiline=True,
+            Field.REASON, LABELS[Field.REASON], limit=TEXT_LIMIT, required=True, multiline=True
         ),
-        actions=[_submit("Decline", dialog="account_decline", **_ref(account))],
-    )
-
-
-def decision_card(account: SchoolAccount) -> Card:
-    if account.status == Status.DECLINED:
-        return card(
-            text(
-                f"Your application for **{plain(account_name(account))}** was declined: "
-                f"{plain(account.decline_reason or '')}"
-            )
-        )
-    return card(text(f"Your application for **{plain(account_name(account))}** was approved."))
-
-
-def create_request_card(account: SchoolAccount, *, name: Name) -> Card:
-    return card(
-        text(
-            f"SLT approved a new school account, **{plain(account_name(account))}** (lead "
-            f"{plain(name(account.lead))}). Please create it, then record it here. Keep its "
-            "password in the school's password store: never in Teams."
-        ),
-        actions=[dialog("Mark created", "account_created", **_ref(account))],
+        actions=[_submit("Decline", dialog=_form(AccountAction.DECLINE), **_ref(account))],
     )
 
 
 def created_dialog_card(
-    account: SchoolAccount,
+    account: Account,
     *,
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
@@ -198,12 +116,14 @@ def created_dialog_card(
         *errors_block(errors or {}, LABELS),
         text_input(
             Field.HANDLE,
-            "Handle",
+            present.CREATED_HANDLE,
             limit=200,
             value=str(values.get(Field.HANDLE) or account.handle),
             required=True,
         ),
-        text_input(Field.LINK, "Link", limit=500, value=str(values.get(Field.LINK) or "")),
+        text_input(
+            Field.LINK, LABELS[Field.LINK], limit=500, value=str(values.get(Field.LINK) or "")
+        ),
         text_input(
             Field.CREDENTIALS,
             LABELS[Field.CREDENTIALS],
@@ -211,75 +131,23 @@ def created_dialog_card(
             value=str(values.get(Field.CREDENTIALS) or ""),
             required=True,
         ),
-        subtle("A place, e.g. the school password manager. Never the password itself."),
-        actions=[_submit("Save", dialog="account_created", **_ref(account))],
+        subtle(present.CREDENTIALS_HINT),
+        actions=[_submit("Save", dialog=_form(AccountAction.MARK_CREATED), **_ref(account))],
     )
 
 
-def handover_task_card(
-    handover: Handover, account: SchoolAccount, *, reminder: int, name: Name
-) -> Card:
-    again = " (reminder)" if reminder else ""
+def handover_dialog_card(task: HandoverTask) -> Card:
     return card(
-        text(
-            f"🔑 {plain(name(handover.departed))} has left, and was on "
-            f"**{plain(account_name(account))}**{again}. Transfer the account to a new lead, "
-            "or close it."
-        ),
-        actions=[dialog("Hand over or close", "account_handover", handover=handover.id)],
-    )
-
-
-def handover_dialog_card(
-    handover: Handover, account: SchoolAccount, errors: dict[str, str] | None = None
-) -> Card:
-    return card(
-        *errors_block(errors or {}, LABELS),
-        text(
-            f"**{plain(account_name(account))}**: choose the new lead, or leave it empty to "
-            "close the account."
-        ),
+        text(render.text(present.handover_prompt(task), str)),
         people_picker(Field.NEW_LEAD, LABELS[Field.NEW_LEAD]),
-        actions=[_submit("Save", dialog="account_handover", handover=handover.id)],
+        actions=[_submit("Save", dialog=_form(AccountAction.HANDOVER), handover=task.id)],
     )
 
 
 def leaver_dialog_card(errors: dict[str, str] | None = None) -> Card:
     return card(
         *errors_block(errors or {}, LABELS),
-        text("Someone has left: each school account they lead or moderate needs a handover."),
+        text(present.LEAVER_PROMPT),
         people_picker("departed", LABELS["departed"], required=True),
         actions=[_submit("Open handovers", dialog="account_leaver")],
     )
-
-
-def register_card(
-    accounts: list[SchoolAccount],
-    overdue: list[Handover],
-    *,
-    name: Name,
-    zone: ZoneInfo,
-    now: datetime,
-) -> Card:
-    if not accounts:
-        return card(
-            text("No school accounts are registered yet."),
-            actions=[dialog("Apply for one", "apply")],
-        )
-    lines = []
-    for account in accounts:
-        line = (
-            f"- **{plain(account_name(account))}**: {account.status} · lead "
-            f"{plain(name(account.lead))}"
-        )
-        if account.moderators:
-            line += f" · moderators {_people(account.moderators, name)}"
-        lines.append(line)
-    body = [heading("School social media accounts"), text("\n".join(lines))]
-    if overdue:
-        late = ", ".join(
-            f"{plain(name(h.departed))} (since {local(h.opened_at, zone)})" for h in overdue
-        )
-        body.append(text(f"⚠️ **Overdue handovers:** {late}", color="Attention"))
-    body.append(subtle(f"Updated {local(now, zone)}"))
-    return card(*body, actions=[dialog("Apply for a new account", "apply")])

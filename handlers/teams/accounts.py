@@ -1,7 +1,8 @@
 """School accounts in Teams: apply, SLT decide, administrators create and hand over, the register.
 
-The same domain as Slack (`bot.accounts`); accounts applied for here hold Entra object ids and
-their handover tasks come back here.
+The same actions as Slack (`bot.accounts.actions`) and the same cards
+(`handlers.present.accounts`); accounts applied for here hold Entra object ids and their
+handover tasks come back here.
 """
 
 from __future__ import annotations
@@ -12,18 +13,32 @@ from typing import Any
 
 from microsoft_teams.api import TaskModuleResponse
 
-from bot.accounts import service as accounts
+from bot.accounts import actions
+from bot.accounts.actions import Account, InvalidForm
 from bot.accounts.service import AccountError, Application, Field
 from bot.ports import DeliveryError
+from handlers.present import accounts as present
+from handlers.present.model import Card
+from handlers.present.verbs import AccountAction
 from handlers.teams import account_cards as views
-from handlers.teams import cards
+from handlers.teams import cards, render
 from handlers.teams.base import FRONT_END, TeamsTurns
-from store.models import Handover, SchoolAccount
 
 logger = logging.getLogger(__name__)
-NOT_SLT = "Only SLT can decide on school accounts."
-NOT_ADMIN = "Only the school's account administrators can do that (TEAMS_ADMIN_USERS)."
-DIALOGS = ("apply", "account_decline", "account_created", "account_handover", "account_leaver")
+NOT_ADMIN = actions.NOT_ADMIN
+LEAVER = "account_leaver"
+# The dialogs' names: each button's verb's last part, and the names cards sent before that.
+DIALOGS: dict[str, str] = {
+    render.dialog_name(AccountAction.APPLY): AccountAction.APPLY,
+    render.dialog_name(AccountAction.DECLINE): AccountAction.DECLINE,
+    "account_decline": AccountAction.DECLINE,
+    render.dialog_name(AccountAction.MARK_CREATED): AccountAction.MARK_CREATED,
+    "account_created": AccountAction.MARK_CREATED,
+    render.dialog_name(AccountAction.HANDOVER): AccountAction.HANDOVER,
+    "account_handover": AccountAction.HANDOVER,
+    LEAVER: LEAVER,
+}
+APPLY_TITLE = "New school account"
 
 
 def _people(value: Any) -> tuple[str, ...]:
@@ -39,57 +54,47 @@ class AccountListeners(TeamsTurns):
     def is_admin(self, user: str) -> bool:
         return self.roles.is_admin(user)
 
+    def _card(self, card: Card) -> cards.Card:
+        return render.render(card, self._names())
+
     # Messages ----------------------------------------------------------------------------
 
     async def register(self, user: str) -> cards.Card:
         """The register for everyone; SLT also see handovers left undone for a week."""
-        now = self.services.clock.now()
-        is_slt = self.roles.is_slt(user)
-
-        def read(session: Any) -> cards.Card:
-            overdue = accounts.overdue_handovers(session, now=now) if is_slt else []
-            return views.register_card(
-                accounts.register(session), overdue, name=self._names(), zone=self.zone, now=now
-            )
-
-        return await self._db(read)
+        listed = await asyncio.to_thread(actions.register, self.services, self.roles, user=user)
+        return self._card(
+            present.register_card(listed, zone=self.zone, now=self.services.clock.now())
+        )
 
     # Card actions ------------------------------------------------------------------------
 
     async def approve(self, data: dict[str, Any], user: str) -> cards.Card:
         """SLT approve: the card redraws, the administrators are asked to create the account."""
-        if not self.roles.is_slt(user):
-            return cards.note_card(NOT_SLT)
-        try:
-            account = await self._decide(data, user, approve=True)
-        except AccountError as error:
-            return await self._current(_target(data)[0], str(error))
-        note = await self._tell_admins(views.create_request_card(account, name=self._names()))
-        await self._tell_applicant(account)
-        return views.application_card(account, name=self._names(), note=note)
-
-    async def _decide(self, data: dict[str, Any], user: str, *, approve: bool) -> SchoolAccount:
-        """SLT's decision on the application (and version) the card or dialog was drawn for."""
         account_id, version = _target(data)
-        now = self.services.clock.now()
-        return await self._db(
-            lambda s: accounts.decide(
-                s,
+        try:
+            account = await asyncio.to_thread(
+                actions.decide,
+                self.services,
+                self.roles,
                 account_id=account_id,
                 version=version,
                 user=user,
-                approve=approve,
-                reason=str(data.get(Field.REASON) or ""),
-                now=now,
+                approve=True,
             )
-        )
+        except actions.NotAllowed as error:
+            return cards.note_card(str(error))
+        except AccountError as error:
+            return await self._current(account_id, str(error))
+        alert = await self._tell_admins(self._card(present.create_request_card(account)))
+        await self._tell_applicant(account)
+        return self._card(present.application_card(account, alert=alert))
 
-    async def _current(self, account_id: int, note: str) -> cards.Card:
+    async def _current(self, account_id: int, alert: str) -> cards.Card:
         """The card as it stands now, with why nothing changed."""
-        account = await self._db(lambda s: s.get(SchoolAccount, account_id))
+        account = await asyncio.to_thread(actions.account, self.services, account_id=account_id)
         if account is None:
-            return cards.note_card(note)
-        return views.application_card(account, name=self._names(), note=note)
+            return cards.note_card(alert)
+        return self._card(present.application_card(account, alert=alert))
 
     async def _tell_admins(self, content: cards.Card) -> str:
         try:
@@ -102,10 +107,12 @@ class AccountListeners(TeamsTurns):
             )
         return ""
 
-    async def _tell_applicant(self, account: SchoolAccount) -> None:
+    async def _tell_applicant(self, account: Account) -> None:
         try:
             await asyncio.to_thread(
-                self.notifier.direct_message, account.applied_by, views.decision_card(account)
+                self.notifier.direct_message,
+                account.applied_by,
+                self._card(present.decision_card(account)),
             )
         except DeliveryError as error:
             logger.warning("applicant for account %s not told: %s", account.id, error)
@@ -113,51 +120,57 @@ class AccountListeners(TeamsTurns):
     # Dialogs -----------------------------------------------------------------------------
 
     async def open_dialog(self, name: str, data: dict[str, Any], user: str) -> TaskModuleResponse:
-        if name == "apply":
-            return self._dialog("New school account", views.apply_dialog_card())
-        if name == "account_decline":
-            if not self.roles.is_slt(user):
-                return self._done(NOT_SLT)
-            account = await self._db(lambda s: s.get(SchoolAccount, _target(data)[0]))
-            if account is None or account.version != _target(data)[1]:
-                return self._done("That application has already been decided.")
-            return self._dialog("Decline", views.decline_dialog_card(account))
+        dialog = DIALOGS[name]
+        if dialog == AccountAction.APPLY:
+            return self._dialog(APPLY_TITLE, views.apply_dialog_card())
+        account_id, version = _target(data)
+        try:
+            if dialog == AccountAction.DECLINE:
+                account = await asyncio.to_thread(
+                    actions.open_decline,
+                    self.services,
+                    self.roles,
+                    account_id=account_id,
+                    version=version,
+                    user=user,
+                )
+                return self._dialog("Decline", views.decline_dialog_card(account))
+            if dialog == AccountAction.MARK_CREATED:
+                account = await asyncio.to_thread(
+                    actions.open_created,
+                    self.services,
+                    self.roles,
+                    account_id=account_id,
+                    version=version,
+                    user=user,
+                )
+                return self._dialog("Account created", views.created_dialog_card(account))
+            if dialog == AccountAction.HANDOVER:
+                task = await asyncio.to_thread(
+                    actions.open_handover,
+                    self.services,
+                    self.roles,
+                    handover_id=int(data.get("handover") or 0),
+                    user=user,
+                )
+                return self._dialog("Handover", views.handover_dialog_card(task))
+        except AccountError as error:
+            return self._done(str(error))
         if not self.is_admin(user):
             return self._done(NOT_ADMIN)
-        if name == "account_created":
-            account = await self._db(lambda s: s.get(SchoolAccount, _target(data)[0]))
-            if account is None or account.status != accounts.Status.APPROVED:
-                return self._done("That account has already been recorded.")
-            return self._dialog("Account created", views.created_dialog_card(account))
-        if name == "account_handover":
-            found = await self._handover(int(data.get("handover") or 0))
-            if found is None:
-                return self._done("That handover is already done.")
-            return self._dialog("Handover", views.handover_dialog_card(*found))
         return self._dialog("Someone has left", views.leaver_dialog_card())
 
-    async def _handover(self, handover_id: int) -> tuple[Handover, SchoolAccount] | None:
-        def read(session: Any) -> tuple[Handover, SchoolAccount] | None:
-            handover = session.get(Handover, handover_id)
-            account = session.get(SchoolAccount, handover.account_id) if handover else None
-            if handover is None or account is None or handover.done_at is not None:
-                return None
-            return handover, account
-
-        return await self._db(read)
-
     async def submit_dialog(self, name: str, data: dict[str, Any], user: str) -> TaskModuleResponse:
-        if name == "apply":
+        dialog = DIALOGS[name]
+        if dialog == AccountAction.APPLY:
             return await self._submit_application(data, user)
-        if name == "account_decline":
+        if dialog == AccountAction.DECLINE:
             return await self._submit_decline(data, user)
-        if not self.is_admin(user):
-            return self._done(NOT_ADMIN)
-        if name == "account_created":
-            return await self._submit_created(data)
-        if name == "account_handover":
+        if dialog == AccountAction.MARK_CREATED:
+            return await self._submit_created(data, user)
+        if dialog == AccountAction.HANDOVER:
             return await self._submit_handover(data, user)
-        return await self._submit_leaver(data)
+        return await self._submit_leaver(data, user)
 
     async def _submit_application(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
         lead = _people(data.get(Field.LEAD))
@@ -169,18 +182,17 @@ class AccountListeners(TeamsTurns):
             moderators=_people(data.get(Field.MODERATORS)),
             monitoring=str(data.get(Field.MONITORING) or ""),
         )
-        errors = accounts.validate_application(form)
-        if errors:
-            return self._dialog(
-                "New school account", views.apply_dialog_card(values=data, errors=errors)
+        try:
+            account = await asyncio.to_thread(
+                actions.apply, self.services, form=form, user=user, front_end=FRONT_END
             )
-        now = self.services.clock.now()
-        account = await self._db(
-            lambda s: accounts.apply(s, form=form, applied_by=user, now=now, front_end=FRONT_END)
-        )
+        except InvalidForm as invalid:
+            return self._dialog(
+                APPLY_TITLE, views.apply_dialog_card(values=data, errors=invalid.errors)
+            )
         try:
             await asyncio.to_thread(
-                self.notifier.tell_slt, views.application_card(account, name=self._names())
+                self.notifier.tell_slt, self._card(present.application_card(account))
             )
         except DeliveryError as error:
             logger.warning("account application %s not shown to SLT: %s", account.id, error)
@@ -188,85 +200,91 @@ class AccountListeners(TeamsTurns):
                 "Your application is saved, but SLT could not be reached in Teams just now: "
                 "let them know it is in the register."
             )
-        return self._done("Sent to SLT for approval; you'll hear back here.")
+        return self._done(present.APPLIED)
 
     async def _submit_decline(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
-        if not self.roles.is_slt(user):
-            return self._done(NOT_SLT)
         account_id, version = _target(data)
         try:
-            account = await self._decide(data, user, approve=False)
+            account = await asyncio.to_thread(
+                actions.decide,
+                self.services,
+                self.roles,
+                account_id=account_id,
+                version=version,
+                user=user,
+                approve=False,
+                reason=str(data.get(Field.REASON) or ""),
+            )
+        except actions.NotAllowed as error:
+            return self._done(str(error))
         except AccountError as error:
-            current = await self._db(lambda s: s.get(SchoolAccount, account_id))
+            current = await asyncio.to_thread(actions.account, self.services, account_id=account_id)
             if current is None or current.version != version:
                 return self._done(str(error))
             return self._dialog(
                 "Decline", views.decline_dialog_card(current, {Field.REASON: str(error)})
             )
         await self._tell_applicant(account)
-        return self._done("Declined: the applicant has been told.")
+        return self._done(present.DECLINED)
 
-    async def _submit_created(self, data: dict[str, Any]) -> TaskModuleResponse:
-        handle, link = str(data.get(Field.HANDLE) or ""), str(data.get(Field.LINK) or "")
-        credentials = str(data.get(Field.CREDENTIALS) or "")
+    async def _submit_created(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
         account_id, version = _target(data)
-        errors = accounts.validate_created(handle, link, credentials)
-        account = await self._db(lambda s: s.get(SchoolAccount, account_id))
-        if account is None:
-            return self._done("That account is no longer in the register.")
-        if errors:  # the form comes back with what was typed, and what to fix
+        try:
+            account = await asyncio.to_thread(
+                actions.record_created,
+                self.services,
+                self.roles,
+                account_id=account_id,
+                version=version,
+                user=user,
+                handle=str(data.get(Field.HANDLE) or ""),
+                link=str(data.get(Field.LINK) or ""),
+                credentials=str(data.get(Field.CREDENTIALS) or ""),
+            )
+        except InvalidForm as invalid:  # the form comes back with what was typed, and what to fix
+            current = await asyncio.to_thread(actions.account, self.services, account_id=account_id)
+            if current is None:
+                return self._done("That account is no longer in the register.")
             return self._dialog(
                 "Account created",
-                views.created_dialog_card(account, values=data, errors=errors),
-            )
-        now = self.services.clock.now()
-        try:
-            account = await self._db(
-                lambda s: accounts.record_created(
-                    s,
-                    account_id=account_id,
-                    version=version,
-                    handle=handle,
-                    link=link,
-                    credentials=credentials,
-                    now=now,
-                )
+                views.created_dialog_card(current, values=data, errors=invalid.errors),
             )
         except AccountError as error:
             return self._done(str(error))
-        return self._done(f"{views.account_name(account)} is live in the register.")
+        return self._done(present.created(account))
 
     async def _submit_handover(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
         new_lead = _people(data.get(Field.NEW_LEAD))
-        now = self.services.clock.now()
         try:
-            handover = await self._db(
-                lambda s: accounts.complete_handover(
-                    s,
-                    handover_id=int(data.get("handover") or 0),
-                    user=user,
-                    new_lead=new_lead[0] if new_lead else None,
-                    now=now,
-                )
+            task = await asyncio.to_thread(
+                actions.complete_handover,
+                self.services,
+                self.roles,
+                handover_id=int(data.get("handover") or 0),
+                user=user,
+                new_lead=new_lead[0] if new_lead else None,
             )
         except AccountError as error:
             return self._done(str(error))
-        if handover.outcome == "closed":
-            return self._done("Closed: the account is marked closed in the register.")
-        return self._done(f"Handed over to {self._names()(new_lead[0])}.")
+        if task.outcome == "closed":
+            return self._done(present.CLOSED)
+        return self._done(present.handed_over(self._names()(new_lead[0])))
 
-    async def _submit_leaver(self, data: dict[str, Any]) -> TaskModuleResponse:
+    async def _submit_leaver(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
         departed = _people(data.get("departed"))
+        if not self.is_admin(user):
+            return self._done(NOT_ADMIN)
         if not departed:
             return self._dialog(
-                "Someone has left", views.leaver_dialog_card({"departed": "Choose who has left."})
+                "Someone has left",
+                views.leaver_dialog_card({"departed": "Choose who has left."}),
             )
-        now = self.services.clock.now()
-        opened = await self._db(
-            lambda s: [
-                h.id
-                for h in accounts.people_left(s, user=departed[0], now=now, front_end=FRONT_END)
-            ]
+        opened = await asyncio.to_thread(
+            actions.left,
+            self.services,
+            self.roles,
+            departed=departed[0],
+            user=user,
+            front_end=FRONT_END,
         )
-        # The handover sweep sends the administrators their tasks, and reminds them daily.
-        return self._done(f"{len(opened)} account(s) now need a handover.")
+        return self._done(present.opened_handovers(opened))

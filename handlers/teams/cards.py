@@ -20,7 +20,7 @@ from bot.comments.service import Field as CommentField
 from bot.policy.document import Section
 from bot.policy.search import Answer
 from handlers.present.time import duration, local, time_left
-from store.models import Comment, DraftReview
+from store.models import Comment
 
 Card = dict[str, Any]
 Name = Callable[[str], str]
@@ -406,109 +406,3 @@ def pending_card(comments: list[Comment], *, zone: ZoneInfo, now: datetime) -> C
         for c in comments
     ]
     return card(heading("Comments awaiting a reply"), text("\n".join(lines)))
-
-
-# Second opinions ------------------------------------------------------------------------
-
-
-def review_dialog_card(
-    *,
-    account: str = "",
-    context: str = "",
-    comment_id: int | None = None,
-    errors: dict[str, str] | None = None,
-    values: dict[str, Any] | None = None,
-) -> Card:
-    values = values or {}
-    data: Card = {"dialog": "review"}
-    if comment_id is not None:
-        data["comment"] = comment_id
-    return card(
-        *errors_block(errors or {}, {"account": "Account", "draft": "Draft", "context": "Context"}),
-        text(
-            "When in doubt, get a second opinion before posting. Anything that could be "
-            "controversial needs the Head Teacher's agreement."
-        ),
-        text_input(
-            "account",
-            "Which account it will go out on",
-            limit=200,
-            value=values.get("account", account),
-            required=True,
-        ),
-        text_input(
-            "context",
-            "Context (what it answers, why now)",
-            limit=1000,
-            value=values.get("context", context),
-            multiline=True,
-        ),
-        text_input(
-            "draft",
-            "The draft",
-            limit=3000,
-            value=values.get("draft", ""),
-            required=True,
-            multiline=True,
-        ),
-        actions=[{"type": "Action.Submit", "title": "Ask for review", "data": data}],
-    )
-
-
-def review_card(review: DraftReview, *, name: Name) -> Card:
-    body = [
-        heading("Second opinion requested"),
-        text(
-            f"{plain(name(review.author))} asks for a second opinion on a post for "
-            f"**{plain(review.account)}**"
-        ),
-    ]
-    if review.context:
-        body.append(subtle(plain(review.context)))
-    body.append(text(plain(review.draft)))
-    ref = {"review": review.id, "version": review.version}
-    if review.status == "pending":
-        return card(
-            *body,
-            actions=[
-                execute("Approve", "review.approve", **ref),
-                dialog("Send back with notes", "review_send_back", **ref),
-            ],
-        )
-    outcome = "✅ Approved" if review.status == "approved" else "↩️ Sent back"
-    notes = f": {plain(review.notes)}" if review.notes else ""
-    body.append(text(f"{outcome} by {plain(name(review.reviewer or ''))}{notes}"))
-    return card(*body)
-
-
-def send_back_dialog_card(review: DraftReview) -> Card:
-    return card(
-        text_input("notes", "What should change", limit=1000, required=True, multiline=True),
-        actions=[
-            {
-                "type": "Action.Submit",
-                "title": "Send back",
-                "data": {
-                    "dialog": "review_send_back",
-                    "review": review.id,
-                    "version": review.version,
-                },
-            }
-        ],
-    )
-
-
-def review_outcome_card(review: DraftReview, *, name: Name) -> Card:
-    if review.status == "approved":
-        return card(
-            text(
-                f"Your draft for **{plain(review.account)}** was approved by "
-                f"{plain(name(review.reviewer or ''))}: it can go out."
-            )
-        )
-    return card(
-        text(
-            f"Your draft for **{plain(review.account)}** was sent back by "
-            f"{plain(name(review.reviewer or ''))}: {plain(review.notes or '')}"
-        )
-    )

@@ -19,20 +19,15 @@ from microsoft_teams.api import (
 )
 from microsoft_teams.apps import ActivityContext, App
 from microsoft_teams.cards import AdaptiveCard
-from sqlalchemy.orm import Session
 
 from bot.comments import reminders
 from bot.comments import service as comments
 from bot.comments.service import CommentError, CommentForm
 from bot.comments.service import Field as CommentField
-from bot.knowledge import service as knowledge
-from bot.ports import DeliveryError
 from bot.questions import service as questions
-from bot.reviews import service as reviews
-from bot.reviews.service import DraftForm, ReviewError
 from bot.roles import Roles
 from bot.services import Services
-from handlers.present.verbs import IncidentAction
+from handlers.present.verbs import AccountAction, IncidentAction, ReviewAction
 from handlers.teams import cards
 from handlers.teams.accounts import DIALOGS as ACCOUNT_DIALOGS
 from handlers.teams.accounts import NOT_ADMIN as ACCOUNTS_NOT_ADMIN
@@ -47,12 +42,12 @@ from handlers.teams.incidents import IncidentListeners
 from handlers.teams.knowledge import ACKNOWLEDGE, NUDGE, TeamsAcknowledgements
 from handlers.teams.notifier import TeamsNotifier
 from handlers.teams.reports import TeamsReports
-from store.models import DraftReview
+from handlers.teams.reviews import DIALOGS as REVIEW_DIALOGS
+from handlers.teams.reviews import ReviewListeners
 
 logger = logging.getLogger(__name__)
 NOT_A_MODERATOR = "Only the school's social media moderators (and SLT) can do that."
 NOT_SLT = "Only SLT can see or act on incident cases."
-NOT_A_REVIEWER = "Only the named reviewers (TEAMS_REVIEWERS) or SLT can decide on a draft."
 FORMS = {
     "log": "Log a comment",
     "report": "Report to SLT",
@@ -74,6 +69,7 @@ class TeamsListeners(TeamsTurns):
     ) -> None:
         super().__init__(services, roles, notifier, directory)
         self.accounts = AccountListeners(services, roles, notifier, directory)
+        self.reviews = ReviewListeners(services, roles, notifier, directory)
         self.acknowledgements = TeamsAcknowledgements(
             services, roles, notifier, directory, api=app.api
         )
@@ -159,8 +155,10 @@ class TeamsListeners(TeamsTurns):
             return await self.incidents.command(word, user)
         if word == "acknowledgements" and not rest:
             return await self.acknowledgements.outstanding(user)
-        if word in ("acknowledge", "unanswered") and not rest:
-            return await self._governance(word, user)
+        if word == "acknowledge" and not rest:
+            return await self.acknowledgements.acknowledge(user)
+        if word == "unanswered" and not rest:
+            return await self.acknowledgements.unanswered(user)
         if word == "accounts" and not rest:
             return await self.accounts.register(user)
         if word == "topics" and not rest:
@@ -172,29 +170,6 @@ class TeamsListeners(TeamsTurns):
                 return cards.note_card("I couldn't find that section; try **topics**.")
             return cards.section_card(section, version=policy.version)
         return await self._answer(text)
-
-    async def _governance(self, word: str, user: str) -> cards.Card:
-        """Acknowledging the policy, and SLT's list of unanswered questions."""
-        now = self.services.clock.now()
-        if word == "acknowledge":
-            policies = self.services.policy.policies
-            ack = await self._db(
-                lambda s: knowledge.acknowledge(
-                    s, user_id=user, front_end=FRONT_END, policies=policies, now=now
-                )
-            )
-            return cards.note_card(
-                f"Thank you: recorded that you have read the policy ({cards.plain(ack.version)})."
-            )
-        if word == "unanswered":
-            if not self.roles.is_slt(user):
-                return cards.note_card(NOT_SLT)
-            rows = await self._db(lambda s: knowledge.unanswered(s))
-            lines = [f"- {row.times}× {cards.plain(row.text)}" for row in rows]
-            return cards.card(
-                cards.heading("Questions the policy could not answer"),
-                cards.text("\n".join(lines) or "None so far."),
-            )
 
     async def _answer(self, text: str) -> cards.Card:
         asked = self.services.policy.ask(text)
@@ -238,16 +213,16 @@ class TeamsListeners(TeamsTurns):
                 if helpful
                 else "Thanks for saying. If it doesn't settle it, Ask SLT."
             )
-        if verb == ACKNOWLEDGE:  # the nudge's button: exactly as the `acknowledge` message
-            return await self._governance("acknowledge", user)
-        if verb == NUDGE:
+        if verb in ACKNOWLEDGE:  # the nudge's button: exactly as the `acknowledge` message
+            return await self.acknowledgements.acknowledge(user)
+        if verb in NUDGE:
             return await self.acknowledgements.nudge(user)
         if verb == "answer.ask_slt":
             return await self._ask_slt(str(data.get("question")), user)
-        if verb == "account.approve":
+        if verb == AccountAction.APPROVE:
             return await self.accounts.approve(data, user)
-        if verb == "review.approve":
-            return cards.note_card(await self._decide_review(data, user, approve=True))
+        if verb == ReviewAction.APPROVE:
+            return await self.reviews.approve(data, user)
         if verb == "comment.assign":
             return await self._assign(int(data.get("comment", 0)), user)
         if verb in INCIDENT_VERBS:
@@ -306,25 +281,8 @@ class TeamsListeners(TeamsTurns):
                     zone=self.zone,
                 ),
             )
-        if name == "review":
-            comment = None
-            if data.get("comment"):
-                comment = await self._db(lambda s: comments.get(s, comment_id=int(data["comment"])))
-            return self._dialog(
-                "Second opinion",
-                cards.review_dialog_card(
-                    account=comment.account if comment else "",
-                    context=f"Reply to: {comment.summary}" if comment else "",
-                    comment_id=comment.id if comment else None,
-                ),
-            )
-        if name == "review_send_back":
-            if not self._is_reviewer(user):
-                return self._done(NOT_A_REVIEWER)
-            review = await self._db(lambda s: s.get(DraftReview, int(data.get("review", 0))))
-            if review is None or review.status != "pending":
-                return self._done("That draft has already been decided.")
-            return self._dialog("Send back", cards.send_back_dialog_card(review))
+        if name in REVIEW_DIALOGS:
+            return await self.reviews.open_dialog(name, data, user)
         if name == "respond":
             if not self.roles.is_moderator(user):
                 return self._done(NOT_A_MODERATOR)
@@ -346,11 +304,8 @@ class TeamsListeners(TeamsTurns):
             return await self._submit_log(data, user)
         if name == "respond":
             return await self._submit_respond(data, user)
-        if name == "review":
-            return await self._submit_review(data, user)
-        if name == "review_send_back":
-            reply = await self._decide_review(data, user, approve=False)
-            return self._done(reply)
+        if name in REVIEW_DIALOGS:
+            return await self.reviews.submit_dialog(name, data, user)
         if name in INCIDENT_FORMS:
             return await self.incidents.submit_dialog(name, data, user)
         if name in ACCOUNT_DIALOGS:
@@ -434,66 +389,3 @@ class TeamsListeners(TeamsTurns):
         if comment is None:
             return self._done("That comment no longer exists.")
         return self._dialog("Mark responded", cards.respond_dialog_card(comment, errors))
-
-    async def _submit_review(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
-        form = DraftForm(
-            account=str(data.get("account") or ""),
-            context=str(data.get("context") or ""),
-            draft=str(data.get("draft") or ""),
-        )
-        errors = reviews.validate(form)
-        comment_id = int(data["comment"]) if str(data.get("comment", "")).isdigit() else None
-        if errors:
-            return self._dialog(
-                "Second opinion",
-                cards.review_dialog_card(comment_id=comment_id, errors=errors, values=data),
-            )
-        now = self.services.clock.now()
-        review = await self._db(
-            lambda s: reviews.submit(
-                s, form=form, author=user, now=now, comment_id=comment_id, front_end=FRONT_END
-            )
-        )
-        try:
-            posted = await asyncio.to_thread(self.notifier.post_review, review)
-        except DeliveryError:
-            return self._done("Saved, but SLT could not be reached in Teams just now.")
-
-        def remember_card(session: Session) -> None:
-            stored = session.get(DraftReview, review.id)
-            if stored is not None:
-                stored.card_channel, stored.card_ts = posted.channel, posted.ts
-
-        await self._db(remember_card)
-        return self._done("Sent for a second opinion; you'll hear back here.")
-
-    def _is_reviewer(self, user: str) -> bool:
-        return self.roles.is_reviewer(user)
-
-    async def _decide_review(self, data: dict[str, Any], user: str, *, approve: bool) -> str:
-        if not self._is_reviewer(user):
-            return NOT_A_REVIEWER
-        now = self.services.clock.now()
-        try:
-            review = await self._db(
-                lambda s: reviews.decide(
-                    s,
-                    review_id=int(data.get("review", 0)),
-                    version=int(data.get("version", 0)),
-                    reviewer=user,
-                    approve=approve,
-                    notes=str(data.get("notes") or ""),
-                    now=now,
-                )
-            )
-        except ReviewError as error:
-            return str(error)
-        try:
-            await asyncio.to_thread(self.notifier.review_decided, review)
-        except DeliveryError:
-            logger.warning("review %s: the author could not be told in Teams", review.id)
-        return (
-            "Approved: the author has been told."
-            if approve
-            else ("Sent back: the author has been told.")
-        )

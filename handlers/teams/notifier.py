@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,13 +27,18 @@ from microsoft_teams.apps.activity_send import send_or_update_activity
 from microsoft_teams.apps.utils.thread import to_threaded_conversation_id
 from microsoft_teams.cards import AdaptiveCard
 
+from bot.accounts.actions import HandoverTask
 from bot.clock import Clock
 from bot.incidents.actions import Case
 from bot.ports import DeliveryError, Posted
 from bot.reports.figures import Figures
+from bot.reviews.actions import Review
 from handlers.present import incidents as present
+from handlers.present.accounts import handover_card
+from handlers.present.knowledge import policy_review
 from handlers.present.model import Card
-from handlers.teams import account_cards, cards, render, reports
+from handlers.present.reviews import decision_card, reminder, review_card
+from handlers.teams import cards, render, reports
 from handlers.teams.conversations import TeamsDirectory
 from store.models import AuditEvent, Comment, DraftReview, Handover, Incident, SchoolAccount
 
@@ -271,13 +276,8 @@ class TeamsNotifier:
     # The policy ------------------------------------------------------------------------------
 
     def policy_review(self, *, due: date, today: date) -> None:
-        when = f"{due:%-d %B %Y}"
-        status = (
-            f"was due for review on {when} and is now overdue"
-            if today >= due
-            else (f"is due for review on {when}")
-        )
-        self.tell_slt(cards.alert_card(f"📅 SLT: the social networking policy {status}."))
+        said = policy_review(due=due, today=today)
+        self.tell_slt(cards.alert_card(f"📅 SLT: {said}"))
 
     def digest(self, figures: Figures, *, chart: bytes) -> None:
         """The figures as a card, with the chart as an inline image beneath it."""
@@ -289,28 +289,27 @@ class TeamsNotifier:
 
     # Second opinions ---------------------------------------------------------------------
 
-    def post_review(self, review: DraftReview) -> Posted:
+    def _review_card(self, review: Review, reviewers: Iterable[str]) -> cards.Card:
+        return render.render(review_card(review, reviewers=reviewers), self._name())
+
+    def post_review(self, review: Review, *, reviewers: Iterable[str]) -> Posted:
         ref = self._ref(self.slt_conversation, "SLT")
-        ts = self._send(ref, cards.review_card(review, name=self._name()))
+        ts = self._send(ref, self._review_card(review, reviewers))
         return Posted(channel=ref.conversation.id, ts=ts)
 
-    def review_decided(self, review: DraftReview) -> None:
+    def review_decided(self, review: Review, *, reviewers: Iterable[str]) -> None:
         """Redraw the card for everyone and tell the author."""
         if review.card_channel and review.card_ts:
             self._send(
                 self._ref(review.card_channel, "SLT"),
-                cards.review_card(review, name=self._name()),
+                self._review_card(review, reviewers),
                 update=review.card_ts,
             )
-        self.direct_message(review.author, cards.review_outcome_card(review, name=self._name()))
+        self.direct_message(review.author, render.render(decision_card(review), self._name()))
 
     def review_reminder(self, review: DraftReview) -> None:
-        self._thread(
-            review,
-            self.slt_conversation,
-            "SLT",
-            cards.alert_card("⏰ SLT: this draft is still waiting for a second opinion."),
-        )
+        said = render.text(reminder(Review.of(review)), self._name())
+        self._thread(review, self.slt_conversation, "SLT", cards.alert_card(f"⏰ SLT: {said}"))
 
     # School accounts -------------------------------------------------------------------------
 
@@ -330,8 +329,5 @@ class TeamsNotifier:
         return reached
 
     def handover_task(self, handover: Handover, account: SchoolAccount, *, reminder: int) -> None:
-        self.tell_admins(
-            account_cards.handover_task_card(
-                handover, account, reminder=reminder, name=self._name()
-            )
-        )
+        task = HandoverTask.of(handover, account)
+        self.tell_admins(render.render(handover_card(task, reminder=reminder), self._name()))

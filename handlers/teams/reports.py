@@ -26,20 +26,18 @@ from microsoft_teams.api.models.action import Action
 from microsoft_teams.apps import ActivityContext
 from microsoft_teams.cards import AdaptiveCard
 
-from bot.reports import csv_report
+from bot.reports import actions
 from bot.reports.figures import Figures
 from bot.reports.period import Period, PeriodError, parse_period
 from bot.roles import Roles
 from bot.services import Services
-from handlers.present.digest import digest_lines, render
+from handlers.present import digest
 from handlers.teams import cards
-from store.db import session_scope
 
 logger = logging.getLogger(__name__)
 FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
 FILE_INFO = "application/vnd.microsoft.teams.card.file.info"
 UPLOAD_TIMEOUT_SECONDS = 30
-NOT_SLT = "Only SLT can run reports."
 EXAMPLE = "For example: **report-csv 2026-09-01 2026-12-18**."
 PERSONAL_ONLY = (
     "Teams lets me send files only in a personal chat: ask me there (open Social Policy "
@@ -59,27 +57,27 @@ class TeamsReports:
         self.services = services
         self.roles = roles
 
-    def _csv(self, period: Period) -> bytes:
-        """The report as it stands now (run in a worker thread: the domain is synchronous)."""
-        start, end = period.bounds(self.services.zone)
-        with session_scope(self.services.sessions) as session:
-            content = csv_report.build(session, start=start, end=end, now=self.services.clock.now())
+    async def _csv(self, user: str, period: Period) -> bytes:
+        """The report as it stands now (in a worker thread: the domain is synchronous)."""
+        content = await asyncio.to_thread(
+            actions.csv, self.services, self.roles, user=user, period=period
+        )
         return content.encode()
 
     async def request(self, ctx: ActivityContext[Any], arguments: str, user: str) -> None:
         """`report-csv <from> <to>`: SLT are offered the CSV as a file in their personal chat."""
-        if not self.roles.is_slt(user):
-            await ctx.send(_note(NOT_SLT))
-            return
         try:
-            period = parse_period(arguments)
+            period = actions.period(self.roles, user=user, arguments=arguments)
+        except actions.NotAllowed as refused:
+            await ctx.send(_note(str(refused)))
+            return
         except PeriodError as error:
             await ctx.send(_note(f"{error} {EXAMPLE}"))
             return
         if (ctx.activity.conversation.conversation_type or "personal") != "personal":
             await ctx.send(_note(PERSONAL_ONLY))
             return
-        size = len(await asyncio.to_thread(self._csv, period))
+        size = len(await self._csv(user, period))
         context = {"report": "csv", "from": period.first.isoformat(), "to": period.last.isoformat()}
         offer = FileConsentCard(
             description=period.title,
@@ -101,8 +99,10 @@ class TeamsReports:
         if answer.action != Action.ACCEPT:
             await ctx.send(_note(DECLINED))
             return
-        if not self.roles.is_slt(user):
-            await ctx.send(_note(NOT_SLT))
+        try:
+            actions.require_slt(self.roles, user)
+        except actions.NotAllowed as refused:
+            await ctx.send(_note(str(refused)))
             return
         context = answer.context if isinstance(answer.context, dict) else {}
         info = answer.upload_info
@@ -113,7 +113,7 @@ class TeamsReports:
         if period is None or info is None or not info.upload_url:
             await ctx.send(_note(STALE))
             return
-        content = await asyncio.to_thread(self._csv, period)
+        content = await self._csv(user, period)
         try:
             await _upload(info.upload_url, content)
         except httpx.HTTPError as error:
@@ -151,23 +151,15 @@ def _file_info(info: FileUploadInfo) -> Attachment:
 # The weekly digest -------------------------------------------------------------------------
 
 
-def _clip(text: str, limit: int = 150) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def digest_card(figures: Figures) -> cards.Card:
-    """The same figures as Slack's digest, from the same `Figures`."""
-    lines = [f"- {render(line, '**')}" for line in digest_lines(figures)]
-    body = [cards.heading("Social media policy: the week in figures"), cards.text("\n".join(lines))]
-    if figures.top_unanswered:
-        asked = "\n".join(
-            f"- {q.times}× “{cards.plain(_clip(q.text))}”" for q in figures.top_unanswered
-        )
-        body += [
-            cards.text("Questions the policy could not answer", weight="Bolder"),
-            cards.text(asked),
-        ]
-    body.append(cards.subtle(f"{figures.start:%-d %b} to {figures.end:%-d %b %Y}"))
+    """The same figures and words as Slack's digest, from the same `Figures`."""
+    lines = [f"- {digest.render(line, '**')}" for line in digest.digest_lines(figures)]
+    body = [cards.heading(digest.TITLE), cards.text("\n".join(lines))]
+    asked = digest.unanswered(figures)
+    if asked:
+        listed = "\n".join(f"- {times} “{cards.plain(text)}”" for times, text in asked)
+        body += [cards.text(digest.UNANSWERED, weight="Bolder"), cards.text(listed)]
+    body.append(cards.subtle(digest.period(figures)))
     return cards.card(*body)
 
 

@@ -1,0 +1,256 @@
+"""What a person does with school accounts, one function per action for every front end.
+
+Each checks who may act, makes the change in one transaction and returns what was decided as
+plain values. Telling SLT, administrators and applicants stays with the front end that was
+used: the notifier port carries no account messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.accounts import service
+from bot.accounts.service import AccountError, Application, Status
+from bot.comments.options import PLATFORMS
+from bot.roles import Roles
+from bot.services import Services
+from store.db import session_scope
+from store.models import Handover, SchoolAccount
+
+NOT_SLT = "Only SLT can decide on school accounts."
+NOT_ADMIN = "Only the school's account administrators can do that."
+HANDOVER_DONE = "That handover is already done."
+
+
+class NotAllowed(AccountError):
+    """Someone without the role tried an action; the message says whose it is."""
+
+
+class InvalidForm(AccountError):
+    """A form with mistakes: `errors` maps each field to what to fix."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("Check the form.")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Account:
+    """A school account as it stood when the action finished."""
+
+    id: int
+    version: int
+    platform: str
+    handle: str
+    purpose: str
+    lead: str
+    moderators: tuple[str, ...]
+    monitoring: str
+    status: str
+    applied_by: str
+    decline_reason: str | None
+
+    @property
+    def name(self) -> str:
+        return f"{PLATFORMS.get(self.platform, self.platform)}: {self.handle}"
+
+    @classmethod
+    def of(cls, row: SchoolAccount) -> Account:
+        return cls(
+            id=row.id,
+            version=row.version,
+            platform=row.platform,
+            handle=row.handle,
+            purpose=row.purpose,
+            lead=row.lead,
+            moderators=tuple(m for m in row.moderators.split(",") if m),
+            monitoring=row.monitoring,
+            status=row.status,
+            applied_by=row.applied_by,
+            decline_reason=row.decline_reason,
+        )
+
+
+@dataclass(frozen=True)
+class HandoverTask:
+    """An account whose lead or moderator has left, waiting for an administrator."""
+
+    id: int
+    departed: str
+    opened_at: datetime
+    outcome: str | None
+    account: Account
+
+    @classmethod
+    def of(cls, row: Handover, account: SchoolAccount) -> HandoverTask:
+        return cls(
+            id=row.id,
+            departed=row.departed,
+            opened_at=row.opened_at,
+            outcome=row.outcome,
+            account=Account.of(account),
+        )
+
+
+@dataclass(frozen=True)
+class Register:
+    accounts: tuple[Account, ...]
+    overdue: tuple[HandoverTask, ...]
+
+
+def _require(allowed: bool, refusal: str) -> None:
+    if not allowed:
+        raise NotAllowed(refusal)
+
+
+def apply(services: Services, *, form: Application, user: str, front_end: str) -> Account:
+    errors = service.validate_application(form)
+    if errors:
+        raise InvalidForm(errors)
+    with session_scope(services.sessions) as session:
+        row = service.apply(
+            session, form=form, applied_by=user, now=services.clock.now(), front_end=front_end
+        )
+        return Account.of(row)
+
+
+def account(services: Services, *, account_id: int) -> Account | None:
+    with session_scope(services.sessions) as session:
+        row = session.get(SchoolAccount, account_id)
+        return Account.of(row) if row is not None else None
+
+
+def _current(services: Services, account_id: int, version: int, stale: str) -> Account:
+    found = account(services, account_id=account_id)
+    if found is None or found.version != version:
+        raise AccountError(stale)
+    return found
+
+
+def open_decline(
+    services: Services, roles: Roles, *, account_id: int, version: int, user: str
+) -> Account:
+    """The application, for SLT about to decline it."""
+    _require(roles.is_slt(user), NOT_SLT)
+    return _current(services, account_id, version, "That application has already been decided.")
+
+
+def decide(
+    services: Services,
+    roles: Roles,
+    *,
+    account_id: int,
+    version: int,
+    user: str,
+    approve: bool,
+    reason: str = "",
+) -> Account:
+    _require(roles.is_slt(user), NOT_SLT)
+    with session_scope(services.sessions) as session:
+        row = service.decide(
+            session,
+            account_id=account_id,
+            version=version,
+            user=user,
+            approve=approve,
+            reason=reason,
+            now=services.clock.now(),
+        )
+        return Account.of(row)
+
+
+def open_created(
+    services: Services, roles: Roles, *, account_id: int, version: int, user: str
+) -> Account:
+    """The approved account, for an administrator about to record it as created."""
+    _require(roles.is_admin(user), NOT_ADMIN)
+    found = _current(services, account_id, version, "That account has already been recorded.")
+    if found.status != Status.APPROVED:
+        raise AccountError("That account has already been recorded.")
+    return found
+
+
+def record_created(
+    services: Services,
+    roles: Roles,
+    *,
+    account_id: int,
+    version: int,
+    user: str,
+    handle: str,
+    link: str,
+    credentials: str,
+) -> Account:
+    _require(roles.is_admin(user), NOT_ADMIN)
+    errors = service.validate_created(handle, link, credentials)
+    if errors:
+        raise InvalidForm(errors)
+    with session_scope(services.sessions) as session:
+        row = service.record_created(
+            session,
+            account_id=account_id,
+            version=version,
+            handle=handle,
+            link=link,
+            credentials=credentials,
+            now=services.clock.now(),
+        )
+        return Account.of(row)
+
+
+def register(services: Services, roles: Roles, *, user: str) -> Register:
+    """Every account for everyone; SLT also see handovers left undone for a week."""
+    now = services.clock.now()
+    with session_scope(services.sessions) as session:
+        listed = tuple(Account.of(a) for a in service.register(session))
+        overdue: list[HandoverTask] = []
+        if roles.is_slt(user):
+            for handover in service.overdue_handovers(session, now=now):
+                row = session.get(SchoolAccount, handover.account_id)
+                if row is not None:
+                    overdue.append(HandoverTask.of(handover, row))
+        return Register(accounts=listed, overdue=tuple(overdue))
+
+
+def left(
+    services: Services, roles: Roles | None, *, departed: str, user: str | None, front_end: str
+) -> int:
+    """Someone has left: a handover opens for each account they were on; how many. `user` is
+    the administrator who said so, or None when the platform itself reported it."""
+    if user is not None:
+        _require(roles is not None and roles.is_admin(user), NOT_ADMIN)
+    with session_scope(services.sessions) as session:
+        opened = service.people_left(
+            session, user=departed, now=services.clock.now(), front_end=front_end
+        )
+        # The handover sweep sends the administrators their tasks, and reminds them daily.
+        return len(opened)
+
+
+def open_handover(services: Services, roles: Roles, *, handover_id: int, user: str) -> HandoverTask:
+    _require(roles.is_admin(user), NOT_ADMIN)
+    with session_scope(services.sessions) as session:
+        handover = session.get(Handover, handover_id)
+        row = session.get(SchoolAccount, handover.account_id) if handover else None
+        if handover is None or row is None or handover.done_at is not None:
+            raise AccountError(HANDOVER_DONE)
+        return HandoverTask.of(handover, row)
+
+
+def complete_handover(
+    services: Services, roles: Roles, *, handover_id: int, user: str, new_lead: str | None
+) -> HandoverTask:
+    """Transfer the account to `new_lead`, or close it when there is none."""
+    _require(roles.is_admin(user), NOT_ADMIN)
+    with session_scope(services.sessions) as session:
+        handover = service.complete_handover(
+            session,
+            handover_id=handover_id,
+            user=user,
+            new_lead=new_lead,
+            now=services.clock.now(),
+        )
+        row = session.get(SchoolAccount, handover.account_id)
+        assert row is not None
+        return HandoverTask.of(handover, row)

@@ -1,0 +1,162 @@
+"""What a person does with a draft for a second opinion, one function per action for every
+front end: who may act, the one transaction, and the outcome as plain values.
+
+Posting the card and telling the author stay with the front end the draft came from: the
+notifier port carries no review messages besides the reminders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.comments import service as comments
+from bot.ports import Posted
+from bot.reviews import service
+from bot.reviews.service import DraftForm, ReviewError
+from bot.roles import Roles
+from bot.services import Services
+from store.db import session_scope
+from store.models import DraftReview
+
+NOT_A_REVIEWER = "Only the named reviewers or SLT can decide on a draft."
+ALREADY_DECIDED = "That draft has already been decided."
+
+
+class NotAllowed(ReviewError):
+    """Someone who is not a reviewer tried to decide."""
+
+
+class InvalidForm(ReviewError):
+    """A draft form with mistakes: `errors` maps each field to what to fix."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("Check the form.")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Review:
+    """A draft as it stood when the action finished."""
+
+    id: int
+    version: int
+    author: str
+    account: str
+    context: str
+    draft: str
+    status: str
+    reviewer: str | None
+    notes: str | None
+    card_channel: str | None
+    card_ts: str | None
+    front_end: str
+
+    @classmethod
+    def of(cls, row: DraftReview) -> Review:
+        return cls(
+            id=row.id,
+            version=row.version,
+            author=row.author,
+            account=row.account,
+            context=row.context,
+            draft=row.draft,
+            status=row.status,
+            reviewer=row.reviewer,
+            notes=row.notes,
+            card_channel=row.card_channel,
+            card_ts=row.card_ts,
+            front_end=row.front_end,
+        )
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """What the draft form starts with when opened from a comment's card."""
+
+    account: str = ""
+    context: str = ""
+    comment_id: int | None = None
+
+
+NO_PREFILL = Prefill()
+
+
+def prefill(services: Services, *, comment_id: int | None) -> Prefill:
+    if comment_id is None:
+        return NO_PREFILL
+    with session_scope(services.sessions) as session:
+        comment = comments.get(session, comment_id=comment_id)
+        if comment is None:
+            return NO_PREFILL
+        return Prefill(
+            account=comment.account or "",
+            context=f"Reply to: {comment.summary}",
+            comment_id=comment.id,
+        )
+
+
+def submit(
+    services: Services,
+    *,
+    form: DraftForm,
+    author: str,
+    comment_id: int | None,
+    front_end: str,
+) -> Review:
+    errors = service.validate(form)
+    if errors:
+        raise InvalidForm(errors)
+    with session_scope(services.sessions) as session:
+        row = service.submit(
+            session,
+            form=form,
+            author=author,
+            now=services.clock.now(),
+            comment_id=comment_id,
+            front_end=front_end,
+        )
+        return Review.of(row)
+
+
+def posted(services: Services, *, review_id: int, where: Posted) -> None:
+    """Remember where the card went, to redraw it and thread the reminders."""
+    with session_scope(services.sessions) as session:
+        row = session.get(DraftReview, review_id)
+        if row is not None:
+            row.card_channel, row.card_ts = where.channel, where.ts
+
+
+def open_send_back(services: Services, roles: Roles, *, review_id: int, user: str) -> Review:
+    if not roles.is_reviewer(user):
+        raise NotAllowed(NOT_A_REVIEWER)
+    with session_scope(services.sessions) as session:
+        row = session.get(DraftReview, review_id)
+        if row is None or row.status != "pending":
+            raise ReviewError(ALREADY_DECIDED)
+        return Review.of(row)
+
+
+def decide(
+    services: Services,
+    roles: Roles,
+    *,
+    review_id: int,
+    version: int,
+    reviewer: str,
+    approve: bool,
+    notes: str = "",
+) -> Review:
+    """Approve the draft, or send it back with notes."""
+    if not roles.is_reviewer(reviewer):
+        raise NotAllowed(NOT_A_REVIEWER)
+    with session_scope(services.sessions) as session:
+        row = service.decide(
+            session,
+            review_id=review_id,
+            version=version,
+            reviewer=reviewer,
+            approve=approve,
+            notes=notes,
+            now=services.clock.now(),
+        )
+        return Review.of(row)

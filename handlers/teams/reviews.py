@@ -1,0 +1,119 @@
+"""Second opinions in Teams: the draft dialog, reviewers deciding, the author told.
+
+The same actions as Slack (`bot.reviews.actions`) and the same cards
+(`handlers.present.reviews`); the card goes to SLT's conversation and is redrawn there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from microsoft_teams.api import TaskModuleResponse
+
+from bot.ports import DeliveryError
+from bot.reviews import actions
+from bot.reviews.actions import InvalidForm
+from bot.reviews.service import DraftForm, Field, ReviewError
+from handlers.present import reviews as present
+from handlers.present.verbs import ReviewAction
+from handlers.teams import cards, render
+from handlers.teams import review_cards as views
+from handlers.teams.base import FRONT_END, TeamsTurns
+
+logger = logging.getLogger(__name__)
+# The dialogs' names: the `review` command's, each button's verb's last part, and the name
+# send-back cards used before that.
+DIALOGS: dict[str, ReviewAction] = {
+    views.DRAFT: ReviewAction.OPEN,
+    render.dialog_name(ReviewAction.OPEN): ReviewAction.OPEN,
+    render.dialog_name(ReviewAction.SEND_BACK): ReviewAction.SEND_BACK,
+    "review_send_back": ReviewAction.SEND_BACK,
+}
+
+
+def _comment(data: dict[str, Any]) -> int | None:
+    return int(data["comment"]) if str(data.get("comment", "")).isdigit() else None
+
+
+class ReviewListeners(TeamsTurns):
+    async def approve(self, data: dict[str, Any], user: str) -> cards.Card:
+        """The card's Approve button."""
+        return cards.note_card(await self._decide(data, user, approve=True))
+
+    async def open_dialog(self, name: str, data: dict[str, Any], user: str) -> TaskModuleResponse:
+        if DIALOGS[name] == ReviewAction.OPEN:
+            prefill = await asyncio.to_thread(
+                actions.prefill, self.services, comment_id=_comment(data)
+            )
+            return self._dialog(present.FORM_TITLE, views.draft_dialog_card(prefill))
+        try:
+            review = await asyncio.to_thread(
+                actions.open_send_back,
+                self.services,
+                self.roles,
+                review_id=int(data.get("review", 0)),
+                user=user,
+            )
+        except ReviewError as error:
+            return self._done(str(error))
+        return self._dialog(present.SEND_BACK, views.send_back_dialog_card(review))
+
+    async def submit_dialog(self, name: str, data: dict[str, Any], user: str) -> TaskModuleResponse:
+        if DIALOGS[name] == ReviewAction.OPEN:
+            return await self._submit(data, user)
+        return self._done(await self._decide(data, user, approve=False))
+
+    async def _submit(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
+        form = DraftForm(
+            account=str(data.get(Field.ACCOUNT) or ""),
+            context=str(data.get(Field.CONTEXT) or ""),
+            draft=str(data.get(Field.DRAFT) or ""),
+        )
+        comment_id = _comment(data)
+        try:
+            review = await asyncio.to_thread(
+                actions.submit,
+                self.services,
+                form=form,
+                author=user,
+                comment_id=comment_id,
+                front_end=FRONT_END,
+            )
+        except InvalidForm as invalid:
+            return self._dialog(
+                present.FORM_TITLE,
+                views.draft_dialog_card(
+                    actions.Prefill(comment_id=comment_id), errors=invalid.errors, values=data
+                ),
+            )
+        reviewers = self.roles.named_reviewers()
+        try:
+            where = await asyncio.to_thread(self.notifier.post_review, review, reviewers=reviewers)
+        except DeliveryError:
+            return self._done("Saved, but SLT could not be reached in Teams just now.")
+        await asyncio.to_thread(actions.posted, self.services, review_id=review.id, where=where)
+        return self._done(present.SENT)
+
+    async def _decide(self, data: dict[str, Any], user: str, *, approve: bool) -> str:
+        try:
+            review = await asyncio.to_thread(
+                actions.decide,
+                self.services,
+                self.roles,
+                review_id=int(data.get("review", 0)),
+                version=int(data.get("version", 0)),
+                reviewer=user,
+                approve=approve,
+                notes=str(data.get(Field.NOTES) or ""),
+            )
+        except ReviewError as error:
+            return str(error)
+        try:
+            await asyncio.to_thread(
+                self.notifier.review_decided, review, reviewers=self.roles.named_reviewers()
+            )
+        except DeliveryError:
+            logger.warning("review %s: the author could not be told in Teams", review.id)
+        return present.decided(review)
