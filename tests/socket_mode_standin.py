@@ -50,16 +50,16 @@ class SocketModeStandIn:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(WAIT_SECONDS)
 
     async def _session(self, connection: ServerConnection) -> None:
-        with self._changed:
-            self.connections.append(connection)
-            self._changed.notify_all()
         hello = {
             "type": "hello",
             "num_connections": 1,
             "connection_info": {"app_id": APP_ID},
             "debug_info": {"host": "stand-in", "approximate_connection_time": 18060},
         }
-        await connection.send(json.dumps(hello))
+        await connection.send(json.dumps(hello))  # always first, as Slack sends it
+        with self._changed:
+            self.connections.append(connection)
+            self._changed.notify_all()
         try:
             async for message in connection:
                 with self._changed:

@@ -266,8 +266,9 @@ def listen(port: int) -> socket.socket:
 
 def connect_socket_mode(runtime: Runtime, *, ping_interval: float = 10) -> SocketModeHandler:
     """Connect to Slack over Socket Mode and have /healthz report the connection. The client
-    reconnects by itself (within `ping_interval`) when Slack drops or refreshes the socket.
-    Raises `StartupError` if Slack will not open a connection for the app-level token."""
+    reconnects by itself when Slack refreshes the socket, within `ping_interval` when Slack
+    closes it, and after a few intervals without a pong when the network loses it. Raises
+    `StartupError` if Slack will not open a connection for the app-level token."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     assert runtime.slack is not None and runtime.settings.slack_app_token is not None
