@@ -45,6 +45,7 @@ class SlackStandIn:
     members: list[dict[str, Any]] = field(default_factory=list)
     failures: dict[str, Failure] = field(default_factory=dict)
     refusals: dict[str, str] = field(default_factory=dict)  # method → Slack's error code
+    socket_mode_url: str = ""  # what apps.connections.open hands out (a SocketModeStandIn's)
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
@@ -117,6 +118,7 @@ class SlackStandIn:
                 "file_id": f"F{ts[-4:]}",
             },
             "files.completeUploadExternal": {"files": [{"id": "F0000001"}]},
+            "apps.connections.open": {"url": self.socket_mode_url},
         }
         if method in self.refusals:
             return {"ok": False, "error": self.refusals[method]}

@@ -27,7 +27,7 @@ import handlers.slack
 from bot.app.jobs import jobs
 from bot.app.scheduler import build_scheduler
 from bot.app.settings import Settings, StartupError
-from bot.app.web import asgi_app, serve_slack
+from bot.app.web import HealthCheck, asgi_app, serve_slack
 from bot.clock import Clock, SystemClock
 from bot.comments.reminders import ReminderPolicy
 from bot.deadlines import WorkingCalendar
@@ -43,6 +43,8 @@ from handlers.slack.views.common import mention, slt_mention
 from store.db import make_engine, make_session_factory, migrate
 
 if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
     from handlers.teams import TeamsFrontEnd
 
 logger = logging.getLogger(__name__)
@@ -57,6 +59,7 @@ class Runtime:
     teams: TeamsFrontEnd | None
     asgi: FastAPI
     scheduler: BackgroundScheduler
+    health: list[HealthCheck]  # /healthz reads it at each request; connections add to it
 
 
 def web_client(settings: Settings) -> WebClient:
@@ -122,7 +125,8 @@ def build(
     engine = make_engine(settings.database_url)
     migrate(engine)
     sessions = make_session_factory(engine)
-    api = asgi_app(engine)
+    health: list[HealthCheck] = []
+    api = asgi_app(engine, health)
     client = web_client(settings) if settings.slack_on else None
     roles = _slack_roles(settings, client, clock)
     front_ends: dict[str, FrontEnd] = {}
@@ -211,7 +215,8 @@ def build(
             listener_executor=listener_executor,
         )
         handlers.slack.register(slack, services, slt_channel=settings.slt_channel)
-        serve_slack(api, slack)
+        if not settings.socket_mode:  # in Socket Mode nothing should answer Slack over HTTP
+            serve_slack(api, slack)
     if teams is not None and teams_notifier is not None and directory is not None:
         from handlers.teams.listeners import TeamsListeners
 
@@ -225,6 +230,7 @@ def build(
         teams=teams,
         asgi=api,
         scheduler=scheduler,
+        health=health,
     )
 
 
@@ -258,32 +264,56 @@ def listen(port: int) -> socket.socket:
     return listener
 
 
+def connect_socket_mode(runtime: Runtime, *, ping_interval: float = 10) -> SocketModeHandler:
+    """Connect to Slack over Socket Mode and have /healthz report the connection. The client
+    reconnects by itself when Slack refreshes the socket, within `ping_interval` when Slack
+    closes it, and after a few intervals without a pong when the network loses it. Raises
+    `StartupError` if Slack will not open a connection for the app-level token."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    assert runtime.slack is not None and runtime.settings.slack_app_token is not None
+    handler = SocketModeHandler(
+        runtime.slack,
+        runtime.settings.slack_app_token.get_secret_value(),
+        ping_interval=ping_interval,
+    )
+    runtime.health.append(
+        lambda: None if handler.client.is_connected() else "Slack Socket Mode connection is down"
+    )
+    try:
+        handler.connect()
+    except SlackApiError as error:
+        handler.close()
+        raise StartupError(
+            f"SLACK_APP_TOKEN was refused by Slack ({error.response.get('error')}): create an "
+            "app-level token with the connections:write scope under your Slack app's Basic "
+            "Information page"
+        ) from None
+    except (SlackClientError, OSError) as error:
+        handler.close()
+        raise StartupError(f"could not reach Slack to open Socket Mode ({error})") from None
+    return handler
+
+
 def serve(runtime: Runtime) -> None:
-    """Check what can only be checked live, then start the sweeps and serve. Raises
+    """Check what can only be checked live, then start the sweeps and serve: /healthz on PORT
+    always, Slack over Socket Mode or at /slack/events, Teams at /api/messages. Raises
     `StartupError` before anything is sent if the token or the port is unusable."""
     settings = runtime.settings
-    http = runtime.slack is None or settings.slack_app_token is None or runtime.teams is not None
-    listener = listen(settings.port) if http else None
-    if runtime.slack is not None:
-        try:
+    listener = listen(settings.port)
+    socket_mode = None
+    try:
+        if runtime.slack is not None:
             check_slack_token(runtime.slack.client)
-        except StartupError:
-            if listener is not None:
-                listener.close()
-            raise
+            if settings.socket_mode:
+                logger.info("connecting to Slack over Socket Mode")
+                socket_mode = connect_socket_mode(runtime)
+    except StartupError:
+        listener.close()
+        raise
     runtime.scheduler.start()
-    if runtime.slack is not None and settings.slack_app_token is not None:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        logger.info("connecting to Slack over Socket Mode")
-        socket_mode = SocketModeHandler(runtime.slack, settings.slack_app_token.get_secret_value())
-        if runtime.teams is None:
-            socket_mode.start()
-            return
-        socket_mode.connect()  # Teams still needs the HTTP server below
     import uvicorn
 
-    assert listener is not None
     paths = [
         *(["/slack/events"] if runtime.slack is not None and not settings.socket_mode else []),
         *(["/api/messages"] if runtime.teams is not None else []),
@@ -291,4 +321,8 @@ def serve(runtime: Runtime) -> None:
     ]
     logger.info("serving on port %s (%s)", settings.port, ", ".join(paths))
     config = uvicorn.Config(runtime.asgi, log_level=settings.log_level.lower())
-    uvicorn.Server(config).run(sockets=[listener])
+    try:
+        uvicorn.Server(config).run(sockets=[listener])
+    finally:
+        if socket_mode is not None:
+            socket_mode.close()
