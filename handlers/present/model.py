@@ -34,7 +34,15 @@ class Command:
     words: str
 
 
-Span = str | Strong | Person | Command
+@dataclass(frozen=True)
+class Link:
+    """A web address shown as words, e.g. "open the comment". Both are user text."""
+
+    url: str
+    text: str
+
+
+Span = str | Strong | Person | Command | Link
 """A piece of a line. A plain `str` is always user or document text: renderers escape it."""
 
 Line = tuple[Span, ...]
@@ -85,6 +93,8 @@ def plain(spans: Line) -> str:
             out.append(span.text)
         elif isinstance(span, Person):
             out.append(span.user_id)
+        elif isinstance(span, Link):
+            out.append(span.text)
         else:
             out.append(span.words)
     return "".join(out)

@@ -6,9 +6,19 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, HeaderBlock
 
-from handlers.present.model import Button, Card, Command, Line, Person, Strong
+from handlers.present.model import Button, Card, Command, Line, Link, Person, Strong
 from handlers.slack.ids import COMMAND
-from handlers.slack.views.common import escape, markdown, message, note, quote
+from handlers.slack.views.common import (
+    chunked_markdown,
+    clip,
+    escape,
+    markdown,
+    message,
+    note,
+    quote,
+)
+
+HEADER_LIMIT = 150
 
 
 def text(spans: Line) -> str:
@@ -23,6 +33,8 @@ def text(spans: Line) -> str:
             out.append(f"<@{span.user_id}>")
         elif isinstance(span, Command):
             out.append(f"`{COMMAND} {escape(span.words)}`")
+        elif isinstance(span, Link):
+            out.append(f"<{escape(span.url).replace('|', '%7C')}|{escape(span.text)}>")
     return "".join(out)
 
 
@@ -43,11 +55,11 @@ def button(item: Button) -> ButtonElement:
 def blocks(card: Card) -> list[Block]:
     built: list[Block] = []
     if card.title:
-        built.append(HeaderBlock(text=card.title))
+        built.append(HeaderBlock(text=clip(card.title, HEADER_LIMIT)))
     if card.alert:
         built.append(markdown(text(card.alert)))
     if card.lines:
-        built.append(markdown("\n".join(text(spans) for spans in card.lines)))
+        built += chunked_markdown(text(spans) for spans in card.lines)
     if card.quote is not None:
         built.append(markdown(quote(escape(card.quote))))
     if card.note:
@@ -59,4 +71,4 @@ def blocks(card: Card) -> list[Block]:
 
 def render(card: Card) -> dict[str, Any]:
     """A whole message payload: blocks, and the summary for notifications."""
-    return message(card.summary, blocks(card))
+    return message(escape(card.summary), blocks(card))

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from handlers.present.model import Button, Card, Command, Line, Person, Strong
+from handlers.present.model import Button, Card, Command, Line, Link, Person, Strong
+from handlers.present.verbs import CommentAction, IncidentAction, ReviewAction
 from handlers.teams import cards
 
 Name = Callable[[str], str]
@@ -24,12 +25,23 @@ def text(spans: Line, name: Name) -> str:
             out.append(cards.plain(name(span.user_id)))
         elif isinstance(span, Command):
             out.append(f'"{cards.plain(span.words)}"')
+        elif isinstance(span, Link):
+            url = span.url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+            out.append(f"[{cards.plain(span.text)}]({url})")
     return "".join(out)
+
+
+# Dialogs named before their verbs were: cards already posted in Teams still open them by these.
+DIALOG_NAMES: dict[StrEnum, str] = {
+    CommentAction.LOG: "log",
+    IncidentAction.OPEN_REPORT: "report",
+    ReviewAction.OPEN: "review",
+}
 
 
 def dialog_name(verb: StrEnum) -> str:
     """The dialog a form button opens: the verb's last part ("incident.assess" → "assess")."""
-    return str(verb).rpartition(".")[2]
+    return DIALOG_NAMES.get(verb) or str(verb).rpartition(".")[2]
 
 
 def action(item: Button) -> cards.Card:
@@ -41,7 +53,7 @@ def action(item: Button) -> cards.Card:
 def body(card: Card, name: Name) -> list[cards.Card]:
     built: list[cards.Card] = []
     if card.title:
-        built.append(cards.heading(card.title))
+        built.append(cards.heading(cards.plain(card.title)))
     if card.alert:
         built.append(cards.text(text(card.alert, name), color="Attention", weight="Bolder"))
     built += [cards.text(text(spans, name)) for spans in card.lines]
