@@ -55,7 +55,6 @@ def _model(both: TwoFrontEnds, words: str, *, teams: bool) -> Any:
         asked=services.policy.ask(words),
         question_id="-",
         version=services.policy.version,
-        recorded=True,
     )
     return model_shown(
         present.answer_card(answered, can_ask_slt=True, can_share=not teams), teams=teams

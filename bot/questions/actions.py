@@ -31,10 +31,11 @@ class QuestionError(Exception):
 
 @dataclass(frozen=True)
 class Answered:
+    """An answer to show, and the id its buttons refer to (kept when the database allowed)."""
+
     asked: Asked
     question_id: str
     version: str
-    recorded: bool  # False when the database was unavailable: the buttons will find nothing
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,9 @@ def answer(services: Services, *, text: str) -> Answered:
                 version=version,
                 now=services.clock.now(),
             )
-        recorded = True
     except SQLAlchemyError:
         logger.exception("could not store a question; answering it anyway")
-        recorded = False
-    return Answered(asked=asked, question_id=question_id, version=version, recorded=recorded)
+    return Answered(asked=asked, question_id=question_id, version=version)
 
 
 def give_feedback(services: Services, *, question_id: str, helpful: bool) -> bool:

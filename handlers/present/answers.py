@@ -19,6 +19,7 @@ SENT_TO_SLT = "Sent to SLT. Someone will get back to you."
 THANKS_HELPFUL = "Thanks, glad it helped."
 THANKS_NOT_HELPFUL = "Thanks for saying. If the policy doesn't settle it, use Ask SLT."
 QUESTION_EXPIRED = "That question has expired."
+SECTION_PASSAGE_LIMIT = 60  # a card either front end can still carry
 HELPFUL_LABEL = "👍"
 NOT_HELPFUL_LABEL = "👎"
 
@@ -110,11 +111,13 @@ def section_card(section: Section, *, version: str) -> Card:
     if len(section.path) > 1:
         lines.append(line(section.path_text))
     last_context = ""
-    for passage in section.passages:
+    for passage in section.passages[:SECTION_PASSAGE_LIMIT]:
         if passage.context and passage.context != last_context:
             lines.append(line(Strong(passage.context)))
             last_context = passage.context
         lines.append(line("• ", passage.text))
+    if len(section.passages) > SECTION_PASSAGE_LIMIT:
+        lines.append(line("…more in the policy document."))
     return Card(
         summary=section.path_text,
         title=section.title,
