@@ -257,3 +257,15 @@ def test_the_cards_form_buttons_open_their_forms_on_both(both: TwoFrontEnds) -> 
     for count, (_, verb) in enumerate(b for b in posted.buttons if b[1] != CommentAction.ASSIGN):
         bot.slack.click(verb, comment_id, user=SLACK_MODERATOR)
         assert len(bot.stand_in.wait_for("views.open", count + 1)) == count + 1, verb
+
+
+def test_log_a_comment_from_help_is_refused_alike(both: TwoFrontEnds) -> None:
+    bot = both.bot
+    help_buttons = slack_shown(bot.slack.command("help", user=SLACK_STAFF).json()).buttons
+    assert (present.LOG_TITLE, CommentAction.LOG) in help_buttons
+    bot.slack.click(CommentAction.LOG, "", user=SLACK_STAFF)
+    refused = both.teams.open_dialog({"dialog": "log"}, user=STAFF).json()
+
+    assert bot.stand_in.wait_for("response_url")[0].params["text"] == NOT_A_MODERATOR
+    assert refused["task"]["value"] == NOT_A_MODERATOR
+    assert bot.stand_in.to("views.open") == []

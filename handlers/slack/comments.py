@@ -30,7 +30,7 @@ def register(app: App, services: Services) -> None:
         )
     )
     app.action(CommentAction.LOG)(
-        lambda ack, body, client: open_from_home(ack, body, client, services)
+        lambda ack, body, client, respond: open_from_button(ack, body, client, respond, services)
     )
     app.view(CommentCallback.LOG)(lambda ack, body, view: submit_log(ack, body, view, services))
     app.action(CommentAction.RESPOND)(
@@ -82,10 +82,15 @@ def log_from_message(
     )
 
 
-def open_from_home(ack: Ack, body: dict[str, Any], client: WebClient, services: Services) -> None:
+def open_from_button(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Services
+) -> None:
+    """Log a comment, from App Home or a message (help, the pending list)."""
     ack()
     if services.roles.is_moderator(body["user"]["id"]):
         open_log_modal(client, body["trigger_id"], services)
+    elif body.get("response_url"):  # a message can say why; App Home has nowhere to
+        private(respond, NOT_A_MODERATOR)
 
 
 def _form(view: dict[str, Any]) -> CommentForm:

@@ -161,7 +161,7 @@ class TeamsListeners(TeamsTurns):
             return await self._governance(word, user)
         if word == "accounts" and not rest:
             return await self.accounts.register(user)
-        if word == "topics" and not rest:
+        if word in ("topics", "sections") and not rest:
             return self.answers.topics()
         if word == "section" and rest:
             return self.answers.section(rest)
