@@ -49,9 +49,13 @@ HELP: tuple[Line, ...] = (
 
 
 def _passage_lines(answer: Answer) -> list[Line]:
+    """Each passage quoted under its section, the section named once for its passages."""
     lines: list[Line] = []
+    shown = ""
     for hit in answer.hits:
-        lines.append(line(Strong(hit.section.path_text)))
+        if hit.section.key != shown:
+            lines.append(line(Strong(hit.section.path_text)))
+            shown = hit.section.key
         if hit.passage.context:
             lines.append(line(hit.passage.context))
         lines.append(line(hit.passage.text))
