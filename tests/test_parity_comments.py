@@ -269,3 +269,42 @@ def test_log_a_comment_from_help_is_refused_alike(both: TwoFrontEnds) -> None:
     assert bot.stand_in.wait_for("response_url")[0].params["text"] == NOT_A_MODERATOR
     assert refused["task"]["value"] == NOT_A_MODERATOR
     assert bot.stand_in.to("views.open") == []
+
+
+def test_an_offensive_comment_gets_the_same_advice(both: TwoFrontEnds) -> None:
+    now = both.bot.clock.now()
+    local = now.astimezone(both.bot.runtime.services.zone)
+    slack_form = {
+        "platform": choose("facebook"),
+        "account": choose(ACCOUNT),
+        "account_other": text_input(None),
+        "kind": choose("comment"),
+        "author": choose("public"),
+        "link": text_input(None),
+        "received_at": datetime_input(int(now.timestamp())),
+        "summary": text_input("Abusive reply under the sports day post"),
+        "offensive": checkboxes("offensive"),
+    }
+    slack = both.bot.modals.submit("comment.log", slack_form, user=SLACK_MODERATOR).json()
+    teams = both.teams.submit_dialog(
+        {
+            "dialog": "log",
+            "platform": "facebook",
+            "account": ACCOUNT,
+            "kind": "comment",
+            "author": "public",
+            "link": "",
+            "received_at_date": local.strftime("%Y-%m-%d"),
+            "received_at_time": local.strftime("%H:%M"),
+            "summary": "Abusive reply under the sports day post",
+            "offensive": "true",
+        },
+        user=MODERATOR,
+    ).json()
+
+    facts = _facts(both)
+    assert slack_shown(slack["view"]) == model_shown(
+        present.logged_offensive_card(facts["slack"]), teams=False
+    )
+    assert teams["task"]["value"] == present.logged_note(facts["teams"])
+    assert present.OFFENSIVE_ADVICE in teams["task"]["value"]
