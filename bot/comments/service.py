@@ -48,6 +48,52 @@ class CommentForm:
     offensive: bool
 
 
+@dataclass(frozen=True)
+class CommentFacts:
+    """A comment as it stood when read: what front ends show, safe to use after the
+    transaction that read it has closed."""
+
+    id: int
+    platform: str
+    account: str
+    kind: str
+    author: str
+    link: str | None
+    summary: str
+    offensive: bool
+    received_at: datetime
+    due_at: datetime
+    logged_by: str
+    assignee: str | None
+    status: str
+    responded_at: datetime | None
+    responded_by: str | None
+    response: str | None
+    response_note: str | None
+
+    @classmethod
+    def of(cls, comment: Comment) -> CommentFacts:
+        return cls(
+            id=comment.id,
+            platform=comment.platform,
+            account=comment.account,
+            kind=comment.kind,
+            author=comment.author,
+            link=comment.link,
+            summary=comment.summary,
+            offensive=comment.offensive,
+            received_at=comment.received_at,
+            due_at=comment.due_at,
+            logged_by=comment.logged_by,
+            assignee=comment.assignee,
+            status=comment.status,
+            responded_at=comment.responded_at,
+            responded_by=comment.responded_by,
+            response=comment.response,
+            response_note=comment.response_note,
+        )
+
+
 class CommentError(Exception):
     """A change that cannot be made; the message is fit to show the user."""
 

@@ -27,8 +27,9 @@ def record(
     return question
 
 
-def get(session: Session, *, question_id: str) -> Question | None:
-    return session.get(Question, question_id)
+def get(session: Session, *, question_id: str, lock: bool = False) -> Question | None:
+    """The question; `lock` holds it until the transaction ends (a second click waits)."""
+    return session.get(Question, question_id, with_for_update=lock)
 
 
 def give_feedback(session: Session, *, question_id: str, helpful: bool) -> Question | None:

@@ -6,13 +6,16 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.questions import service as questions
+from bot.ports import DeliveryError
+from bot.questions import actions
+from bot.questions.actions import CANNOT_PASS_ON, PassedOn, QuestionError
 from bot.services import Services
+from handlers.present import answers as present
 from handlers.present.verbs import Action
-from handlers.slack.views import answers as views
-from handlers.slack.views.common import ephemeral_text
-from store.db import session_scope
+from handlers.slack import render
+from handlers.slack.replies import private
 
 
 def register(app: App, services: Services, *, slt_channel: str | None) -> None:
@@ -33,36 +36,22 @@ def register(app: App, services: Services, *, slt_channel: str | None) -> None:
     app.action(Action.SHARE)(lambda ack, action, respond: share(ack, action, respond, services))
 
 
-def _private(respond: Respond, payload: dict[str, Any]) -> None:
-    respond(**payload, response_type="ephemeral", replace_original=False)
-
-
 def whole_section(ack: Ack, action: dict[str, Any], respond: Respond, services: Services) -> None:
     ack()
     section = services.policy.section(action["value"])
     if section is None:
-        _private(
-            respond,
-            ephemeral_text(
-                "That section is no longer in the policy; it may have been updated. Ask again."
-            ),
-        )
+        private(respond, present.SECTION_GONE)
         return
-    _private(respond, views.section_message(section, version=services.policy.version))
+    card = present.section_card(section, version=services.policy.version)
+    respond(**render.render(card), response_type="ephemeral", replace_original=False)
 
 
 def feedback(
     ack: Ack, action: dict[str, Any], respond: Respond, services: Services, *, helpful: bool
 ) -> None:
     ack()
-    with session_scope(services.sessions) as session:
-        found = questions.give_feedback(session, question_id=action["value"], helpful=helpful)
-    thanks = (
-        "Thanks, glad it helped."
-        if helpful
-        else ("Thanks for saying. If the policy doesn't settle it, use *Ask SLT*.")
-    )
-    _private(respond, ephemeral_text(thanks if found else "That question has expired."))
+    found = actions.give_feedback(services, question_id=action["value"], helpful=helpful)
+    private(respond, present.feedback_reply(helpful=helpful, found=found))
 
 
 def ask_slt(
@@ -76,39 +65,37 @@ def ask_slt(
     slt_channel: str | None,
 ) -> None:
     ack()
-    channel = slt_channel
-    user_id = body["user"]["id"]
-    with session_scope(services.sessions) as session:
-        question = questions.get(session, question_id=action["value"])
-        if question is None or channel is None:
-            _private(respond, ephemeral_text("Sorry, I can't pass that question on."))
-            return
-        if question.sent_to_slt_at is not None:
-            _private(respond, ephemeral_text("That question has already gone to SLT."))
-            return
-        client.chat_postMessage(
-            channel=channel,
-            **views.slt_question_message(
-                question=question.text, user_id=user_id, best_section=question.best_section
-            ),
+    if slt_channel is None:
+        private(respond, CANNOT_PASS_ON)
+        return
+
+    def send(passed: PassedOn) -> None:
+        try:
+            client.chat_postMessage(
+                channel=slt_channel, **render.render(present.slt_question_card(passed))
+            )
+        except (SlackApiError, SlackClientError, OSError) as error:
+            raise DeliveryError(f"chat.postMessage to {slt_channel}: {error}") from error
+
+    try:
+        actions.ask_slt(
+            services, question_id=action["value"], user_id=body["user"]["id"], send=send
         )
-        questions.send_to_slt(
-            session, question_id=question.id, user_id=user_id, now=services.clock.now()
-        )
-    _private(respond, ephemeral_text(f"Sent to SLT in <#{channel}>. Someone will get back to you."))
+    except QuestionError as error:
+        private(respond, str(error))
+        return
+    private(respond, present.SENT_TO_SLT)
 
 
 def share(ack: Ack, action: dict[str, Any], respond: Respond, services: Services) -> None:
     ack()
-    with session_scope(services.sessions) as session:
-        question = questions.get(session, question_id=action["value"])
-        text = question.text if question else None
-    answer = services.policy.ask(text).answer if text else None
-    if answer is None or not answer.hits:
-        _private(respond, ephemeral_text("That answer has expired; ask again to share it."))
+    try:
+        answer = actions.to_share(services, question_id=action["value"])
+    except QuestionError as error:
+        private(respond, str(error))
         return
     respond(
-        **views.shared_answer_message(answer, version=services.policy.version),
+        **render.render(present.shared_card(answer, version=services.policy.version)),
         response_type="in_channel",
         replace_original=False,
     )

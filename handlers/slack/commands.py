@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 import re
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from sqlalchemy.exc import SQLAlchemyError
 
-from bot.questions import service as questions
+from bot.questions import actions
 from bot.services import Services
-from handlers.slack import accounts, comments, incidents, knowledge, reports, reviews
+from handlers.present import answers
+from handlers.slack import accounts, comments, incidents, knowledge, render, reports, reviews
 from handlers.slack.ids import COMMAND
-from handlers.slack.views import answers as views
-from handlers.slack.views import comments as comment_views
-from handlers.slack.views import incidents as incident_views
-from store.db import session_scope
-
-logger = logging.getLogger(__name__)
 
 
 def register(app: App, services: Services, *, slt_channel: str | None) -> None:
@@ -79,7 +71,7 @@ def socialpolicy(
     word = word.lower()
     policy = services.policy
     if not text or word == "help":
-        ack(**views.help_message((*comment_views.COMMENT_HELP, *incident_views.INCIDENT_HELP)))
+        ack(**render.render(answers.help_card()))
     elif not rest and word in SUBCOMMANDS:
         SUBCOMMANDS[word](ack, command, client, respond, services)
     elif word == "leaver":
@@ -87,14 +79,14 @@ def socialpolicy(
     elif word == "report-csv":
         reports.report_csv(ack, command, rest, client, services)
     elif word in ("topics", "sections") and not rest:
-        ack(**views.topics_message(policy.topics(), version=policy.version))
+        ack(**render.render(answers.topics_card(policy.topics(), version=policy.version)))
     elif word == "section" and rest.strip():
         section = policy.find_section(rest)
         ack(
-            **(
-                views.section_message(section, version=policy.version)
+            **render.render(
+                answers.section_card(section, version=policy.version)
                 if section
-                else views.section_not_found_message(rest)
+                else answers.section_not_found_card(rest)
             )
         )
     else:
@@ -102,30 +94,8 @@ def socialpolicy(
 
 
 def answer_question(ack: Ack, text: str, services: Services, *, slt_channel: str | None) -> None:
-    """Answer in the ack itself (fast and private), keeping the question for SLT's review.
-
-    The question is stored first (one small insert) so the buttons under the answer always find
-    it; if the database is unavailable the answer still goes out.
-    """
-    asked = services.policy.ask(text)
-    question_id = uuid.uuid4().hex
-    version = services.policy.version
-    try:
-        with session_scope(services.sessions) as session:
-            questions.record(
-                session,
-                question_id=question_id,
-                answer=asked.answer,
-                version=version,
-                now=services.clock.now(),
-            )
-    except SQLAlchemyError:
-        logger.exception("could not store a question; answering it anyway")
-    ack(
-        **views.answer_message(
-            asked,
-            question_id=question_id,
-            version=version,
-            slt_channel_set=slt_channel is not None,
-        )
-    )
+    """Answer in the ack itself (fast and private); the question is kept for SLT's review when
+    the database allows, and answered either way."""
+    answered = actions.answer(services, text=text)
+    card = answers.answer_card(answered, can_ask_slt=slt_channel is not None, can_share=True)
+    ack(**render.render(card))

@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.comments import reminders
-from bot.comments import service as comments
+from bot.comments import actions
+from bot.comments.actions import NOT_A_MODERATOR, InvalidForm
 from bot.comments.service import CommentError, CommentForm, Field
-from bot.ports import DeliveryError
 from bot.services import Services
+from handlers.present import comments as present
 from handlers.present.verbs import CommentAction
 from handlers.slack import forms
-from handlers.slack.ids import CommentCallback
+from handlers.slack.ids import FRONT_END, CommentCallback
 from handlers.slack.replies import private
 from handlers.slack.views import comments as views
 from handlers.slack.views.common import ephemeral_text, mention
-from store.db import session_scope
 
-logger = logging.getLogger(__name__)
-
-NOT_A_MODERATOR = (
-    "Only the school's social media moderators (and SLT) can do that. If you should be one, "
-    "ask whoever runs the bot to add you to MODERATOR_USERS or the moderators' user group."
-)
 _URL = re.compile(r"https?://[^\s<>|]+")
 
 
@@ -38,7 +30,7 @@ def register(app: App, services: Services) -> None:
         )
     )
     app.action(CommentAction.LOG)(
-        lambda ack, body, client: open_from_home(ack, body, client, services)
+        lambda ack, body, client, respond: open_from_button(ack, body, client, respond, services)
     )
     app.view(CommentCallback.LOG)(lambda ack, body, view: submit_log(ack, body, view, services))
     app.action(CommentAction.RESPOND)(
@@ -90,10 +82,15 @@ def log_from_message(
     )
 
 
-def open_from_home(ack: Ack, body: dict[str, Any], client: WebClient, services: Services) -> None:
+def open_from_button(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Services
+) -> None:
+    """Log a comment, from App Home or a message (help, the pending list)."""
     ack()
     if services.roles.is_moderator(body["user"]["id"]):
         open_log_modal(client, body["trigger_id"], services)
+    elif body.get("response_url"):  # a message can say why; App Home has nowhere to
+        private(respond, NOT_A_MODERATOR)
 
 
 def _form(view: dict[str, Any]) -> CommentForm:
@@ -111,33 +108,22 @@ def _form(view: dict[str, Any]) -> CommentForm:
 
 
 def submit_log(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services) -> None:
-    """Validate, store, then acknowledge: a refused form keeps everything the user typed."""
-    user_id = body["user"]["id"]
-    if not services.roles.is_moderator(user_id):
-        ack(response_action="errors", errors={Field.SUMMARY: NOT_A_MODERATOR})
-        return
-    form = _form(view)
-    now = services.clock.now()
-    errors = comments.validate(form, now=now, accounts=services.comment_accounts())
-    if errors:
-        ack(response_action="errors", errors=errors)
-        return
-    with session_scope(services.sessions) as session:
-        comment = comments.log(
-            session, form=form, logged_by=user_id, now=now, calendar=services.calendar
+    """Store, then acknowledge, then post the card: a refused form keeps everything typed."""
+    try:
+        comment = actions.log(
+            services, services.roles, form=_form(view), user=body["user"]["id"], front_end=FRONT_END
         )
-        comment_id = comment.id
-    if form.offensive:
-        ack(response_action="update", view=views.logged_offensive_view(comment_id))
+    except InvalidForm as refused:
+        ack(response_action="errors", errors=refused.errors)
+        return
+    except CommentError as error:
+        ack(response_action="errors", errors={Field.SUMMARY: str(error)})
+        return
+    if comment.offensive:
+        ack(response_action="update", view=views.logged_offensive_view(comment))
     else:
         ack()
-    reminders.deliver_now(
-        sessions=services.sessions,
-        comment_id=comment_id,
-        notifier=services.notifier,
-        policy=services.reminders,
-        clock=services.clock,
-    )
+    actions.post_card(services, comment_id=comment.id)
 
 
 def open_respond(
@@ -149,13 +135,12 @@ def open_respond(
     services: Services,
 ) -> None:
     ack()
-    if not services.roles.is_moderator(body["user"]["id"]):
-        private(respond, NOT_A_MODERATOR)
-        return
-    with session_scope(services.sessions) as session:
-        comment = comments.get(session, comment_id=int(action["value"]))
-    if comment is None or comment.status != "open":
-        private(respond, "That comment has already been marked responded.")
+    try:
+        comment = actions.responding(
+            services, services.roles, comment_id=int(action["value"]), user=body["user"]["id"]
+        )
+    except CommentError as error:
+        private(respond, error.describe(mention))
         return
     client.views_open(trigger_id=body["trigger_id"], view=views.respond_modal(comment))
 
@@ -163,61 +148,42 @@ def open_respond(
 def submit_responded(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services
 ) -> None:
-    user_id = body["user"]["id"]
-    response = forms.choice(view, Field.RESPONSE)
-    note = forms.text(view, Field.NOTE)
-    errors = comments.validate_response(response, note)
-    if not services.roles.is_moderator(user_id):
-        errors = {Field.RESPONSE: NOT_A_MODERATOR}
-    if errors:
-        ack(response_action="errors", errors=errors)
-        return
     try:
-        with session_scope(services.sessions) as session:
-            comment = comments.mark_responded(
-                session,
-                comment_id=int(view["private_metadata"]),
-                user_id=user_id,
-                response=response or "",
-                note=note,
-                now=services.clock.now(),
-            )
+        actions.respond(
+            services,
+            services.roles,
+            comment_id=int(view["private_metadata"]),
+            user=body["user"]["id"],
+            response=forms.choice(view, Field.RESPONSE),
+            note=forms.text(view, Field.NOTE),
+        )
+    except InvalidForm as refused:
+        ack(response_action="errors", errors=refused.errors)
+        return
     except CommentError as error:
         ack(response_action="errors", errors={Field.RESPONSE: error.describe(mention)})
         return
     ack()
-    _refresh(comment, services)
 
 
 def assign(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, services: Services
 ) -> None:
     ack()
-    user_id = body["user"]["id"]
-    if not services.roles.is_moderator(user_id):
-        private(respond, NOT_A_MODERATOR)
-        return
     try:
-        with session_scope(services.sessions) as session:
-            comment = comments.assign(session, comment_id=int(action["value"]), user_id=user_id)
+        comment = actions.assign(
+            services, services.roles, comment_id=int(action["value"]), user=body["user"]["id"]
+        )
     except CommentError as error:
         private(respond, error.describe(mention))
         return
-    _refresh(comment, services)
-    private(respond, f"#{comment.id} is yours: reminders will come to you directly too.")
-
-
-def _refresh(comment: Any, services: Services) -> None:
-    try:
-        services.notifier.refresh_card(comment)
-    except DeliveryError:
-        logger.warning("could not redraw the card for comment %s", comment.id)
+    private(respond, present.assigned(comment))
 
 
 def pending(ack: Ack, command: dict[str, Any], services: Services) -> None:
-    if not services.roles.is_moderator(command["user_id"]):
-        ack(**ephemeral_text(NOT_A_MODERATOR))
+    try:
+        waiting = actions.pending(services, services.roles, user=command["user_id"])
+    except CommentError as error:
+        ack(**ephemeral_text(str(error)))
         return
-    with session_scope(services.sessions) as session:
-        waiting = comments.pending(session)
     ack(**views.pending_message(waiting, zone=services.zone, now=services.clock.now()))

@@ -18,19 +18,21 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.accounts.actions import HandoverTask
 from bot.clock import Clock
+from bot.comments.service import CommentFacts
 from bot.incidents.actions import Case
 from bot.ports import DeliveryError, Posted
 from bot.reports.figures import Figures
 from bot.reviews.actions import Review
+from handlers.present import comments as present_comments
 from handlers.present import incidents as present
 from handlers.present.accounts import handover_card
 from handlers.present.model import Group
 from handlers.slack import render
 from handlers.slack.pacing import Pacer
-from handlers.slack.views import comments as views
 from handlers.slack.views import knowledge as knowledge_views
 from handlers.slack.views import reports as report_views
 from handlers.slack.views import reviews as review_views
+from handlers.slack.views.common import escape, markdown, message
 from store.models import (
     AuditEvent,
     Comment,
@@ -77,7 +79,10 @@ class SlackNotifier:
             raise DeliveryError(f"{method.__name__} to {pace_key}: {error}") from error
 
     def _card(self, comment: Comment) -> dict[str, Any]:
-        return views.card(comment, zone=self.zone, now=self.clock.now())
+        facts = CommentFacts.of(comment)
+        return render.render(
+            present_comments.comment_card(facts, zone=self.zone, now=self.clock.now())
+        )
 
     def post_card(self, comment: Comment) -> Posted:
         if self.moderators_channel is None:
@@ -100,8 +105,20 @@ class SlackNotifier:
                 **self._card(comment),
             )
 
+    def _reminder(
+        self, comment: Comment, *, left: timedelta, late_since: datetime | None, dm: bool
+    ) -> dict[str, Any]:
+        card = present_comments.reminder_card(
+            CommentFacts.of(comment),
+            left=left,
+            late_since=late_since,
+            zone=self.zone,
+            to_assignee=dm,
+        )
+        return render.render(card)
+
     def remind(self, comment: Comment, *, left: timedelta, late_since: datetime | None) -> None:
-        payload = views.reminder(comment, left=left, late_since=late_since, zone=self.zone)
+        payload = self._reminder(comment, left=left, late_since=late_since, dm=False)
         channel = comment.card_channel or self.moderators_channel
         if channel is None:
             raise DeliveryError("no channel for the reminder")
@@ -119,33 +136,26 @@ class SlackNotifier:
         if comment.assignee is None:
             return
         self.direct_message(
-            comment.assignee,
-            views.reminder(
-                comment, left=left, late_since=late_since, zone=self.zone, assignee_dm=True
-            ),
+            comment.assignee, self._reminder(comment, left=left, late_since=late_since, dm=True)
         )
 
     def escalate(self, comment: Comment, *, late_since: datetime | None) -> None:
         if self.slt_channel is None:
             raise DeliveryError("SLT_CHANNEL is not set")
-        link = None
-        if comment.card_channel and comment.card_ts:
-            link = self._call(
-                comment.card_channel,
-                self.client.chat_getPermalink,
-                channel=comment.card_channel,
-                message_ts=comment.card_ts,
-            )["permalink"]
-        payload = views.escalation(
-            comment,
-            mention=self.slt_mention(),
-            card_link=link,
+        card = present_comments.escalation_card(
+            CommentFacts.of(comment),
             late_since=late_since,
+            card_link=self._link(comment),
             zone=self.zone,
             now=self.clock.now(),
         )
+        # SLT are addressed the Slack way (their user group, or each member) above the alert.
+        addressed = [markdown(self.slt_mention()), *render.blocks(card)]
         self._call(
-            self.slt_channel, self.client.chat_postMessage, channel=self.slt_channel, **payload
+            self.slt_channel,
+            self.client.chat_postMessage,
+            channel=self.slt_channel,
+            **message(escape(card.summary), addressed),
         )
 
     def _link(self, item: Comment | Incident) -> str | None:

@@ -8,7 +8,17 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, HeaderBl
 
 from handlers.present.model import Button, Card, Command, Group, Line, Link, Person, Strong
 from handlers.slack.ids import COMMAND
-from handlers.slack.views.common import escape, markdown, message, note, quote
+from handlers.slack.views.common import (
+    chunked_markdown,
+    clip,
+    escape,
+    markdown,
+    message,
+    note,
+    quote,
+)
+
+HEADER_LIMIT = 150
 
 
 def text(spans: Line) -> str:
@@ -47,11 +57,11 @@ def button(item: Button) -> ButtonElement:
 def blocks(card: Card) -> list[Block]:
     built: list[Block] = []
     if card.title:
-        built.append(HeaderBlock(text=card.title))
+        built.append(HeaderBlock(text=clip(card.title, HEADER_LIMIT)))
     if card.alert:
         built.append(markdown(text(card.alert)))
     if card.lines:
-        built.append(markdown("\n".join(text(spans) for spans in card.lines)))
+        built += chunked_markdown(text(spans) for spans in card.lines)
     if card.quote is not None:
         built.append(markdown(quote(escape(card.quote))))
     if card.note:
@@ -63,4 +73,4 @@ def blocks(card: Card) -> list[Block]:
 
 def render(card: Card) -> dict[str, Any]:
     """A whole message payload: blocks, and the summary for notifications."""
-    return message(card.summary, blocks(card))
+    return message(escape(card.summary), blocks(card))

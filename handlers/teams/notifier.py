@@ -29,10 +29,12 @@ from microsoft_teams.cards import AdaptiveCard
 
 from bot.accounts.actions import HandoverTask
 from bot.clock import Clock
+from bot.comments.service import CommentFacts
 from bot.incidents.actions import Case
 from bot.ports import DeliveryError, Posted
 from bot.reports.figures import Figures
 from bot.reviews.actions import Review
+from handlers.present import comments as present_comments
 from handlers.present import incidents as present
 from handlers.present.accounts import handover_card
 from handlers.present.knowledge import policy_review
@@ -159,7 +161,9 @@ class TeamsNotifier:
     # Comments ----------------------------------------------------------------------------
 
     def _comment_card(self, comment: Comment) -> cards.Card:
-        return cards.comment_card(comment, zone=self.zone, now=self.clock.now(), name=self._name())
+        facts = CommentFacts.of(comment)
+        card = present_comments.comment_card(facts, zone=self.zone, now=self.clock.now())
+        return render.render(card, self._name())
 
     def post_card(self, comment: Comment) -> Posted:
         ref = self._ref(self.moderators_conversation, "moderators'")
@@ -174,12 +178,24 @@ class TeamsNotifier:
                 update=comment.card_ts,
             )
 
+    def _reminder(
+        self, comment: Comment, *, left: timedelta, late_since: datetime | None, dm: bool
+    ) -> cards.Card:
+        card = present_comments.reminder_card(
+            CommentFacts.of(comment),
+            left=left,
+            late_since=late_since,
+            zone=self.zone,
+            to_assignee=dm,
+        )
+        return render.render(card, self._name())
+
     def remind(self, comment: Comment, *, left: timedelta, late_since: datetime | None) -> None:
         self._thread(
             comment,
             self.moderators_conversation,
             "moderators'",
-            cards.reminder_card(comment, left=left, late_since=late_since, zone=self.zone),
+            self._reminder(comment, left=left, late_since=late_since, dm=False),
         )
 
     def remind_assignee(
@@ -188,16 +204,18 @@ class TeamsNotifier:
         if comment.assignee:
             self.direct_message(
                 comment.assignee,
-                cards.reminder_card(comment, left=left, late_since=late_since, zone=self.zone),
+                self._reminder(comment, left=left, late_since=late_since, dm=True),
             )
 
     def escalate(self, comment: Comment, *, late_since: datetime | None) -> None:
-        self._send(
-            self._ref(self.slt_conversation, "SLT"),
-            cards.escalation_card(
-                comment, late_since=late_since, zone=self.zone, now=self.clock.now()
-            ),
+        card = present_comments.escalation_card(
+            CommentFacts.of(comment),
+            late_since=late_since,
+            card_link=None,
+            zone=self.zone,
+            now=self.clock.now(),
         )
+        self._send(self._ref(self.slt_conversation, "SLT"), render.render(card, self._name()))
 
     # Incidents ---------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from handlers.present.model import Button, Card, Command, Group, Line, Link, Person, Strong
+from handlers.present.verbs import CommentAction, IncidentAction, ReviewAction
 from handlers.teams import cards
 
 Name = Callable[[str], str]
@@ -36,9 +37,17 @@ def _url(url: str) -> str:
     return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 
 
+# Dialogs named before their verbs were: cards already posted in Teams still open them by these.
+DIALOG_NAMES: dict[StrEnum, str] = {
+    CommentAction.LOG: "log",
+    IncidentAction.OPEN_REPORT: "report",
+    ReviewAction.OPEN: "review",
+}
+
+
 def dialog_name(verb: StrEnum) -> str:
     """The dialog a form button opens: the verb's last part ("incident.assess" → "assess")."""
-    return str(verb).rpartition(".")[2]
+    return DIALOG_NAMES.get(verb) or str(verb).rpartition(".")[2]
 
 
 def action(item: Button) -> cards.Card:
@@ -50,7 +59,7 @@ def action(item: Button) -> cards.Card:
 def body(card: Card, name: Name) -> list[cards.Card]:
     built: list[cards.Card] = []
     if card.title:
-        built.append(cards.heading(card.title))
+        built.append(cards.heading(cards.plain(card.title)))
     if card.alert:
         built.append(cards.text(text(card.alert, name), color="Attention", weight="Bolder"))
     built += [cards.text(text(spans, name)) for spans in card.lines]

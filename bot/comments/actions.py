@@ -1,0 +1,131 @@
+"""What a moderator can do to a comment, decided once for every front end: each action checks
+the role (with the roles of the front end acted from), runs in one transaction and sends what
+is due through the notifier."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.comments import reminders
+from bot.comments import service as comments
+from bot.comments.service import CommentError, CommentFacts, CommentForm
+from bot.ports import DeliveryError
+from bot.roles import Roles
+from bot.services import Services
+from store.db import session_scope
+from store.models import Comment
+
+logger = logging.getLogger(__name__)
+
+NOT_A_MODERATOR = (
+    "Only the school's social media moderators (and SLT) can do that. If you should be one, "
+    "ask whoever runs the bot to add you to the moderators."
+)
+ALREADY_RESPONDED = "That comment has already been marked responded."
+
+
+class NotAModerator(CommentError):
+    def __init__(self) -> None:
+        super().__init__(NOT_A_MODERATOR)
+
+
+class InvalidForm(CommentError):
+    """The form cannot be saved as it is; `errors` says what to fix, by field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("Please check the form.")
+        self.errors = errors
+
+
+def check_moderator(roles: Roles, user: str) -> None:
+    """Refuse anyone who is not a moderator (or SLT) on the front end they act from."""
+    if not roles.is_moderator(user):
+        raise NotAModerator()
+
+
+def log(
+    services: Services, roles: Roles, *, form: CommentForm, user: str, front_end: str
+) -> CommentFacts:
+    """Validate and store a comment; its card is then owed (see `post_card`)."""
+    check_moderator(roles, user)
+    now = services.clock.now()
+    errors = comments.validate(form, now=now, accounts=services.comment_accounts())
+    if errors:
+        raise InvalidForm(errors)
+    with session_scope(services.sessions) as session:
+        comment = comments.log(
+            session,
+            form=form,
+            logged_by=user,
+            now=now,
+            calendar=services.calendar,
+            front_end=front_end,
+        )
+        return CommentFacts.of(comment)
+
+
+def post_card(services: Services, *, comment_id: int) -> None:
+    """Deliver what a just-logged comment is owed (its card). Kept apart from `log` so a front
+    end that must answer within seconds can answer first."""
+    reminders.deliver_now(
+        sessions=services.sessions,
+        comment_id=comment_id,
+        notifier=services.notifier,
+        policy=services.reminders,
+        clock=services.clock,
+    )
+
+
+def responding(services: Services, roles: Roles, *, comment_id: int, user: str) -> CommentFacts:
+    """The comment a moderator is about to mark responded, if it is still open."""
+    check_moderator(roles, user)
+    with session_scope(services.sessions) as session:
+        comment = comments.get(session, comment_id=comment_id)
+        if comment is None or comment.status != "open":
+            raise CommentError(ALREADY_RESPONDED)
+        return CommentFacts.of(comment)
+
+
+def assign(services: Services, roles: Roles, *, comment_id: int, user: str) -> CommentFacts:
+    """Take the comment on: its reminders come to the assignee directly too."""
+    check_moderator(roles, user)
+    with session_scope(services.sessions) as session:
+        comment = comments.assign(session, comment_id=comment_id, user_id=user)
+    _refresh(services, comment)
+    return CommentFacts.of(comment)
+
+
+def respond(
+    services: Services, roles: Roles, *, comment_id: int, user: str, response: str | None, note: str
+) -> CommentFacts:
+    """Close the comment with how it was answered; its card is redrawn."""
+    check_moderator(roles, user)
+    errors = comments.validate_response(response, note)
+    if errors:
+        raise InvalidForm(errors)
+    with session_scope(services.sessions) as session:
+        comment = comments.mark_responded(
+            session,
+            comment_id=comment_id,
+            user_id=user,
+            response=response or "",
+            note=note,
+            now=services.clock.now(),
+        )
+    _refresh(services, comment)
+    return CommentFacts.of(comment)
+
+
+def pending(services: Services, roles: Roles, *, user: str) -> list[CommentFacts]:
+    """Open comments, soonest deadline first."""
+    check_moderator(roles, user)
+    with session_scope(services.sessions) as session:
+        return [CommentFacts.of(c) for c in comments.pending(session)]
+
+
+def _refresh(services: Services, comment: Comment) -> None:
+    """Redraw the card; the change is saved whether or not the card can be reached."""
+    try:
+        services.notifier.refresh_card(comment)
+    except DeliveryError:
+        logger.warning("could not redraw the card for comment %s", comment.id)

@@ -1,0 +1,112 @@
+"""What anyone can do with the policy's answers, decided once for every front end: ask, say
+whether an answer helped, pass a question on to SLT, share an answer."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.policy.search import Answer
+from bot.policy.service import Asked
+from bot.ports import DeliveryError
+from bot.questions import service as questions
+from bot.services import Services
+from store.db import session_scope
+
+logger = logging.getLogger(__name__)
+
+CANNOT_PASS_ON = "Sorry, I can't pass that question on."
+ALREADY_WITH_SLT = "That question has already gone to SLT."
+SLT_UNREACHABLE = "SLT could not be reached just now; nothing was sent. Try again shortly."
+ANSWER_EXPIRED = "That answer has expired; ask again to share it."
+
+
+class QuestionError(Exception):
+    """Something that cannot be done with a question; the message is fit to show the user."""
+
+
+@dataclass(frozen=True)
+class Answered:
+    """An answer to show, and the id its buttons refer to (kept when the database allowed)."""
+
+    asked: Asked
+    question_id: str
+    version: str
+
+
+@dataclass(frozen=True)
+class PassedOn:
+    """A question on its way to SLT: the asker is named, since they chose to ask."""
+
+    text: str
+    best_section: str | None
+    asked_by: str
+
+
+def answer(services: Services, *, text: str) -> Answered:
+    """Answer first, then try to keep the question for SLT's review: a database failure never
+    stops the answer going out."""
+    asked = services.policy.ask(text)
+    question_id = uuid.uuid4().hex
+    version = services.policy.version
+    try:
+        with session_scope(services.sessions) as session:
+            questions.record(
+                session,
+                question_id=question_id,
+                answer=asked.answer,
+                version=version,
+                now=services.clock.now(),
+            )
+    except SQLAlchemyError:
+        logger.exception("could not store a question; answering it anyway")
+    return Answered(asked=asked, question_id=question_id, version=version)
+
+
+def give_feedback(services: Services, *, question_id: str, helpful: bool) -> bool:
+    """Record whether the answer helped; False when the question is no longer kept."""
+    with session_scope(services.sessions) as session:
+        found = questions.give_feedback(session, question_id=question_id, helpful=helpful)
+        return found is not None
+
+
+def ask_slt(
+    services: Services,
+    *,
+    question_id: str,
+    user_id: str,
+    send: Callable[[PassedOn], None],
+) -> PassedOn:
+    """Pass a question to SLT once: a second click, on any front end, is refused. `send`
+    delivers it (raising `DeliveryError` if it cannot); nothing is recorded unless it went."""
+    with session_scope(services.sessions) as session:
+        question = questions.get(session, question_id=question_id, lock=True)
+        if question is None:
+            raise QuestionError(CANNOT_PASS_ON)
+        if question.sent_to_slt_at is not None:
+            raise QuestionError(ALREADY_WITH_SLT)
+        passed = PassedOn(text=question.text, best_section=question.best_section, asked_by=user_id)
+        try:
+            send(passed)
+        except DeliveryError as error:
+            logger.warning("question %s not passed on to SLT: %s", question_id, error)
+            raise QuestionError(SLT_UNREACHABLE) from error
+        questions.send_to_slt(
+            session, question_id=question_id, user_id=user_id, now=services.clock.now()
+        )
+    return passed
+
+
+def to_share(services: Services, *, question_id: str) -> Answer:
+    """The answer to a kept question, found afresh, for posting to everyone; never who asked."""
+    with session_scope(services.sessions) as session:
+        question = questions.get(session, question_id=question_id)
+        text = question.text if question else None
+    found = services.policy.ask(text).answer if text else None
+    if found is None or not found.hits:
+        raise QuestionError(ANSWER_EXPIRED)
+    return found
