@@ -22,6 +22,7 @@ run: $(STAMP) .env
 test: $(STAMP)
 	$(BIN)/ruff check bot handlers store tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -122,7 +122,11 @@ class TeamsNotifier:
         return sent.id or update or ""
 
     def _thread(
-        self, item: Comment | Incident, fallback: str | None, what: str, content: cards.Card
+        self,
+        item: Comment | Incident | DraftReview,
+        fallback: str | None,
+        what: str,
+        content: cards.Card,
     ) -> None:
         if item.card_channel and item.card_ts:
             ref = self._ref(item.card_channel, what)
