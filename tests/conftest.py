@@ -72,6 +72,7 @@ def stand_in() -> Iterator[SlackStandIn]:
     server = SlackStandIn()
     yield server
     server.close()
+    assert not server.violations, f"the bot sent payloads Slack would refuse: {server.violations}"
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 import httpx
 from slack_sdk.signature import SignatureVerifier
 
+from tests.contracts import slack_payloads
+
 TEAM = {"id": "T0000001", "domain": "school"}
 
 
@@ -35,7 +37,9 @@ class SlackSender:
             "X-Slack-Signature": signature
             or self.verifier.generate_signature(timestamp=stamp, body=body),
         }
-        return self.http.post(self.events_url, content=body.encode(), headers=headers)
+        response = self.http.post(self.events_url, content=body.encode(), headers=headers)
+        _check_ack(response)
+        return response
 
     def command(
         self,
@@ -205,3 +209,20 @@ class SlackModals:
             "action_ts": "1700000000.000001",
         }
         return self.sender.interaction(payload)
+
+
+def _check_ack(response: httpx.Response) -> None:
+    """What the bot answered in an ack must pass the same rules as what it posts."""
+    if "application/json" not in response.headers.get("content-type", "") or not response.content:
+        return
+    body = response.json()
+    if not isinstance(body, dict):
+        return
+    found = (
+        slack_payloads.problems("views.update", {"view": body["view"]})
+        if body.get("response_action") in ("update", "push")
+        else slack_payloads.problems("response_url", body)
+        if "blocks" in body or "text" in body
+        else []
+    )
+    assert not found, f"the bot answered with a payload Slack would refuse: {found}"

@@ -14,6 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
+from tests.contracts import slack_payloads
+
 WAIT_SECONDS = 10.0
 
 
@@ -45,6 +47,7 @@ class SlackStandIn:
     members: list[dict[str, Any]] = field(default_factory=list)
     failures: dict[str, Failure] = field(default_factory=dict)
     refusals: dict[str, str] = field(default_factory=dict)  # method → Slack's error code
+    violations: list[str] = field(default_factory=list)  # payloads Slack itself would refuse
     socket_mode_url: str = ""  # what apps.connections.open hands out (a SocketModeStandIn's)
 
     def __post_init__(self) -> None:
@@ -74,6 +77,9 @@ class SlackStandIn:
         self.failures[method] = Failure(status=status, headers=headers, remaining=times)
 
     def record(self, call: Call) -> None:
+        self.violations += [
+            f"{call.method}: {p}" for p in slack_payloads.problems(call.method, call.params)
+        ]
         with self._changed:
             self.calls.append(call)
             self._changed.notify_all()

@@ -40,6 +40,7 @@ def connector() -> Iterator[BotConnectorStandIn]:
     stand_in = BotConnectorStandIn()
     yield stand_in
     stand_in.close()
+    assert not stand_in.violations, f"the bot sent cards Teams would refuse: {stand_in.violations}"
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import httpx
 
+from tests.contracts import adaptive_cards
+
 BOT = {"id": "28:bot-id", "name": "Social Policy"}
 TENANT = "tenant-1"
 
@@ -49,6 +51,7 @@ class BotConnectorStandIn:
     created: list[dict[str, Any]] = field(default_factory=list)
     unreachable: set[str] = field(default_factory=set)
     uploads: list[Upload] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)  # cards Teams itself would refuse
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -66,6 +69,9 @@ class BotConnectorStandIn:
         self._server.server_close()
 
     def record(self, sent: Sent) -> str:
+        self.violations += [
+            p for card in cards_in(sent.body) for p in adaptive_cards.problems(card)
+        ]
         with self._changed:
             self.sent.append(sent)
             self._changed.notify_all()
@@ -195,7 +201,11 @@ class TeamsSender:
             "channelData": {"tenant": {"id": TENANT}},
             **extra,
         }
-        return self.http.post(self.messages_url, json=body)
+        response = self.http.post(self.messages_url, json=body)
+        if response.content and "json" in response.headers.get("content-type", ""):
+            found = [p for card in cards_in(response.json()) for p in adaptive_cards.problems(card)]
+            assert not found, f"the bot answered with a card Teams would refuse: {found}"
+        return response
 
     def message(
         self,
@@ -275,3 +285,14 @@ class TeamsSender:
             conversation=conversation,
             conversation_type=conversation_type,
         )
+
+
+def cards_in(node: Any) -> list[dict[str, Any]]:
+    """Every Adaptive Card inside an activity or an invoke response."""
+    if isinstance(node, dict):
+        if node.get("type") == "AdaptiveCard":
+            return [node]
+        return [card for value in node.values() for card in cards_in(value)]
+    if isinstance(node, list):
+        return [card for value in node for card in cards_in(value)]
+    return []

@@ -10,6 +10,7 @@ from bot.accounts.actions import Account, HandoverTask
 from bot.accounts.service import TEXT_LIMIT, Field
 from bot.comments.options import PLATFORMS
 from handlers.present import accounts as present
+from handlers.present.forms import needed
 from handlers.present.verbs import AccountAction
 from handlers.teams import render
 from handlers.teams.cards import Card, card, choice_input, errors_block, subtle, text, text_input
@@ -43,6 +44,8 @@ def people_picker(
         "isMultiSelect": multi,
         "isRequired": required,
     }
+    if required:
+        element["errorMessage"] = needed(label)
     if value:
         element["value"] = value
     return element

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from microsoft_teams.cards import AdaptiveCard
 
+from handlers.present.forms import needed
 from handlers.present.time import duration as duration  # the notifier's alerts use it
 
 Card = dict[str, Any]
@@ -27,14 +28,26 @@ def plain(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", text)
 
 
+# Teams' host config shows at most this many top-level actions; the rest must be in its overflow
+# menu ("mode": "secondary") or Teams silently drops them.
+MAX_ACTIONS = 6
+
+
 def card(*body: Card, actions: Iterable[Card] = ()) -> Card:
+    """A card of version 1.5, or 1.6 when it holds a people picker: its `Data.Query` choices
+    are only in the 1.6 schema."""
+    elements = list(body)
     built: Card = {
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-        "version": "1.5",
-        "body": list(body),
+        "version": "1.6" if any("choices.data" in e for e in elements) else "1.5",
+        "body": elements,
     }
     listed = list(actions)
+    if len(listed) > MAX_ACTIONS:  # keep room for the overflow menu's own button
+        listed = listed[: MAX_ACTIONS - 1] + [
+            {**action, "mode": "secondary"} for action in listed[MAX_ACTIONS - 1 :]
+        ]
     if listed:
         built["actions"] = listed
     AdaptiveCard.model_validate(built)  # refuses a malformed card before Teams sees it
@@ -97,6 +110,8 @@ def choice_input(
         "isMultiSelect": multi,
         "style": "expanded" if expanded or multi else "compact",
     }
+    if required:
+        element["errorMessage"] = needed(label)
     if value:
         element["value"] = value
     return element
@@ -119,6 +134,8 @@ def text_input(
         "isRequired": required,
         "isMultiline": multiline,
     }
+    if required:
+        element["errorMessage"] = needed(label)
     if value:
         element["value"] = value[:limit]
     return element
@@ -133,6 +150,7 @@ def moment_inputs(field: str, label: str, value: datetime, zone: ZoneInfo) -> li
             "label": f"{label} (date)",
             "value": local_value.strftime("%Y-%m-%d"),
             "isRequired": True,
+            "errorMessage": needed(f"{label} (date)"),
         },
         {
             "type": "Input.Time",
@@ -140,6 +158,7 @@ def moment_inputs(field: str, label: str, value: datetime, zone: ZoneInfo) -> li
             "label": f"{label} (time)",
             "value": local_value.strftime("%H:%M"),
             "isRequired": True,
+            "errorMessage": needed(f"{label} (time)"),
         },
     ]
 

@@ -105,7 +105,9 @@ class TeamsListeners(TeamsTurns):
         if text.lower() == "whereami":  # setup: the id to put in TEAMS_*_CONVERSATION
             await ctx.send(
                 self._message(
-                    cards.note_card(f"This conversation's id is `{ctx.activity.conversation.id}`.")
+                    cards.note_card(
+                        f"This conversation's id is **{cards.plain(ctx.activity.conversation.id)}**"
+                    )
                 )
             )
             return

@@ -50,9 +50,9 @@ def problems(card: dict[str, Any]) -> list[str]:
         f"schema {version}: {error.message[:200]}"
         for error in _validator(version).iter_errors(card)
     ]
-    actions = card.get("actions") or []
-    if len(actions) > MAX_ACTIONS:
-        found.append(f"{len(actions)} top-level actions (Teams shows {MAX_ACTIONS})")
+    shown = [a for a in card.get("actions") or [] if a.get("mode") != "secondary"]
+    if len(shown) > MAX_ACTIONS:
+        found.append(f"{len(shown)} top-level actions (Teams shows {MAX_ACTIONS})")
     for node in _walk(card):
         kind = node.get("type")
         if kind == "Action.Execute" and not node.get("verb"):
