@@ -228,12 +228,14 @@ class PolicyAcknowledgement(Base):
 
 
 class PolicyNotice(Base):
-    """A policy-wide message already sent (a review reminder), so it goes once."""
+    """A one-off message to the school (the weekly digest, a review reminder), keyed so it goes
+    once: claimed before it is sent, and marked sent with the claim."""
 
     __tablename__ = "policy_notices"
 
     kind: Mapped[str] = mapped_column(String(100), primary_key=True)
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class RetentionEvent(Base):

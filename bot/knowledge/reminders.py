@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
-from bot.knowledge.service import notice_sent, record_notice, review_due, review_reminder_due
+from bot.knowledge.service import review_due, review_reminder_due
+from bot.notices import send_once
 from bot.policy.document import PolicySet
 from bot.ports import DeliveryError, Notifier
-from store.db import session_scope
 
 logger = logging.getLogger(__name__)
 
@@ -35,15 +36,13 @@ def sweep_review(
         return 0
     sent = 0
     for name in notifier.front_ends:
-        with session_scope(sessions) as session:
-            key = f"{kind}:{name}"
-            if notice_sent(session, key):
-                continue
-            try:
-                notifier.policy_review(front_end=name, due=due, today=today)
-            except DeliveryError as error:
-                logger.warning("review reminder not delivered to %s, will retry: %s", name, error)
-                continue
-            record_notice(session, key, now)
-            sent += 1
+        try:
+            sent += send_once(
+                sessions=sessions,
+                key=f"{kind}:{name}",
+                now=now,
+                send=partial(notifier.policy_review, front_end=name, due=due, today=today),
+            )
+        except DeliveryError as error:
+            logger.warning("review reminder not delivered to %s, will retry: %s", name, error)
     return sent

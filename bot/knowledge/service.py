@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.policy.document import PolicySet
-from store.models import PolicyAcknowledgement, PolicyNotice, Question
+from store.models import PolicyAcknowledgement, Question
 
 REVIEW_WARNING = timedelta(days=30)
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y", "%B %Y", "%b %Y")
@@ -111,11 +111,3 @@ def review_reminder_due(due: date, today: date) -> str | None:
     if today >= due - REVIEW_WARNING:
         return f"review-{due.isoformat()}-soon"
     return None
-
-
-def notice_sent(session: Session, kind: str) -> bool:
-    return session.get(PolicyNotice, kind) is not None
-
-
-def record_notice(session: Session, kind: str, now: datetime) -> None:
-    session.add(PolicyNotice(kind=kind, sent_at=now))

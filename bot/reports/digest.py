@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
-from bot.knowledge.service import notice_sent, record_notice
+from bot.notices import installed_at, send_once, sent_already
 from bot.ports import DeliveryError, Notifier
 from bot.reports.chart import response_chart
 from bot.reports.figures import compute, weekly_response_hours
@@ -36,25 +37,29 @@ def sweep_digest(
     zone: ZoneInfo,
     clock: Clock,
 ) -> int:
+    """This week's digest, once per front end, from its moment on; none for the weeks before
+    the bot was installed."""
     now = clock.now()
+    installed = installed_at(sessions=sessions, now=now)  # the first tick of a new install
     moment = this_weeks_moment(now, day=day, at=at, zone=zone)
-    if now < moment:
+    if now < moment or moment < installed:
         return 0
-    start = moment - timedelta(weeks=1)
+    keys = {name: f"digest-{moment.date().isoformat()}:{name}" for name in notifier.front_ends}
     with session_scope(sessions) as session:
-        figures = compute(session, start=start, end=moment, now=now)
+        due = [name for name, key in keys.items() if not sent_already(session, key)]
+        if not due:
+            return 0
+        figures = compute(session, start=moment - timedelta(weeks=1), end=moment, now=now)
         chart = response_chart(weekly_response_hours(session, end=moment))
     sent = 0
-    for name in notifier.front_ends:
-        key = f"digest-{moment.date().isoformat()}:{name}"
-        with session_scope(sessions) as session:
-            if notice_sent(session, key):
-                continue
-            try:
-                notifier.digest(front_end=name, figures=figures, chart=chart)
-            except DeliveryError as error:
-                logger.warning("digest not delivered to %s, will retry: %s", name, error)
-                continue
-            record_notice(session, key, now)
-            sent += 1
+    for name in due:
+        try:
+            sent += send_once(
+                sessions=sessions,
+                key=keys[name],
+                now=now,
+                send=partial(notifier.digest, front_end=name, figures=figures, chart=chart),
+            )
+        except DeliveryError as error:
+            logger.warning("digest not delivered to %s, will retry: %s", name, error)
     return sent
