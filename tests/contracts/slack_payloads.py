@@ -39,15 +39,19 @@ def _block_problems(blocks: list[dict[str, Any]]) -> list[str]:
     return found
 
 
-def _texts(payload: Any) -> list[str]:
+def markup_texts(payload: Any) -> list[str]:
+    """Every text Slack reads as markup: mrkdwn objects and a message's own `text`
+    (plain_text objects are shown as written, so they cannot ping)."""
     if isinstance(payload, dict):
+        if payload.get("type") == "plain_text":
+            return []
         return [
             t
             for key, v in payload.items()
-            for t in ([v] if key == "text" and isinstance(v, str) else _texts(v))
+            for t in ([v] if key == "text" and isinstance(v, str) else markup_texts(v))
         ]
     if isinstance(payload, list):
-        return [t for item in payload for t in _texts(item)]
+        return [t for item in payload for t in markup_texts(item)]
     return []
 
 
@@ -83,5 +87,5 @@ def problems(method: str, params: dict[str, Any]) -> list[str]:
         found = view_problems(_decoded(params.get("view")) or {})
     else:
         return []
-    found += [f"broadcast mention in {t!r}" for t in _texts(params) if BROADCAST.search(t)]
+    found += [f"broadcast mention in {t!r}" for t in markup_texts(params) if BROADCAST.search(t)]
     return found
