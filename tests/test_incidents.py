@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -377,3 +378,30 @@ def test_report_from_a_message_and_from_the_shortcut_menu(bot: RunningBot) -> No
     assert bot.stand_in.wait_for("views.open", 2)[1].params["view"]["callback_id"] == (
         "incident.report"
     )
+
+
+def test_reports_submitted_at_once_on_an_empty_database_each_get_a_reference(
+    bot: RunningBot,
+) -> None:
+    barrier = threading.Barrier(8)
+    statuses: list[int] = []
+
+    def report(n: int) -> None:
+        form = report_form(bot.clock.now())
+        barrier.wait()
+        response = bot.modals.submit(
+            "incident.report", form, user=f"U0STAFF{n:02d}", view_id=f"V0REPORT{n}"
+        )
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=report, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    bot.settle()
+
+    assert statuses == [200] * 8
+    with session_scope(bot.runtime.services.sessions) as session:
+        references = sorted(session.scalars(select(Incident.reference)))
+    assert references == [f"INC-2026-{n:04d}" for n in range(1, 9)]

@@ -13,6 +13,8 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.incidents import options
@@ -137,12 +139,18 @@ def audit(
 
 
 def _next_reference(session: Session, year: int) -> str:
+    """The year's next reference. The year's counter is created if missing without a race
+    (INSERT … ON CONFLICT DO NOTHING), then taken under its row lock, so reports submitted at
+    once on an empty database each get their own number."""
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(IncidentCounter)
+        .values(year=year, last=0)
+        .on_conflict_do_nothing(index_elements=[IncidentCounter.year])
+    )
     counter = session.scalars(
         select(IncidentCounter).where(IncidentCounter.year == year).with_for_update()
-    ).first()
-    if counter is None:
-        counter = IncidentCounter(year=year, last=0)
-        session.add(counter)
+    ).one()
     counter.last += 1
     return f"INC-{year}-{counter.last:04d}"
 
