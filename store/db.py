@@ -10,6 +10,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,17 +18,52 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def make_engine(url: str) -> Engine:
+    """An engine whose errors and logs never carry the values of a statement.
+
+    `hide_parameters` keeps bound values (an incident's details, a user id) out of exception
+    messages and of SQL logging; PostgreSQL's own DETAIL line ("Failing row contains (…)",
+    "Key (…)=(…) already exists") is dropped from its errors for the same reason.
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+        )
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
+    )
+    event.listen(engine, "handle_error", _without_row_values)
+    return engine
+
+
+def _without_row_values(context: ExceptionContext) -> None:
+    """Drop the DETAIL of a PostgreSQL error, which quotes the row or key that failed.
+
+    The primary message ("new row for relation … violates check constraint …") and the hint are
+    kept; the exceptions keep their types, so callers and `orig` checks behave as before.
+    """
+    orig = context.original_exception
+    diag = getattr(orig, "diag", None)
+    if diag is None or not getattr(diag, "message_detail", None):
+        return
+    text = diag.message_primary or "database error"
+    if diag.message_hint:
+        text = f"{text}\nHINT:  {diag.message_hint}"
+    orig.args = (text,)
+    wrapped = context.sqlalchemy_exception
+    if wrapped is not None:
+        wrapped.args = (f"({orig.__class__.__module__}.{orig.__class__.__name__}) {text}",)
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (below)
     cursor = dbapi_connection.cursor()
+    # Only takes effect on a new, empty database (before its first table): freed pages can then
+    # be handed back to the file system by `reclaim_free_space`.
+    cursor.execute("PRAGMA auto_vacuum=INCREMENTAL")
+    cursor.execute("PRAGMA secure_delete=ON")  # deleted and overwritten content is zeroed
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")  # durable with WAL, and far less time locked
@@ -43,6 +79,32 @@ def _sqlite_begin(connection: Connection) -> None:
     bot instance per SQLite file the cost is negligible. PostgreSQL uses row locks instead.
     """
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def reclaim_free_space(engine: Engine) -> None:
+    """After personal data was deleted or overwritten: leave no copy of it in the SQLite files.
+
+    `secure_delete` zeroes what was deleted in the pages themselves; this hands freed pages back
+    (incremental vacuum, or a full VACUUM for a database made before auto_vacuum was set, which
+    also turns auto_vacuum on for it), then checkpoints the write-ahead log and truncates it, as
+    the log still holds the pages as they were before. Nothing to do on PostgreSQL, whose
+    autovacuum reclaims dead rows. Run it outside any transaction.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        (mode,) = cursor.execute("PRAGMA auto_vacuum").fetchone()
+        if mode == 2:  # incremental
+            cursor.execute("PRAGMA incremental_vacuum").fetchall()
+        else:
+            cursor.execute("PRAGMA auto_vacuum=INCREMENTAL")
+            cursor.execute("VACUUM")
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        cursor.close()
+    finally:
+        raw.close()
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

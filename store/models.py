@@ -168,7 +168,14 @@ class IncidentNotice(Base):
 
 
 class AuditEvent(Base):
-    """One change to (or view of) a case: who, when, what. Rows are only ever added."""
+    """One change to (or view of) a case: who, when, what. Rows are only ever added.
+
+    The rows form a hash chain in id order (`bot.incidents.audit`): `digest` covers the previous
+    row's digest, the case, time and action, and `content_hash`, a hash of the actor and summary
+    salted with `salt`. When retention anonymises a case, its rows' actor and summary are
+    replaced and `salt` is cleared (the database allows no other change); `content_hash` stays,
+    so the chain still verifies without keeping anything that identifies the people.
+    """
 
     __tablename__ = "audit_events"
 
@@ -178,8 +185,22 @@ class AuditEvent(Base):
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(40))
     summary: Mapped[str] = mapped_column(Text)
+    salt: Mapped[str | None] = mapped_column(String(32))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_audit_events_incident_id", "incident_id", "at"),)
+
+
+class AuditHead(Base):
+    """The end of the audit chain: one row, locked by each writer so the chain cannot fork, and
+    counting the entries so one removed from the end is noticed too."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    entries: Mapped[int] = mapped_column(default=0)
+    digest: Mapped[str] = mapped_column(String(64), default="")
 
 
 class TeamsConversation(Base):

@@ -7,7 +7,9 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -53,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
         "export", help="write everything held about one person as JSON (subject-access request)"
     )
     subject.add_argument("--user", required=True, help="Slack user id or Teams Entra object id")
+    commands.add_parser(
+        "verify-audit", help="recompute the audit trail's hash chain and say if it was changed"
+    )
     package = commands.add_parser(
         "teams-package", help="zip teams/manifest.json and icons with TEAMS_APP_ID for upload"
     )
@@ -71,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export_user(args.user)
         if args.command == "teams-package":
             return _teams_package(args.out)
+        if args.command == "verify-audit":
+            return _verify_audit()
         return _run()
     except (
         SettingsError,
@@ -87,16 +94,39 @@ def _run() -> int:
     settings = load_settings(Settings)  # before the heavy imports, so a bad setting is quick
     from bot.app import startup
 
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
+    configure_logging(settings.log_level)
     if settings.slt_channel is None:
         logging.getLogger(__name__).warning(
             "SLT_CHANNEL is not set: questions cannot be passed on to SLT"
         )
     startup.serve(startup.build(settings))
     return 0
+
+
+# Loggers that would show request and response bodies (messages, form submissions holding an
+# incident's details) or SQL at DEBUG. They stay at INFO or above whatever LOG_LEVEL says.
+QUIET_LOGGERS = {
+    "slack_sdk": logging.INFO,
+    "slack_bolt": logging.INFO,
+    "microsoft_teams": logging.INFO,
+    # The Teams SDK copies this logger's own level onto "httpx" whenever it makes a client.
+    "microsoft_teams.common.http.client": logging.INFO,
+    "httpx": logging.INFO,
+    "httpcore": logging.INFO,
+    "urllib3": logging.INFO,
+    # At INFO SQLAlchemy echoes every statement (its values are hidden: `hide_parameters`).
+    "sqlalchemy.engine": logging.WARNING,
+    "bm25s": logging.WARNING,  # it logs every index build at DEBUG
+}
+
+
+def configure_logging(level: str | int) -> None:
+    """Log at `level`, except for the libraries that would log personal data below INFO."""
+    numeric = logging.getLevelName(level) if isinstance(level, str) else level
+    logging.basicConfig(level=numeric, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(numeric)
+    for name, floor in QUIET_LOGGERS.items():
+        logging.getLogger(name).setLevel(max(floor, numeric))
 
 
 def _ask(args: argparse.Namespace) -> int:
@@ -137,6 +167,41 @@ def _export_case(reference: str) -> int:
         return 1
     print(json.dumps(case, ensure_ascii=False, indent=2))
     return 0
+
+
+def _verify_audit() -> int:
+    """Recompute the audit trail's hash chain: 0 if it is whole, 1 at the first broken link."""
+    from bot.incidents.audit import verify
+
+    zone = load_settings(CoreSettings).zone
+    with session_scope(_database()) as session:
+        verdict = verify(session)
+    broken = verdict.broken
+    if broken is None:
+        print(f"audit trail intact: {verdict.entries} entries")
+        print(f"latest digest: {verdict.head or '(none)'}")
+        return 0
+    if broken.removed_from_end:
+        where = (
+            f"after entry {broken.entry} ({broken.reference}, {_when(broken.at, zone)})"
+            if broken.entry
+            else "from an empty table"
+        )
+        written = verdict.entries + broken.removed_from_end
+        print(
+            f"entries are missing {where}: {written} were written and {verdict.entries} are "
+            "left; the trail was cut short"
+        )
+        return 1
+    print(
+        f"entry {broken.entry} ({broken.reference}, {_when(broken.at, zone)}) does not match: "
+        "the trail was changed at or before it"
+    )
+    return 1
+
+
+def _when(at: datetime, zone: ZoneInfo) -> str:
+    return at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def _teams_package(out: Path) -> int:

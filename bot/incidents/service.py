@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from bot.incidents import audit as audit_trail
 from bot.incidents import options
 from bot.policy.service import PolicyService
 from bot.validation import is_web_link
@@ -133,9 +134,26 @@ def engaged_section(policy: PolicyService, kind: str) -> str | None:
 def audit(
     session: Session, incident: Incident, *, actor: str, action: str, summary: str, now: datetime
 ) -> None:
-    session.add(
-        AuditEvent(incident_id=incident.id, at=now, actor=actor, action=action, summary=summary)
+    """Write one entry on the audit trail, chained to the one before (`bot.incidents.audit`)."""
+    audit_trail.append(
+        session, incident_id=incident.id, at=now, actor=actor, action=action, summary=summary
     )
+
+
+def redacted_summary(action: str, summary: str) -> str:
+    """An audit summary without the references to other bodies' records it may hold (police,
+    LADO, platform, safeguarding system), for a case whose retention period has ended. The
+    summaries are written in this module, so the forms undone here are the ones written above.
+    """
+    if action == "escalated":
+        for label in sorted(options.AGENCIES.values(), key=len, reverse=True):
+            if summary.startswith(f"Escalated to {label}"):
+                ref = " (reference removed)" if " (reference " in summary else ""
+                return f"Escalated to {label}{ref}"
+        return "Escalated outside the school (reference removed)"
+    if action == "handed_off":
+        return "Moved to the safeguarding record system (reference removed); details erased here"
+    return summary
 
 
 def _next_reference(session: Session, year: int) -> str:

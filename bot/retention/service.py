@@ -5,22 +5,32 @@
 - Second-opinion reviews: deleted once decided and older than the reviews period.
 - Incident cases: once resolved and older than the incidents period, anonymised rather than
   deleted (the reference, kind, dates and audit trail stay, as the school may need to show a case
-  was handled); never while on legal hold.
-Each removal is logged (record type, record, action, rule), never its content.
+  was handled); never while on legal hold. The people (reporter, lead, and every actor on its
+  audit trail) and the references held by other bodies (police, platform, safeguarding system)
+  go, from the case and from its audit entries; the audit chain is kept verifiable (see
+  `bot.incidents.audit`).
+Each removal is logged (record type, record, action, rule), never its content. On SQLite the
+freed space is then reclaimed and the write-ahead log truncated, so no copy of what was removed
+stays in the database files (`store.db.reclaim_free_space`).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
-from bot.incidents.service import Status, audit
+from bot.incidents import audit as audit_trail
+from bot.incidents.service import Status, audit, redacted_summary
+from store.db import reclaim_free_space
 from store.models import Comment, DraftReview, Incident, Question, RetentionEvent
 
-REMOVED = "(removed)"
+logger = logging.getLogger(__name__)
+
+REMOVED = audit_trail.REDACTED
 
 
 @dataclass(frozen=True)
@@ -74,15 +84,18 @@ def apply(session: Session, *, policy: RetentionPolicy, now: datetime) -> int:
         session.delete(review)
         touched += 1
     rule = f"cases kept {policy.incidents.days} days after resolution"
-    for incident in session.scalars(
+    expired = session.scalars(
         select(Incident).where(
             Incident.status == Status.RESOLVED,
             Incident.resolved_at < now - policy.incidents,
             Incident.legal_hold.is_(False),
             Incident.reporter != REMOVED,
         )
-    ):
+    ).all()
+    for incident in expired:
         _anonymise(incident)
+        session.flush()  # the database lets a case's audit entries be redacted once it is
+        audit_trail.redact(session, incident_id=incident.id, summary=redacted_summary)
         audit(
             session,
             incident,
@@ -100,10 +113,22 @@ def apply(session: Session, *, policy: RetentionPolicy, now: datetime) -> int:
             now=now,
         )
         touched += 1
+    if touched:
+        event.listen(session, "after_commit", _reclaim, once=True)
     return touched
 
 
+def _reclaim(session: Session) -> None:
+    """Once the removals are committed, leave no copy of them in the database files."""
+    try:
+        reclaim_free_space(session.get_bind().engine)
+    except Exception as error:  # the removals stand; the space is reclaimed on the next pass
+        logger.warning("retention: could not reclaim free space (%s)", type(error).__name__)
+
+
 def _anonymise(incident: Incident) -> None:
+    """Erase the case's personal data: the details and notes, the people (reporter, lead) and
+    the references other bodies hold it under. Its audit entries are redacted by the caller."""
     incident.details = None
     incident.link = None
     incident.staff_involved = None
@@ -111,6 +136,8 @@ def _anonymise(incident: Incident) -> None:
     incident.outcome_note = None
     incident.external_reference = None
     incident.platform_report_reference = None
+    incident.safeguarding_reference = None
     incident.reporter = REMOVED
+    incident.lead = None
     incident.involved = ""
     incident.next_notice_at = None
