@@ -2,7 +2,8 @@
 
 Each front end (Slack, Teams) implements `FrontEnd`. The domain only ever holds a `Notifier`:
 the `Router`, which sends each record's messages back through the front end it came from, and
-school-wide notices (the digest, the policy review) through the front end it is asked for.
+messages with no record of their own (the digest, the policy review, a question for SLT, a
+nudge) through the front end it is asked for.
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from bot.reports.figures import Figures
-from store.models import AuditEvent, Comment, DraftReview, Handover, Incident, SchoolAccount
+from store.models import (
+    AuditEvent,
+    Comment,
+    DraftReview,
+    Handover,
+    Incident,
+    Question,
+    SchoolAccount,
+)
 
 
 class DeliveryError(Exception):
@@ -75,13 +84,48 @@ class FrontEnd(Protocol):
 
     def chase_platform(self, incident: Incident, *, waiting: timedelta) -> None: ...
 
-    # Governance ----------------------------------------------------------------------------
+    # Questions the policy did not settle --------------------------------------------------
+    def offers_ask_slt(self) -> bool:
+        """Whether questions can be passed on to SLT here at all (answers offer Ask SLT)."""
+        ...
+
+    def ask_slt(self, question: Question) -> None:
+        """Pass on a question its asker (`asked_by`) chose to send to SLT."""
+        ...
+
+    # School accounts -----------------------------------------------------------------------
+    def account_applied(self, account: SchoolAccount) -> None:
+        """Show SLT an application to decide on."""
+        ...
+
+    def creation_task(self, account: SchoolAccount) -> None:
+        """Ask the administrators to create an account SLT approved, then record it."""
+        ...
+
+    def account_decided(self, account: SchoolAccount) -> None:
+        """Tell the applicant what SLT decided."""
+        ...
+
     def handover_task(self, handover: Handover, account: SchoolAccount, *, reminder: int) -> None:
         """Ask the administrators to transfer or close an account whose person has left."""
         ...
 
+    # Second opinions on drafts -------------------------------------------------------------
+    def review_requested(self, review: DraftReview) -> Posted:
+        """Post the draft's card where its reviewers decide."""
+        ...
+
+    def review_decided(self, review: DraftReview) -> None:
+        """Redraw the draft's card with the outcome, and tell the author."""
+        ...
+
     def review_reminder(self, review: DraftReview) -> None:
         """Remind the reviewers that a draft is waiting."""
+        ...
+
+    # The policy ----------------------------------------------------------------------------
+    def nudge(self, user: str, *, version: str) -> None:
+        """Ask a member of staff to confirm they have read `version` of the policy."""
         ...
 
     # School-wide notices to SLT ------------------------------------------------------------
@@ -133,11 +177,27 @@ class Notifier(Protocol):
 
     def chase_platform(self, incident: Incident, *, waiting: timedelta) -> None: ...
 
+    def offers_ask_slt(self, *, front_end: str) -> bool: ...
+
+    def ask_slt(self, question: Question, *, front_end: str) -> None: ...
+
+    def account_applied(self, account: SchoolAccount) -> None: ...
+
+    def creation_task(self, account: SchoolAccount) -> None: ...
+
+    def account_decided(self, account: SchoolAccount) -> None: ...
+
     def handover_task(
         self, handover: Handover, account: SchoolAccount, *, reminder: int
     ) -> None: ...
 
+    def review_requested(self, review: DraftReview) -> Posted: ...
+
+    def review_decided(self, review: DraftReview) -> None: ...
+
     def review_reminder(self, review: DraftReview) -> None: ...
+
+    def nudge(self, user: str, *, front_end: str, version: str) -> None: ...
 
     def policy_review(self, *, front_end: str, due: date, today: date) -> None: ...
 
@@ -207,11 +267,36 @@ class Router:
     def chase_platform(self, incident: Incident, *, waiting: timedelta) -> None:
         self._to(incident.front_end).chase_platform(incident, waiting=waiting)
 
+    def offers_ask_slt(self, *, front_end: str) -> bool:
+        found = self._front_ends.get(front_end)
+        return found is not None and found.offers_ask_slt()
+
+    def ask_slt(self, question: Question, *, front_end: str) -> None:
+        self._to(front_end).ask_slt(question)
+
+    def account_applied(self, account: SchoolAccount) -> None:
+        self._to(account.front_end).account_applied(account)
+
+    def creation_task(self, account: SchoolAccount) -> None:
+        self._to(account.front_end).creation_task(account)
+
+    def account_decided(self, account: SchoolAccount) -> None:
+        self._to(account.front_end).account_decided(account)
+
     def handover_task(self, handover: Handover, account: SchoolAccount, *, reminder: int) -> None:
         self._to(handover.front_end).handover_task(handover, account, reminder=reminder)
 
+    def review_requested(self, review: DraftReview) -> Posted:
+        return self._to(review.front_end).review_requested(review)
+
+    def review_decided(self, review: DraftReview) -> None:
+        self._to(review.front_end).review_decided(review)
+
     def review_reminder(self, review: DraftReview) -> None:
         self._to(review.front_end).review_reminder(review)
+
+    def nudge(self, user: str, *, front_end: str, version: str) -> None:
+        self._to(front_end).nudge(user, version=version)
 
     def policy_review(self, *, front_end: str, due: date, today: date) -> None:
         self._to(front_end).policy_review(due=due, today=today)

@@ -1,22 +1,27 @@
 """What a person does with school accounts, one function per action for every front end.
 
-Each checks who may act, makes the change in one transaction and returns what was decided as
-plain values. Telling SLT, administrators and applicants stays with the front end that was
-used: the notifier port carries no account messages.
+Each checks who may act, makes the change in one transaction, tells whoever must hear of it
+through the notifier (SLT, the administrators, the applicant) and returns what was decided as
+plain values.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.accounts import service
 from bot.accounts.service import AccountError, Application, Status
 from bot.comments.options import PLATFORMS
+from bot.ports import DeliveryError
 from bot.roles import Roles
 from bot.services import Services
 from store.db import session_scope
 from store.models import Handover, SchoolAccount
+
+logger = logging.getLogger(__name__)
 
 NOT_SLT = "Only SLT can decide on school accounts."
 NOT_ADMIN = "Only the school's account administrators can do that."
@@ -94,6 +99,22 @@ class HandoverTask:
 
 
 @dataclass(frozen=True)
+class Sent:
+    """An account after an action, and whether whoever must act on it next was reached: SLT
+    for an application, the administrators for an approval (nobody after a decline)."""
+
+    account: Account
+    reached: bool
+
+
+Reply = Callable[[Account], object]
+
+
+def _no_reply(_: Account) -> None:
+    """Nothing to answer before the messages go out."""
+
+
+@dataclass(frozen=True)
 class Register:
     accounts: tuple[Account, ...]
     overdue: tuple[HandoverTask, ...]
@@ -104,7 +125,10 @@ def _require(allowed: bool, refusal: str) -> None:
         raise NotAllowed(refusal)
 
 
-def apply(services: Services, *, form: Application, user: str, front_end: str) -> Account:
+def apply(
+    services: Services, *, form: Application, user: str, front_end: str, reply: Reply = _no_reply
+) -> Sent:
+    """Save the application and show it to SLT; `reply` answers the applicant first."""
     errors = service.validate_application(form)
     if errors:
         raise InvalidForm(errors)
@@ -112,7 +136,14 @@ def apply(services: Services, *, form: Application, user: str, front_end: str) -
         row = service.apply(
             session, form=form, applied_by=user, now=services.clock.now(), front_end=front_end
         )
-        return Account.of(row)
+    account = Account.of(row)
+    reply(account)
+    try:
+        services.notifier.account_applied(row)
+    except DeliveryError as error:
+        logger.warning("account application %s not shown to SLT: %s", row.id, error)
+        return Sent(account, reached=False)
+    return Sent(account, reached=True)
 
 
 def account(services: Services, *, account_id: int) -> Account | None:
@@ -145,7 +176,10 @@ def decide(
     user: str,
     approve: bool,
     reason: str = "",
-) -> Account:
+    reply: Reply = _no_reply,
+) -> Sent:
+    """Approve or decline an application. Once approved the administrators are asked to create
+    the account; either way the applicant is told. `reply` answers SLT first."""
     _require(roles.is_slt(user), NOT_SLT)
     with session_scope(services.sessions) as session:
         row = service.decide(
@@ -157,7 +191,20 @@ def decide(
             reason=reason,
             now=services.clock.now(),
         )
-        return Account.of(row)
+    account = Account.of(row)
+    reply(account)
+    reached = True
+    if approve:
+        try:
+            services.notifier.creation_task(row)
+        except DeliveryError as error:
+            logger.warning("account administrators not told of account %s: %s", row.id, error)
+            reached = False
+    try:
+        services.notifier.account_decided(row)
+    except DeliveryError as error:
+        logger.warning("applicant for account %s not told: %s", row.id, error)
+    return Sent(account, reached=reached)
 
 
 def open_created(

@@ -39,7 +39,7 @@ from bot.roles import LookupFailed, Roles
 from bot.services import Services
 from handlers.slack.notifier import SlackNotifier
 from handlers.slack.pacing import Pacer
-from handlers.slack.views.common import mention, slt_mention
+from handlers.slack.views.common import slt_mention
 from store.db import make_engine, make_session_factory, migrate
 
 if TYPE_CHECKING:
@@ -139,9 +139,7 @@ def build(
             slt_members=lambda: roles.slt_members(),
             media_contacts=settings.media_contact_users,
             admin_users=settings.admin_users,
-            reviewers_mention=lambda: (
-                " ".join(mention(u) for u in sorted(roles.named_reviewers())) or "SLT:"
-            ),
+            reviewers=roles.named_reviewers,
             zone=settings.zone,
             clock=clock,
             pacer=pacer or Pacer(),
@@ -173,6 +171,7 @@ def build(
             slt_conversation=settings.teams_slt_conversation,
             slt_users=settings.teams_slt_users,
             admin_users=settings.teams_admin_users,
+            reviewers=teams.roles.named_reviewers,
             media_contacts=settings.teams_media_contact_users,
             zone=settings.zone,
             clock=clock,
@@ -214,7 +213,7 @@ def build(
             token_verification_enabled=False,
             listener_executor=listener_executor,
         )
-        handlers.slack.register(slack, services, slt_channel=settings.slt_channel)
+        handlers.slack.register(slack, services)
         if not settings.socket_mode:  # in Socket Mode nothing should answer Slack over HTTP
             serve_slack(api, slack)
     if teams is not None and teams_notifier is not None and directory is not None:

@@ -1,18 +1,23 @@
 """What a person does with the policy itself, one function per action for every front end:
-confirming they have read it, and SLT seeing who has not and what it fails to answer."""
+confirming they have read it, and SLT seeing who has not, nudging them, and what it fails to
+answer."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.knowledge import service
 from bot.knowledge.service import Unanswered
+from bot.ports import DeliveryError
 from bot.roles import Roles
 from bot.services import Services
 from store.db import session_scope
 from store.models import PolicyAcknowledgement
+
+logger = logging.getLogger(__name__)
 
 NOT_SLT = "Only SLT can see who has confirmed the policy, or nudge them."
 NOT_SLT_UNANSWERED = "Only SLT can see the questions the policy could not answer."
@@ -77,6 +82,22 @@ def not_acknowledged(
             front_end=front_end,
             version_key=services.policy.policies.version_key,
         )
+
+
+def nudge(
+    services: Services, roles: Roles, *, user: str, people: Sequence[str], front_end: str
+) -> list[str]:
+    """SLT ask each of `people` (those `not_acknowledged` found) to confirm the current version;
+    one unreachable person does not stop the others. Who could not be reached."""
+    require_slt(roles, user)
+    unreached = []
+    for person in people:
+        try:
+            services.notifier.nudge(person, front_end=front_end, version=services.policy.version)
+        except DeliveryError as error:
+            logger.warning("policy nudge not delivered: %s", error)
+            unreached.append(person)
+    return unreached
 
 
 def unanswered(services: Services, roles: Roles, *, user: str) -> list[Unanswered]:

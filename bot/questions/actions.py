@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,6 +15,7 @@ from bot.ports import DeliveryError
 from bot.questions import service as questions
 from bot.services import Services
 from store.db import session_scope
+from store.models import Question
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +46,12 @@ class PassedOn:
     best_section: str | None
     asked_by: str
 
+    @classmethod
+    def of(cls, question: Question) -> PassedOn:
+        return cls(
+            text=question.text, best_section=question.best_section, asked_by=question.asked_by or ""
+        )
+
 
 def answer(services: Services, *, text: str) -> Answered:
     """Answer first, then try to keep the question for SLT's review: a database failure never
@@ -74,31 +80,26 @@ def give_feedback(services: Services, *, question_id: str, helpful: bool) -> boo
         return found is not None
 
 
-def ask_slt(
-    services: Services,
-    *,
-    question_id: str,
-    user_id: str,
-    send: Callable[[PassedOn], None],
-) -> PassedOn:
-    """Pass a question to SLT once: a second click, on any front end, is refused. `send`
-    delivers it (raising `DeliveryError` if it cannot); nothing is recorded unless it went."""
+def ask_slt(services: Services, *, question_id: str, user_id: str, front_end: str) -> PassedOn:
+    """Pass a question to SLT through `front_end`, once: a second click, on any front end, is
+    refused. Nothing is recorded unless it went."""
+    if not services.notifier.offers_ask_slt(front_end=front_end):
+        raise QuestionError(CANNOT_PASS_ON)
     with session_scope(services.sessions) as session:
         question = questions.get(session, question_id=question_id, lock=True)
         if question is None:
             raise QuestionError(CANNOT_PASS_ON)
         if question.sent_to_slt_at is not None:
             raise QuestionError(ALREADY_WITH_SLT)
-        passed = PassedOn(text=question.text, best_section=question.best_section, asked_by=user_id)
-        try:
-            send(passed)
-        except DeliveryError as error:
-            logger.warning("question %s not passed on to SLT: %s", question_id, error)
-            raise QuestionError(SLT_UNREACHABLE) from error
         questions.send_to_slt(
             session, question_id=question_id, user_id=user_id, now=services.clock.now()
         )
-    return passed
+        try:
+            services.notifier.ask_slt(question, front_end=front_end)
+        except DeliveryError as error:  # the transaction rolls back: not recorded as sent
+            logger.warning("question %s not passed on to SLT: %s", question_id, error)
+            raise QuestionError(SLT_UNREACHABLE) from error
+        return PassedOn.of(question)
 
 
 def to_share(services: Services, *, question_id: str) -> Answer:

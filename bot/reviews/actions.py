@@ -1,22 +1,24 @@
 """What a person does with a draft for a second opinion, one function per action for every
-front end: who may act, the one transaction, and the outcome as plain values.
-
-Posting the card and telling the author stay with the front end the draft came from: the
-notifier port carries no review messages besides the reminders.
+front end: who may act, the one transaction, the card and the author's answer sent through the
+notifier, and the outcome as plain values.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.comments import service as comments
-from bot.ports import Posted
+from bot.ports import DeliveryError
 from bot.reviews import service
 from bot.reviews.service import DraftForm, ReviewError
 from bot.roles import Roles
 from bot.services import Services
 from store.db import session_scope
 from store.models import DraftReview
+
+logger = logging.getLogger(__name__)
 
 NOT_A_REVIEWER = "Only the named reviewers or SLT can decide on a draft."
 ALREADY_DECIDED = "That draft has already been decided."
@@ -68,6 +70,18 @@ class Review:
             front_end=row.front_end,
         )
 
+    @property
+    def shown(self) -> bool:
+        """Whether its card reached the reviewers."""
+        return self.card_channel is not None
+
+
+Reply = Callable[[Review], object]
+
+
+def _no_reply(_: Review) -> None:
+    """Nothing to answer before the messages go out."""
+
 
 @dataclass(frozen=True)
 class Prefill:
@@ -102,7 +116,10 @@ def submit(
     author: str,
     comment_id: int | None,
     front_end: str,
+    reply: Reply = _no_reply,
 ) -> Review:
+    """Save the draft and post its card to the reviewers, remembering where it went (to redraw
+    it and thread the reminders); `reply` answers the author first."""
     errors = service.validate(form)
     if errors:
         raise InvalidForm(errors)
@@ -115,15 +132,19 @@ def submit(
             comment_id=comment_id,
             front_end=front_end,
         )
-        return Review.of(row)
-
-
-def posted(services: Services, *, review_id: int, where: Posted) -> None:
-    """Remember where the card went, to redraw it and thread the reminders."""
+    review = Review.of(row)
+    reply(review)
+    try:
+        where = services.notifier.review_requested(row)
+    except DeliveryError as error:
+        logger.warning("review %s not shown to its reviewers: %s", review.id, error)
+        return review
     with session_scope(services.sessions) as session:
-        row = session.get(DraftReview, review_id)
-        if row is not None:
-            row.card_channel, row.card_ts = where.channel, where.ts
+        posted = session.get(DraftReview, review.id)
+        if posted is None:
+            return review
+        posted.card_channel, posted.card_ts = where.channel, where.ts
+        return Review.of(posted)
 
 
 def open_send_back(services: Services, roles: Roles, *, review_id: int, user: str) -> Review:
@@ -145,8 +166,10 @@ def decide(
     reviewer: str,
     approve: bool,
     notes: str = "",
+    reply: Reply = _no_reply,
 ) -> Review:
-    """Approve the draft, or send it back with notes."""
+    """Approve the draft, or send it back with notes: the card shows the outcome and the author
+    is told. `reply` answers the reviewer first."""
     if not roles.is_reviewer(reviewer):
         raise NotAllowed(NOT_A_REVIEWER)
     with session_scope(services.sessions) as session:
@@ -159,4 +182,10 @@ def decide(
             notes=notes,
             now=services.clock.now(),
         )
-        return Review.of(row)
+    review = Review.of(row)
+    reply(review)
+    try:
+        services.notifier.review_decided(row)
+    except DeliveryError as error:
+        logger.warning("review %s: the author could not be told: %s", review.id, error)
+    return review

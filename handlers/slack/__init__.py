@@ -18,14 +18,14 @@ from handlers.slack import (
 )
 
 
-def register(app: App, services: Services, *, slt_channel: str | None) -> None:
-    """Every Slack listener on `app`; `slt_channel` is where SLT are asked and told."""
+def register(app: App, services: Services) -> None:
+    """Every Slack listener on `app`."""
     errors.register(app)
-    commands.register(app, services, slt_channel=slt_channel)
-    answers.register(app, services, slt_channel=slt_channel)
+    commands.register(app, services)
+    answers.register(app, services)
     comments.register(app, services)
     incidents.register(app, services)
     knowledge.register(app, services)
-    accounts.register(app, services, slt_channel=slt_channel)
-    reviews.register(app, services, slt_channel=slt_channel)
+    accounts.register(app, services)
+    reviews.register(app, services)
     home.register(app, services)

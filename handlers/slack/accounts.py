@@ -1,8 +1,7 @@
 """School accounts in Slack: apply, SLT decide, administrators create, hand over, the register.
 
-Each listener reads the form or button, calls `bot.accounts.actions` and shows the outcome;
-SLT's card goes straight to SLT_CHANNEL and the administrators' and applicant's messages are
-direct messages, since the notifier port carries no account messages.
+Each listener reads the form or button, calls `bot.accounts.actions` (which tells SLT, the
+administrators and the applicant through the notifier) and shows the outcome.
 """
 
 from __future__ import annotations
@@ -21,19 +20,17 @@ from handlers.present import accounts as present
 from handlers.present.verbs import AccountAction
 from handlers.slack import forms, render
 from handlers.slack.ids import COMMAND, FRONT_END, AccountCallback
-from handlers.slack.replies import direct_message, private
+from handlers.slack.replies import private
 from handlers.slack.views import accounts as views
 from handlers.slack.views.common import ephemeral_text
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
-def register(app: App, services: Services, *, slt_channel: str | None) -> None:
+def register(app: App, services: Services) -> None:
     app.action(AccountAction.APPLY)(lambda ack, body, client: open_application(ack, body, client))
     app.view(AccountCallback.APPLY)(
-        lambda ack, body, view, client: submit_application(
-            ack, body, view, client, services, slt_channel=slt_channel
-        )
+        lambda ack, body, view: submit_application(ack, body, view, services)
     )
     app.action(AccountAction.APPROVE)(
         lambda ack, body, action, client, respond: approve(
@@ -46,7 +43,7 @@ def register(app: App, services: Services, *, slt_channel: str | None) -> None:
         )
     )
     app.view(AccountCallback.DECLINE)(
-        lambda ack, body, view, client: submit_decline(ack, body, view, client, services)
+        lambda ack, body, view: submit_decline(ack, body, view, services)
     )
     app.action(AccountAction.MARK_CREATED)(
         lambda ack, body, action, client, respond: open_created(
@@ -74,13 +71,7 @@ def open_application(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
 
 
 def submit_application(
-    ack: Ack,
-    body: dict[str, Any],
-    view: dict[str, Any],
-    client: WebClient,
-    services: Services,
-    *,
-    slt_channel: str | None,
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services
 ) -> None:
     values = forms.values(view)
     form = Application(
@@ -92,15 +83,15 @@ def submit_application(
         monitoring=values.get(Field.MONITORING) or "",
     )
     try:
-        account = actions.apply(services, form=form, user=body["user"]["id"], front_end=FRONT_END)
+        actions.apply(
+            services,
+            form=form,
+            user=body["user"]["id"],
+            front_end=FRONT_END,
+            reply=lambda _: ack(),
+        )
     except InvalidForm as invalid:
         ack(response_action="errors", errors=invalid.errors)
-        return
-    ack()
-    if slt_channel:
-        client.chat_postMessage(
-            channel=slt_channel, **render.render(present.application_card(account))
-        )
 
 
 def _target(value: str) -> tuple[int, int]:
@@ -129,21 +120,17 @@ def approve(
     ack()
     account_id, version = _target(action["value"])
     try:
-        account = actions.decide(
+        actions.decide(
             services,
             services.roles,
             account_id=account_id,
             version=version,
             user=body["user"]["id"],
             approve=True,
+            reply=lambda account: _redraw(body, client, account),
         )
     except AccountError as error:
         private(respond, str(error))
-        return
-    _redraw(body, client, account)
-    for admin in sorted(services.roles.admins):
-        direct_message(client, admin, render.render(present.create_request_card(account)))
-    direct_message(client, account.applied_by, render.render(present.decision_card(account)))
 
 
 def open_decline(
@@ -171,11 +158,11 @@ def open_decline(
 
 
 def submit_decline(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services
 ) -> None:
     account_id, version = _target(view["private_metadata"])
     try:
-        account = actions.decide(
+        actions.decide(
             services,
             services.roles,
             account_id=account_id,
@@ -183,12 +170,10 @@ def submit_decline(
             user=body["user"]["id"],
             approve=False,
             reason=forms.text(view, Field.REASON),
+            reply=lambda _: ack(),
         )
     except AccountError as error:
         ack(response_action="errors", errors={Field.REASON: str(error)})
-        return
-    ack()
-    direct_message(client, account.applied_by, render.render(present.decision_card(account)))
 
 
 def open_created(

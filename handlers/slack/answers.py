@@ -5,20 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.ports import DeliveryError
 from bot.questions import actions
-from bot.questions.actions import CANNOT_PASS_ON, PassedOn, QuestionError
+from bot.questions.actions import QuestionError
 from bot.services import Services
 from handlers.present import answers as present
 from handlers.present.verbs import Action
 from handlers.slack import render
+from handlers.slack.ids import FRONT_END
 from handlers.slack.replies import private
 
 
-def register(app: App, services: Services, *, slt_channel: str | None) -> None:
+def register(app: App, services: Services) -> None:
     app.action(Action.WHOLE_SECTION)(
         lambda ack, action, respond: whole_section(ack, action, respond, services)
     )
@@ -29,9 +27,7 @@ def register(app: App, services: Services, *, slt_channel: str | None) -> None:
         lambda ack, action, respond: feedback(ack, action, respond, services, helpful=False)
     )
     app.action(Action.ASK_SLT)(
-        lambda ack, action, body, respond, client: ask_slt(
-            ack, action, body, respond, client, services, slt_channel=slt_channel
-        )
+        lambda ack, action, body, respond: ask_slt(ack, action, body, respond, services)
     )
     app.action(Action.SHARE)(lambda ack, action, respond: share(ack, action, respond, services))
 
@@ -55,31 +51,12 @@ def feedback(
 
 
 def ask_slt(
-    ack: Ack,
-    action: dict[str, Any],
-    body: dict[str, Any],
-    respond: Respond,
-    client: WebClient,
-    services: Services,
-    *,
-    slt_channel: str | None,
+    ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond, services: Services
 ) -> None:
     ack()
-    if slt_channel is None:
-        private(respond, CANNOT_PASS_ON)
-        return
-
-    def send(passed: PassedOn) -> None:
-        try:
-            client.chat_postMessage(
-                channel=slt_channel, **render.render(present.slt_question_card(passed))
-            )
-        except (SlackApiError, SlackClientError, OSError) as error:
-            raise DeliveryError(f"chat.postMessage to {slt_channel}: {error}") from error
-
     try:
         actions.ask_slt(
-            services, question_id=action["value"], user_id=body["user"]["id"], send=send
+            services, question_id=action["value"], user_id=body["user"]["id"], front_end=FRONT_END
         )
     except QuestionError as error:
         private(respond, str(error))

@@ -13,14 +13,12 @@ from bot.questions import actions
 from bot.services import Services
 from handlers.present import answers
 from handlers.slack import accounts, comments, incidents, knowledge, render, reports, reviews
-from handlers.slack.ids import COMMAND
+from handlers.slack.ids import COMMAND, FRONT_END
 
 
-def register(app: App, services: Services, *, slt_channel: str | None) -> None:
+def register(app: App, services: Services) -> None:
     app.command(COMMAND)(
-        lambda ack, command, client, respond: socialpolicy(
-            ack, command, client, respond, services, slt_channel=slt_channel
-        )
+        lambda ack, command, client, respond: socialpolicy(ack, command, client, respond, services)
     )
 
 
@@ -57,13 +55,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 
 
 def socialpolicy(
-    ack: Ack,
-    command: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
-    services: Services,
-    *,
-    slt_channel: str | None,
+    ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, services: Services
 ) -> None:
     raw = command.get("text") or ""
     text = plain_text(raw)
@@ -90,12 +82,13 @@ def socialpolicy(
             )
         )
     else:
-        answer_question(ack, text, services, slt_channel=slt_channel)
+        answer_question(ack, text, services)
 
 
-def answer_question(ack: Ack, text: str, services: Services, *, slt_channel: str | None) -> None:
+def answer_question(ack: Ack, text: str, services: Services) -> None:
     """Answer in the ack itself (fast and private); the question is kept for SLT's review when
     the database allows, and answered either way."""
     answered = actions.answer(services, text=text)
-    card = answers.answer_card(answered, can_ask_slt=slt_channel is not None, can_share=True)
+    can_ask_slt = services.notifier.offers_ask_slt(front_end=FRONT_END)
+    card = answers.answer_card(answered, can_ask_slt=can_ask_slt, can_share=True)
     ack(**render.render(card))

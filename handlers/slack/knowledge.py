@@ -18,7 +18,7 @@ from handlers.present.verbs import KnowledgeAction
 from handlers.slack import render
 from handlers.slack.home import publish_home
 from handlers.slack.ids import FRONT_END
-from handlers.slack.replies import direct_message, private
+from handlers.slack.replies import private
 from handlers.slack.views.common import ephemeral_text
 
 logger = logging.getLogger(__name__)
@@ -94,15 +94,16 @@ def nudge(
     ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, services: Services
 ) -> None:
     ack()
+    user = body["user"]["id"]
     try:
-        missing, _ = _outstanding(body["user"]["id"], client, services)
+        missing, _ = _outstanding(user, client, services)
+        unreached = actions.nudge(
+            services, services.roles, user=user, people=missing, front_end=FRONT_END
+        )
     except NotAllowed as refused:
         private(respond, str(refused))
         return
-    reminder = render.render(present.nudge_card(version=services.policy.version))
-    for user in missing:
-        direct_message(client, user, reminder)
-    reply = render.render(present.nudged_card(len(missing)))
+    reply = render.render(present.nudged_card(len(missing) - len(unreached), unreached))
     respond(**reply, response_type="ephemeral", replace_original=False)
 
 

@@ -7,7 +7,7 @@ sweep treats as "not sent".
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,29 +16,34 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.accounts.actions import HandoverTask
+from bot.accounts.actions import Account, HandoverTask
 from bot.clock import Clock
 from bot.comments.service import CommentFacts
 from bot.incidents.actions import Case
 from bot.ports import DeliveryError, Posted
+from bot.questions.actions import PassedOn
 from bot.reports.figures import Figures
 from bot.reviews.actions import Review
+from handlers.present import accounts as present_accounts
+from handlers.present import answers as present_answers
 from handlers.present import comments as present_comments
 from handlers.present import incidents as present
-from handlers.present.accounts import handover_card
+from handlers.present import knowledge as present_knowledge
+from handlers.present import reviews as present_reviews
 from handlers.present.model import Group
 from handlers.slack import render
 from handlers.slack.pacing import Pacer
 from handlers.slack.views import knowledge as knowledge_views
 from handlers.slack.views import reports as report_views
 from handlers.slack.views import reviews as review_views
-from handlers.slack.views.common import escape, markdown, message
+from handlers.slack.views.common import escape, markdown, mention, message
 from store.models import (
     AuditEvent,
     Comment,
     DraftReview,
     Handover,
     Incident,
+    Question,
     SchoolAccount,
 )
 
@@ -54,7 +59,7 @@ class SlackNotifier:
         slt_members: Callable[[], frozenset[str]],
         media_contacts: list[str],
         admin_users: list[str],
-        reviewers_mention: Callable[[], str],
+        reviewers: Callable[[], Iterable[str]],
         zone: ZoneInfo,
         clock: Clock,
         pacer: Pacer,
@@ -66,7 +71,7 @@ class SlackNotifier:
         self.slt_members = slt_members
         self.media_contacts = media_contacts
         self.admin_users = admin_users
-        self.reviewers_mention = reviewers_mention
+        self.reviewers = reviewers
         self.zone = zone
         self.clock = clock
         self.pacer = pacer
@@ -291,19 +296,80 @@ class SlackNotifier:
             title="Response times, last 8 weeks",
         )
 
+    # Questions passed on to SLT --------------------------------------------------------------
+
+    def offers_ask_slt(self) -> bool:
+        return self.slt_channel is not None
+
+    def ask_slt(self, question: Question) -> None:
+        channel = self._slt_channel()
+        card = present_answers.slt_question_card(PassedOn.of(question))
+        self._call(channel, self.client.chat_postMessage, channel=channel, **render.render(card))
+
+    # School accounts -------------------------------------------------------------------------
+
+    def account_applied(self, account: SchoolAccount) -> None:
+        channel = self._slt_channel()
+        card = present_accounts.application_card(Account.of(account))
+        self._call(channel, self.client.chat_postMessage, channel=channel, **render.render(card))
+
+    def creation_task(self, account: SchoolAccount) -> None:
+        if not self.admin_users:
+            raise DeliveryError("ADMIN_USERS is not set: nobody to create the account")
+        payload = render.render(present_accounts.create_request_card(Account.of(account)))
+        for admin in sorted(self.admin_users):
+            self.direct_message(admin, payload)
+
+    def account_decided(self, account: SchoolAccount) -> None:
+        view = present_accounts.decision_card(Account.of(account))
+        self.direct_message(account.applied_by, render.render(view))
+
     def handover_task(self, handover: Handover, account: SchoolAccount, *, reminder: int) -> None:
         if not self.admin_users:
             raise DeliveryError("ADMIN_USERS is not set: nobody to hand the account over to")
         task = HandoverTask.of(handover, account)
         for admin in self.admin_users:
-            self.direct_message(admin, render.render(handover_card(task, reminder=reminder)))
+            self.direct_message(
+                admin, render.render(present_accounts.handover_card(task, reminder=reminder))
+            )
+
+    # Second opinions -------------------------------------------------------------------------
+
+    def _review_card(self, review: DraftReview) -> dict[str, Any]:
+        card = present_reviews.review_card(Review.of(review), reviewers=self.reviewers())
+        return render.render(card)
+
+    def review_requested(self, review: DraftReview) -> Posted:
+        channel = self._slt_channel()
+        response = self._call(
+            channel, self.client.chat_postMessage, channel=channel, **self._review_card(review)
+        )
+        return Posted(channel=response["channel"], ts=response["ts"])
+
+    def review_decided(self, review: DraftReview) -> None:
+        if review.card_channel and review.card_ts:
+            self._call(
+                review.card_channel,
+                self.client.chat_update,
+                channel=review.card_channel,
+                ts=review.card_ts,
+                **self._review_card(review),
+            )
+        view = present_reviews.decision_card(Review.of(review))
+        self.direct_message(review.author, render.render(view))
 
     def review_reminder(self, review: DraftReview) -> None:
         channel = review.card_channel or self._slt_channel()
+        reviewers = " ".join(mention(u) for u in sorted(self.reviewers())) or "SLT:"
         self._call(
             channel,
             self.client.chat_postMessage,
             channel=channel,
             thread_ts=review.card_ts,
-            **review_views.reminder(Review.of(review), reviewers=self.reviewers_mention()),
+            **review_views.reminder(Review.of(review), reviewers=reviewers),
         )
+
+    # The policy ------------------------------------------------------------------------------
+
+    def nudge(self, user: str, *, version: str) -> None:
+        self.direct_message(user, render.render(present_knowledge.nudge_card(version=version)))

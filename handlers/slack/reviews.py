@@ -1,8 +1,7 @@
 """Second opinions in Slack: the draft form, reviewers deciding, the author told.
 
-Each listener reads the form or button and calls `bot.reviews.actions`. The reviewers' card
-goes straight to SLT_CHANNEL and the author hears by direct message, since the notifier port
-carries no review messages besides the reminders.
+Each listener reads the form or button and calls `bot.reviews.actions`, which posts the
+reviewers' card and tells the author through the notifier.
 """
 
 from __future__ import annotations
@@ -12,32 +11,24 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.ports import Posted
 from bot.reviews import actions
-from bot.reviews.actions import InvalidForm, Review
+from bot.reviews.actions import InvalidForm
 from bot.reviews.service import DraftForm, Field, ReviewError
 from bot.services import Services
-from handlers.present import reviews as present
 from handlers.present.verbs import ReviewAction
-from handlers.slack import forms, render
+from handlers.slack import forms
 from handlers.slack.ids import FRONT_END, ReviewCallback
-from handlers.slack.replies import direct_message, private
+from handlers.slack.replies import private
 from handlers.slack.views import reviews as views
 
 
-def register(app: App, services: Services, *, slt_channel: str | None) -> None:
+def register(app: App, services: Services) -> None:
     app.action(ReviewAction.OPEN)(
         lambda ack, body, action, client: open_from_comment(ack, body, action, client, services)
     )
-    app.view(ReviewCallback.SUBMIT)(
-        lambda ack, body, view, client: submit(
-            ack, body, view, client, services, slt_channel=slt_channel
-        )
-    )
+    app.view(ReviewCallback.SUBMIT)(lambda ack, body, view: submit(ack, body, view, services))
     app.action(ReviewAction.APPROVE)(
-        lambda ack, body, action, client, respond: approve(
-            ack, body, action, client, respond, services
-        )
+        lambda ack, body, action, respond: approve(ack, body, action, respond, services)
     )
     app.action(ReviewAction.SEND_BACK)(
         lambda ack, body, action, client, respond: open_send_back(
@@ -45,12 +36,8 @@ def register(app: App, services: Services, *, slt_channel: str | None) -> None:
         )
     )
     app.view(ReviewCallback.SEND_BACK)(
-        lambda ack, body, view, client: submit_send_back(ack, body, view, client, services)
+        lambda ack, body, view: submit_send_back(ack, body, view, services)
     )
-
-
-def _card(review: Review, services: Services) -> dict[str, Any]:
-    return render.render(present.review_card(review, reviewers=services.roles.named_reviewers()))
 
 
 def open_from_command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
@@ -67,15 +54,7 @@ def open_from_comment(
     client.views_open(trigger_id=body["trigger_id"], view=views.draft_modal(prefill))
 
 
-def submit(
-    ack: Ack,
-    body: dict[str, Any],
-    view: dict[str, Any],
-    client: WebClient,
-    services: Services,
-    *,
-    slt_channel: str | None,
-) -> None:
+def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services) -> None:
     form = DraftForm(
         account=forms.text(view, Field.ACCOUNT),
         context=forms.text(view, Field.CONTEXT),
@@ -83,30 +62,16 @@ def submit(
     )
     metadata = view.get("private_metadata") or ""
     try:
-        review = actions.submit(
+        actions.submit(
             services,
             form=form,
             author=body["user"]["id"],
             comment_id=int(metadata) if metadata.isdigit() else None,
             front_end=FRONT_END,
+            reply=lambda _: ack(),
         )
     except InvalidForm as invalid:
         ack(response_action="errors", errors=invalid.errors)
-        return
-    ack()
-    if slt_channel:
-        posted = client.chat_postMessage(channel=slt_channel, **_card(review, services))
-        where = Posted(channel=posted["channel"], ts=posted["ts"])
-        actions.posted(services, review_id=review.id, where=where)
-
-
-def _deliver(client: WebClient, services: Services, review: Review) -> None:
-    """After a decision: the card redrawn in place, and the author told."""
-    if review.card_channel and review.card_ts:
-        client.chat_update(
-            channel=review.card_channel, ts=review.card_ts, **_card(review, services)
-        )
-    direct_message(client, review.author, render.render(present.decision_card(review)))
 
 
 def _target(value: str) -> tuple[int, int]:
@@ -115,17 +80,12 @@ def _target(value: str) -> tuple[int, int]:
 
 
 def approve(
-    ack: Ack,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
-    services: Services,
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, services: Services
 ) -> None:
     ack()
     review_id, version = _target(action["value"])
     try:
-        review = actions.decide(
+        actions.decide(
             services,
             services.roles,
             review_id=review_id,
@@ -135,8 +95,6 @@ def approve(
         )
     except ReviewError as error:
         private(respond, str(error))
-        return
-    _deliver(client, services, review)
 
 
 def open_send_back(
@@ -160,11 +118,11 @@ def open_send_back(
 
 
 def submit_send_back(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services
 ) -> None:
     review_id, version = _target(view["private_metadata"])
     try:
-        review = actions.decide(
+        actions.decide(
             services,
             services.roles,
             review_id=review_id,
@@ -172,9 +130,7 @@ def submit_send_back(
             reviewer=body["user"]["id"],
             approve=False,
             notes=forms.text(view, Field.NOTES),
+            reply=lambda _: ack(),
         )
     except ReviewError as error:
         ack(response_action="errors", errors={Field.NOTES: str(error)})
-        return
-    ack()
-    _deliver(client, services, review)

@@ -8,15 +8,13 @@ handover tasks come back here.
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any
 
 from microsoft_teams.api import TaskModuleResponse
 
 from bot.accounts import actions
-from bot.accounts.actions import Account, InvalidForm
+from bot.accounts.actions import InvalidForm
 from bot.accounts.service import AccountError, Application, Field
-from bot.ports import DeliveryError
 from handlers.present import accounts as present
 from handlers.present.model import Card
 from handlers.present.verbs import AccountAction
@@ -24,7 +22,6 @@ from handlers.teams import account_cards as views
 from handlers.teams import cards, render
 from handlers.teams.base import FRONT_END, TeamsTurns
 
-logger = logging.getLogger(__name__)
 NOT_ADMIN = actions.NOT_ADMIN
 LEAVER = "account_leaver"
 # The dialogs' names: each button's verb's last part, and the names cards sent before that.
@@ -39,6 +36,14 @@ DIALOGS: dict[str, str] = {
     LEAVER: LEAVER,
 }
 APPLY_TITLE = "New school account"
+ADMINS_UNREACHED = (
+    "The administrators could not be reached in Teams: ask them to create it and record it from "
+    "`accounts`."
+)
+SLT_UNREACHED = (
+    "Your application is saved, but SLT could not be reached in Teams just now: let them know "
+    "it is in the register."
+)
 
 
 def _people(value: Any) -> tuple[str, ...]:
@@ -72,7 +77,7 @@ class AccountListeners(TeamsTurns):
         """SLT approve: the card redraws, the administrators are asked to create the account."""
         account_id, version = _target(data)
         try:
-            account = await asyncio.to_thread(
+            sent = await asyncio.to_thread(
                 actions.decide,
                 self.services,
                 self.roles,
@@ -85,9 +90,8 @@ class AccountListeners(TeamsTurns):
             return cards.note_card(str(error))
         except AccountError as error:
             return await self._current(account_id, str(error))
-        alert = await self._tell_admins(self._card(present.create_request_card(account)))
-        await self._tell_applicant(account)
-        return self._card(present.application_card(account, alert=alert))
+        alert = "" if sent.reached else ADMINS_UNREACHED
+        return self._card(present.application_card(sent.account, alert=alert))
 
     async def _current(self, account_id: int, alert: str) -> cards.Card:
         """The card as it stands now, with why nothing changed."""
@@ -95,27 +99,6 @@ class AccountListeners(TeamsTurns):
         if account is None:
             return cards.note_card(alert)
         return self._card(present.application_card(account, alert=alert))
-
-    async def _tell_admins(self, content: cards.Card) -> str:
-        try:
-            await asyncio.to_thread(self.notifier.tell_admins, content)
-        except DeliveryError as error:
-            logger.warning("account administrators not told: %s", error)
-            return (
-                "The administrators could not be reached in Teams: ask them to create it and "
-                "record it from `accounts`."
-            )
-        return ""
-
-    async def _tell_applicant(self, account: Account) -> None:
-        try:
-            await asyncio.to_thread(
-                self.notifier.direct_message,
-                account.applied_by,
-                self._card(present.decision_card(account)),
-            )
-        except DeliveryError as error:
-            logger.warning("applicant for account %s not told: %s", account.id, error)
 
     # Dialogs -----------------------------------------------------------------------------
 
@@ -183,29 +166,19 @@ class AccountListeners(TeamsTurns):
             monitoring=str(data.get(Field.MONITORING) or ""),
         )
         try:
-            account = await asyncio.to_thread(
+            sent = await asyncio.to_thread(
                 actions.apply, self.services, form=form, user=user, front_end=FRONT_END
             )
         except InvalidForm as invalid:
             return self._dialog(
                 APPLY_TITLE, views.apply_dialog_card(values=data, errors=invalid.errors)
             )
-        try:
-            await asyncio.to_thread(
-                self.notifier.tell_slt, self._card(present.application_card(account))
-            )
-        except DeliveryError as error:
-            logger.warning("account application %s not shown to SLT: %s", account.id, error)
-            return self._done(
-                "Your application is saved, but SLT could not be reached in Teams just now: "
-                "let them know it is in the register."
-            )
-        return self._done(present.APPLIED)
+        return self._done(present.APPLIED if sent.reached else SLT_UNREACHED)
 
     async def _submit_decline(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
         account_id, version = _target(data)
         try:
-            account = await asyncio.to_thread(
+            await asyncio.to_thread(
                 actions.decide,
                 self.services,
                 self.roles,
@@ -224,7 +197,6 @@ class AccountListeners(TeamsTurns):
             return self._dialog(
                 "Decline", views.decline_dialog_card(current, {Field.REASON: str(error)})
             )
-        await self._tell_applicant(account)
         return self._done(present.DECLINED)
 
     async def _submit_created(self, data: dict[str, Any], user: str) -> TaskModuleResponse:

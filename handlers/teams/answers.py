@@ -10,11 +10,11 @@ import asyncio
 from typing import Any
 
 from bot.questions import actions
-from bot.questions.actions import PassedOn, QuestionError
+from bot.questions.actions import QuestionError
 from handlers.present import answers as present
 from handlers.present.verbs import Action
 from handlers.teams import cards, render
-from handlers.teams.base import TeamsTurns
+from handlers.teams.base import FRONT_END, TeamsTurns
 
 # Verbs on answer cards posted before the verbs were shared with Slack.
 LEGACY_SECTION = "answer.section"
@@ -56,7 +56,8 @@ class AnswerListeners(TeamsTurns):
     async def answer(self, text: str) -> cards.Card:
         """The answer goes out even when the question cannot be kept."""
         answered = await asyncio.to_thread(actions.answer, self.services, text=text)
-        card = present.answer_card(answered, can_ask_slt=True, can_share=False)
+        can_ask_slt = self.services.notifier.offers_ask_slt(front_end=FRONT_END)
+        card = present.answer_card(answered, can_ask_slt=can_ask_slt, can_share=False)
         return render.render(card, self._names())
 
     # Card actions ------------------------------------------------------------------------
@@ -83,12 +84,13 @@ class AnswerListeners(TeamsTurns):
         return render.render(card, self._names())
 
     async def _ask_slt(self, question_id: str, user: str) -> cards.Card:
-        def send(passed: PassedOn) -> None:
-            self.notifier.tell_slt(render.render(present.slt_question_card(passed), self._names()))
-
         try:
             await asyncio.to_thread(
-                actions.ask_slt, self.services, question_id=question_id, user_id=user, send=send
+                actions.ask_slt,
+                self.services,
+                question_id=question_id,
+                user_id=user,
+                front_end=FRONT_END,
             )
         except QuestionError as error:
             return cards.note_card(cards.plain(str(error)))

@@ -111,9 +111,15 @@ class TeamsAcknowledgements(TeamsTurns):
         return cards.note_card(present.nudging(len(missing)))
 
     async def _nudge_all(self, user: str, missing: list[str], roster: Roster) -> None:
-        reminder = self._card(present.nudge_card(version=self.services.policy.version))
         try:
-            unreached = await asyncio.to_thread(self._send_each, missing, reminder)
+            unreached = await asyncio.to_thread(
+                actions.nudge,
+                self.services,
+                self.roles,
+                user=user,
+                people=missing,
+                front_end=FRONT_END,
+            )
             report = present.nudged_card(
                 len(missing) - len(unreached), unreached, unlisted=roster.unlisted
             )
@@ -122,14 +128,3 @@ class TeamsAcknowledgements(TeamsTurns):
             logger.warning("the nudge's report could not be delivered: %s", error)
         except Exception:
             logger.exception("nudging staff failed")
-
-    def _send_each(self, people: list[str], content: cards.Card) -> list[str]:
-        """DM each in turn; one unreachable person must not stop the others."""
-        unreached = []
-        for person in people:
-            try:
-                self.notifier.direct_message(person, content)
-            except DeliveryError as error:
-                logger.warning("policy nudge not delivered: %s", error)
-                unreached.append(person)
-        return unreached

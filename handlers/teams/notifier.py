@@ -27,22 +27,32 @@ from microsoft_teams.apps.activity_send import send_or_update_activity
 from microsoft_teams.apps.utils.thread import to_threaded_conversation_id
 from microsoft_teams.cards import AdaptiveCard
 
-from bot.accounts.actions import HandoverTask
+from bot.accounts import actions as accounts
 from bot.clock import Clock
 from bot.comments.service import CommentFacts
 from bot.incidents.actions import Case
 from bot.ports import DeliveryError, Posted
+from bot.questions.actions import PassedOn
 from bot.reports.figures import Figures
 from bot.reviews.actions import Review
+from handlers.present import accounts as present_accounts
+from handlers.present import answers as present_answers
 from handlers.present import comments as present_comments
 from handlers.present import incidents as present
-from handlers.present.accounts import handover_card
-from handlers.present.knowledge import policy_review
+from handlers.present import knowledge as present_knowledge
+from handlers.present import reviews as present_reviews
 from handlers.present.model import Card
-from handlers.present.reviews import decision_card, reminder, review_card
 from handlers.teams import cards, render, reports
 from handlers.teams.conversations import TeamsDirectory
-from store.models import AuditEvent, Comment, DraftReview, Handover, Incident, SchoolAccount
+from store.models import (
+    AuditEvent,
+    Comment,
+    DraftReview,
+    Handover,
+    Incident,
+    Question,
+    SchoolAccount,
+)
 
 logger = logging.getLogger(__name__)
 SEND_TIMEOUT_SECONDS = 30
@@ -59,6 +69,7 @@ class TeamsNotifier:
         slt_conversation: str | None,
         slt_users: list[str],
         admin_users: list[str],
+        reviewers: Callable[[], Iterable[str]],
         media_contacts: list[str],
         zone: ZoneInfo,
         clock: Clock,
@@ -70,6 +81,7 @@ class TeamsNotifier:
         self._slt_configured = slt_conversation
         self.slt_users = slt_users
         self.admin_users = admin_users
+        self.reviewers = reviewers
         self.media_contacts = media_contacts
         self.zone = zone
         self.clock = clock
@@ -159,7 +171,7 @@ class TeamsNotifier:
         created = self._run(api.conversations.create(params))
         return self.directory.open_personal(user, created.id, like=like, now=self.clock.now())
 
-    def tell_slt(self, content: cards.Card) -> None:
+    def _tell_slt(self, content: cards.Card) -> None:
         self._send(self._ref(self.slt_conversation, "SLT"), content)
 
     # Comments ----------------------------------------------------------------------------
@@ -298,8 +310,8 @@ class TeamsNotifier:
     # The policy ------------------------------------------------------------------------------
 
     def policy_review(self, *, due: date, today: date) -> None:
-        said = policy_review(due=due, today=today)
-        self.tell_slt(cards.alert_card(f"📅 SLT: {said}"))
+        said = present_knowledge.policy_review(due=due, today=today)
+        self._tell_slt(cards.alert_card(f"📅 SLT: {said}"))
 
     def digest(self, figures: Figures, *, chart: bytes) -> None:
         """The figures as a card, with the chart as an inline image beneath it."""
@@ -309,34 +321,49 @@ class TeamsNotifier:
             attachments=[reports.chart_attachment(chart)],
         )
 
+    def nudge(self, user: str, *, version: str) -> None:
+        self.direct_message(user, self._draw(present_knowledge.nudge_card(version=version)))
+
+    # Questions passed on to SLT --------------------------------------------------------------
+
+    def offers_ask_slt(self) -> bool:
+        """Always: SLT can choose their channel from inside Teams at any time."""
+        return True
+
+    def ask_slt(self, question: Question) -> None:
+        self._tell_slt(self._draw(present_answers.slt_question_card(PassedOn.of(question))))
+
     # Second opinions ---------------------------------------------------------------------
 
-    def _review_card(self, review: Review, reviewers: Iterable[str]) -> cards.Card:
-        return render.render(review_card(review, reviewers=reviewers), self._name())
+    def _review_card(self, review: DraftReview) -> cards.Card:
+        return self._draw(
+            present_reviews.review_card(Review.of(review), reviewers=self.reviewers())
+        )
 
-    def post_review(self, review: Review, *, reviewers: Iterable[str]) -> Posted:
+    def review_requested(self, review: DraftReview) -> Posted:
         ref = self._ref(self.slt_conversation, "SLT")
-        ts = self._send(ref, self._review_card(review, reviewers))
+        ts = self._send(ref, self._review_card(review))
         return Posted(channel=ref.conversation.id, ts=ts)
 
-    def review_decided(self, review: Review, *, reviewers: Iterable[str]) -> None:
-        """Redraw the card for everyone and tell the author."""
+    def review_decided(self, review: DraftReview) -> None:
         if review.card_channel and review.card_ts:
             self._send(
                 self._ref(review.card_channel, "SLT"),
-                self._review_card(review, reviewers),
+                self._review_card(review),
                 update=review.card_ts,
             )
-        self.direct_message(review.author, render.render(decision_card(review), self._name()))
+        self.direct_message(
+            review.author, self._draw(present_reviews.decision_card(Review.of(review)))
+        )
 
     def review_reminder(self, review: DraftReview) -> None:
-        said = render.text(reminder(Review.of(review)), self._name())
+        said = render.text(present_reviews.reminder(Review.of(review)), self._name())
         self._thread(review, self.slt_conversation, "SLT", cards.alert_card(f"⏰ SLT: {said}"))
 
     # School accounts -------------------------------------------------------------------------
 
-    def tell_admins(self, content: cards.Card) -> int:
-        """DM every administrator who can be reached; how many were."""
+    def _tell_admins(self, content: cards.Card) -> None:
+        """DM every administrator who can be reached; `DeliveryError` if none could be."""
         if not self.admin_users:
             raise DeliveryError("TEAMS_ADMIN_USERS is not set: nobody to look after accounts")
         reached = 0
@@ -348,8 +375,19 @@ class TeamsNotifier:
                 logger.warning("account administrator not reached in Teams: %s", error)
         if not reached:
             raise DeliveryError("no account administrator could be reached in Teams")
-        return reached
+
+    def account_applied(self, account: SchoolAccount) -> None:
+        view = present_accounts.application_card(accounts.Account.of(account))
+        self._tell_slt(self._draw(view))
+
+    def creation_task(self, account: SchoolAccount) -> None:
+        view = present_accounts.create_request_card(accounts.Account.of(account))
+        self._tell_admins(self._draw(view))
+
+    def account_decided(self, account: SchoolAccount) -> None:
+        view = present_accounts.decision_card(accounts.Account.of(account))
+        self.direct_message(account.applied_by, self._draw(view))
 
     def handover_task(self, handover: Handover, account: SchoolAccount, *, reminder: int) -> None:
-        task = HandoverTask.of(handover, account)
-        self.tell_admins(render.render(handover_card(task, reminder=reminder), self._name()))
+        task = accounts.HandoverTask.of(handover, account)
+        self._tell_admins(self._draw(present_accounts.handover_card(task, reminder=reminder)))

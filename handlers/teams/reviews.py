@@ -7,12 +7,10 @@ The same actions as Slack (`bot.reviews.actions`) and the same cards
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any
 
 from microsoft_teams.api import TaskModuleResponse
 
-from bot.ports import DeliveryError
 from bot.reviews import actions
 from bot.reviews.actions import InvalidForm
 from bot.reviews.service import DraftForm, Field, ReviewError
@@ -22,7 +20,6 @@ from handlers.teams import cards, render
 from handlers.teams import review_cards as views
 from handlers.teams.base import FRONT_END, TeamsTurns
 
-logger = logging.getLogger(__name__)
 # The dialogs' names: the `review` command's, each button's verb's last part, and the name
 # send-back cards used before that.
 DIALOGS: dict[str, ReviewAction] = {
@@ -88,12 +85,8 @@ class ReviewListeners(TeamsTurns):
                     actions.Prefill(comment_id=comment_id), errors=invalid.errors, values=data
                 ),
             )
-        reviewers = self.roles.named_reviewers()
-        try:
-            where = await asyncio.to_thread(self.notifier.post_review, review, reviewers=reviewers)
-        except DeliveryError:
+        if not review.shown:
             return self._done("Saved, but SLT could not be reached in Teams just now.")
-        await asyncio.to_thread(actions.posted, self.services, review_id=review.id, where=where)
         return self._done(present.SENT)
 
     async def _decide(self, data: dict[str, Any], user: str, *, approve: bool) -> str:
@@ -110,10 +103,4 @@ class ReviewListeners(TeamsTurns):
             )
         except ReviewError as error:
             return str(error)
-        try:
-            await asyncio.to_thread(
-                self.notifier.review_decided, review, reviewers=self.roles.named_reviewers()
-            )
-        except DeliveryError:
-            logger.warning("review %s: the author could not be told in Teams", review.id)
         return present.decided(review)
