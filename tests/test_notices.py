@@ -105,3 +105,15 @@ def test_a_claim_left_by_a_crash_lapses_and_the_notice_goes_out(
     bot.clock.set(crashed_at + CLAIM_LEASE + timedelta(minutes=1))
     assert bot.tick(DIGEST_JOB) == 1
     assert digests(bot) == 1
+
+
+def test_a_failed_chart_never_posts_the_digest_twice(start_bot: Callable[[], RunningBot]) -> None:
+    bot = start_bot()
+    bot.clock.set(MONDAY_8AM - timedelta(minutes=1))
+    bot.tick(DIGEST_JOB)
+    bot.clock.set(MONDAY_8AM + timedelta(minutes=1))
+    bot.stand_in.fail("files.getUploadURLExternal", 500, times=3)
+
+    assert bot.tick(DIGEST_JOB) == 1
+    assert bot.tick(DIGEST_JOB) == 0
+    assert digests(bot) == 1

@@ -7,6 +7,7 @@ sweep treats as "not sent".
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -46,6 +47,8 @@ from store.models import (
     Question,
     SchoolAccount,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class SlackNotifier:
@@ -280,21 +283,27 @@ class SlackNotifier:
         )
 
     def digest(self, figures: Figures, *, chart: bytes) -> None:
+        """The figures, then the chart in their thread. Once the figures are out the digest
+        has been delivered: a failed chart is logged, never a reason to post the figures again."""
         channel = self._slt_channel()
-        self._call(
+        posted = self._call(
             channel,
             self.client.chat_postMessage,
             channel=channel,
             **report_views.digest_message(figures),
         )
-        self._call(
-            channel,
-            self.client.files_upload_v2,
-            channel=channel,
-            content=chart,
-            filename="response-times.png",
-            title="Response times, last 8 weeks",
-        )
+        try:
+            self._call(
+                channel,
+                self.client.files_upload_v2,
+                channel=channel,
+                thread_ts=posted["ts"],
+                content=chart,
+                filename="response-times.png",
+                title="Response times, last 8 weeks",
+            )
+        except DeliveryError as error:
+            logger.warning("the digest went out without its chart: %s", error)
 
     # Questions passed on to SLT --------------------------------------------------------------
 
