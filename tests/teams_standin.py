@@ -248,7 +248,7 @@ class TeamsSender:
         conversation: str | None = None,
         conversation_type: str = "personal",
     ) -> httpx.Response:
-        return self.activity(
+        response = self.activity(
             "invoke",
             user=user,
             conversation=conversation or f"a:{user}",
@@ -256,6 +256,10 @@ class TeamsSender:
             name=name,
             value=value,
         )
+        if response.status_code == 200 and response.content:
+            found = adaptive_cards.invoke_problems(name, response.json())
+            assert not found, f"the bot answered an invoke in a shape Teams does not take: {found}"
+        return response
 
     def open_dialog(self, data: dict[str, Any], *, user: str) -> httpx.Response:
         return self.invoke("task/fetch", {"data": data, "context": {"theme": "default"}}, user=user)

@@ -144,3 +144,27 @@ def test_buttons_beyond_what_teams_shows_go_to_its_overflow_menu() -> None:
     rendered = teams_render.render(many, lambda user: user)
     assert adaptive_cards.problems(rendered) == []
     assert [a.get("mode") for a in rendered["actions"]] == [None] * 5 + ["secondary"] * 3
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("task/fetch", {"task": {"type": "continue", "value": {"title": "x"}}}),
+        ("task/submit", {"status": "ok"}),
+        ("adaptiveCard/action", {"statusCode": 500, "value": "oops"}),
+        ("adaptiveCard/action", {"statusCode": 200, "type": "text/plain", "value": "hi"}),
+    ],
+    ids=["continue without card", "no task", "not 200", "unknown type"],
+)
+def test_an_invoke_answer_teams_does_not_take_is_caught(name: str, body: Any) -> None:
+    good = {
+        "task/fetch": {"task": {"type": "message", "value": "Done."}},
+        "task/submit": {"task": {"type": "message", "value": "Done."}},
+        "adaptiveCard/action": {
+            "statusCode": 200,
+            "type": adaptive_cards.CARD_TYPE,
+            "value": good_card(),
+        },
+    }
+    assert adaptive_cards.invoke_problems(name, good[name]) == []
+    assert adaptive_cards.invoke_problems(name, body)

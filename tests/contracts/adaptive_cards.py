@@ -62,3 +62,31 @@ def problems(card: dict[str, Any]) -> list[str]:
         if kind == "TextBlock" and CODE_SPAN.search(str(node.get("text", ""))):
             found.append(f"code span in {node.get('text')!r}: Teams does not render it")
     return found
+
+
+CARD_TYPE = "application/vnd.microsoft.card.adaptive"
+MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
+
+
+def invoke_problems(name: str, body: Any) -> list[str]:
+    """An invoke response against the shape Teams documents for it: a dialog's `task` (continue
+    with a card, or a message) and a Universal Action's `statusCode`, `type` and `value`."""
+    if name in ("task/fetch", "task/submit"):
+        task = body.get("task") if isinstance(body, dict) else None
+        if not isinstance(task, dict) or task.get("type") not in ("continue", "message"):
+            return [f"{name}: no task of type continue or message in {str(body)[:200]}"]
+        if task["type"] == "message":
+            return [] if isinstance(task.get("value"), str) else [f"{name}: message without text"]
+        card = (task.get("value") or {}).get("card") or {}
+        if card.get("contentType") != CARD_TYPE or not isinstance(card.get("content"), dict):
+            return [f"{name}: continue without an Adaptive Card attachment"]
+        return []
+    if name == "adaptiveCard/action":
+        if not isinstance(body, dict) or body.get("statusCode") != 200:
+            return [f"{name}: statusCode is not 200 in {str(body)[:200]}"]
+        if body.get("type") == CARD_TYPE and isinstance(body.get("value"), dict):
+            return []
+        if body.get("type") == MESSAGE_TYPE and isinstance(body.get("value"), str):
+            return []
+        return [f"{name}: value is neither a card nor a message"]
+    return []
