@@ -4,11 +4,12 @@ failure never holds up or repeats another's, and nothing is posted twice."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from store.db import session_scope
 from store.models import IncidentNotice
@@ -163,3 +164,26 @@ def test_a_reminder_taken_late_is_not_posted_again_after_a_restart(
     assert len(reminders) == 1
     assert bot.stand_in.to("conversations.replies")  # it looked in the card's thread
     assert "reminder-14400" in notices(restarted)
+
+
+def test_a_reminder_is_recorded_before_the_assignees_dm_is_tried(bot: RunningBot) -> None:
+    """Stopped while the DM is under way, the bot already knows the thread reminder went."""
+    comment = log_comment(bot, received=bot.clock.now())
+    bot.slack.click("comment.assign", str(comment.id), user=MODERATOR)
+    bot.stand_in.wait_for("response_url")
+    bot.settle()
+    bot.stand_in.slow("conversations.open", 2.0)  # the DM is under way for a while
+    bot.clock.set(comment.due_at - timedelta(hours=3))
+    sweep = threading.Thread(target=bot.tick)
+    sweep.start()
+    bot.stand_in.wait_for("conversations.open")
+    # What a restart would find if the bot were killed now (a reader that takes no lock).
+    reader = create_engine(bot.runtime.settings.database_url)
+    with reader.connect() as connection:
+        recorded = connection.execute(
+            text("SELECT kind FROM comment_notices WHERE sent_at IS NOT NULL")
+        ).scalars()
+        assert "reminder-14400" in set(recorded)
+    reader.dispose()
+    sweep.join(timeout=30)
+    assert len([p for p in posts_to(bot, MODS_CHANNEL) if "left to reply" in p.text]) == 1
