@@ -1,4 +1,5 @@
-"""One-off notices (the weekly digest, the policy review reminder) go out exactly once.
+"""One-off notices (the weekly digest, the policy review reminder) go out exactly once, and
+so does each delivery a case or a comment owes (`Ledger`).
 
 Each is claimed in the database before it is sent (a unique key, taken under a row lock) and
 marked sent once it has gone. Two instances never both send: the second finds the claim. A
@@ -8,15 +9,22 @@ that lapses after `CLAIM_LEASE`, so the notice is retried, not lost.
 
 from __future__ import annotations
 
+import enum
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.ports import DELIVERY, Delivery, DeliveryError
 from store.db import session_scope
-from store.models import PolicyNotice
+from store.models import CommentNotice, IncidentNotice, PolicyNotice
+
+logger = logging.getLogger(__name__)
 
 CLAIM_LEASE = timedelta(minutes=15)
 INSTALLED = "installed"
@@ -88,3 +96,101 @@ def _settle(sessions: sessionmaker[Session], key: str, *, sent_at: datetime | No
             notice.claimed_at = None
         else:
             notice.sent_at = sent_at
+
+
+# Deliveries a case or a comment owes ------------------------------------------------------
+
+DELIVERY_LEASE = timedelta(minutes=2)  # longer than one send with the client's own retries
+TRIES = 3  # a recipient still unreachable after this many sweeps is given up and reported
+
+
+class Outcome(enum.Enum):
+    SENT = "sent"
+    FAILED = "failed"  # tried again at the next sweep
+    GAVE_UP = "gave up"  # just now, after its last try
+    SKIPPED = "skipped"  # done already, or another instance is sending it
+
+
+Rec = TypeVar("Rec", IncidentNotice, CommentNotice)
+
+
+@dataclass
+class Ledger(Generic[Rec]):
+    """The deliveries one record (a case, a comment) owes, each with its own claim, retries
+    and record, inside the sweep's session.
+
+    A delivery is claimed and committed before it is sent and marked sent (committed) right
+    after, so neither a slow success nor a kill between two deliveries sends one twice, and one
+    recipient's failure never holds up another. `relock` takes the record's row lock again
+    after each commit."""
+
+    session: Session
+    now: datetime
+    rows: dict[str, Rec]
+    new: Callable[[str], Rec]
+    relock: Callable[[], None]
+    marker_prefix: str
+    asked: set[str] = field(default_factory=set)  # the kinds this pass was asked to send
+
+    @property
+    def done(self) -> set[str]:
+        """Kinds sent or given up: nothing more is owed for them."""
+        return {k for k, r in self.rows.items() if r.sent_at is not None or r.given_up_at}
+
+    def pending(self) -> bool:
+        """Whether anything this pass was asked to send is still owed (failed, or claimed by
+        another instance): the next sweep should look again."""
+        return bool(self.asked - self.done)
+
+    def mark_sent(self, kind: str) -> None:
+        """Record `kind` as sent without sending (it went as part of another delivery)."""
+        row = self._row(kind)
+        row.sent_at = self.now
+
+    def send(self, kind: str, send: Callable[[], object], *, tries: int | None = TRIES) -> Outcome:
+        """Send `kind` unless done or claimed; `tries` None retries it at every sweep."""
+        row = self._row(kind)
+        self.asked.add(kind)
+        if row.sent_at is not None or row.given_up_at is not None:
+            return Outcome.SKIPPED
+        if row.claimed_at is not None and self.now - row.claimed_at < DELIVERY_LEASE:
+            return Outcome.SKIPPED
+        retrying = row.attempts > 0
+        row.attempts += 1
+        row.claimed_at = self.now
+        self._commit()
+        token = DELIVERY.set(Delivery(f"{self.marker_prefix}:{kind}", retrying=retrying))
+        try:
+            send()
+        except DeliveryError as error:
+            row.claimed_at = None
+            gave_up = tries is not None and row.attempts >= tries
+            if gave_up:
+                row.given_up_at = self.now
+            logger.warning(
+                "%s %s: not delivered (try %d%s): %s",
+                self.marker_prefix,
+                kind.split(":")[0],
+                row.attempts,
+                ", given up" if gave_up else "",
+                error,
+            )
+            self._commit()
+            return Outcome.GAVE_UP if gave_up else Outcome.FAILED
+        finally:
+            DELIVERY.reset(token)
+        row.claimed_at = None
+        row.sent_at = self.now
+        self._commit()
+        return Outcome.SENT
+
+    def _row(self, kind: str) -> Rec:
+        row = self.rows.get(kind)
+        if row is None:
+            row = self.rows[kind] = self.new(kind)
+            self.session.add(row)
+        return row
+
+    def _commit(self) -> None:
+        self.session.commit()
+        self.relock()

@@ -9,6 +9,7 @@ nudge) through the front end it is asked for.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -27,6 +28,20 @@ from store.models import (
 
 class DeliveryError(Exception):
     """A message could not be delivered even after retries; nothing is recorded as sent."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The delivery a send belongs to. A front end that can tag its messages tags them with
+    `marker`; when `retrying` (an earlier try may have landed, answered too late or cut off by a
+    crash) it first looks for a message so tagged and, if there is one, does not send again."""
+
+    marker: str
+    retrying: bool
+
+
+DELIVERY: ContextVar[Delivery | None] = ContextVar("delivery", default=None)
+"""Set by the domain around each send (`bot.notices.Ledger`)."""
 
 
 @dataclass(frozen=True)
@@ -74,15 +89,31 @@ class FrontEnd(Protocol):
 
     def tell_reporter(self, incident: Incident, *, status: str) -> None: ...
 
-    def alert_slt_members(self, incident: Incident) -> None: ...
+    def urgent_recipients(self) -> tuple[str, ...]:
+        """The SLT members each sent an urgent alert directly."""
+        ...
 
-    def alert_media_contacts(self, incident: Incident) -> None: ...
+    def media_recipients(self) -> tuple[str, ...]:
+        """The school's spokespeople, told of press contact."""
+        ...
+
+    def alert_slt_member(self, incident: Incident, *, member: str) -> None: ...
+
+    def alert_media_contact(self, incident: Incident, *, contact: str) -> None: ...
 
     def reping(self, incident: Incident, *, waited: timedelta) -> None: ...
 
     def remind_lead(self, incident: Incident, *, idle: timedelta) -> None: ...
 
     def chase_platform(self, incident: Incident, *, waiting: timedelta) -> None: ...
+
+    def case_unreachable(self, incident: Incident, *, who: str, what: str) -> None:
+        """Tell SLT (in the case's thread) that `who` could not be sent the `what`."""
+        ...
+
+    def comment_unreachable(self, comment: Comment, *, who: str, what: str) -> None:
+        """Tell SLT that `who` could not be sent the comment's `what`."""
+        ...
 
     # Questions the policy did not settle --------------------------------------------------
     def offers_ask_slt(self) -> bool:
@@ -167,15 +198,23 @@ class Notifier(Protocol):
 
     def tell_reporter(self, incident: Incident, *, status: str) -> None: ...
 
-    def alert_slt_members(self, incident: Incident) -> None: ...
+    def urgent_recipients(self, incident: Incident) -> tuple[str, ...]: ...
 
-    def alert_media_contacts(self, incident: Incident) -> None: ...
+    def media_recipients(self, incident: Incident) -> tuple[str, ...]: ...
+
+    def alert_slt_member(self, incident: Incident, *, member: str) -> None: ...
+
+    def alert_media_contact(self, incident: Incident, *, contact: str) -> None: ...
 
     def reping(self, incident: Incident, *, waited: timedelta) -> None: ...
 
     def remind_lead(self, incident: Incident, *, idle: timedelta) -> None: ...
 
     def chase_platform(self, incident: Incident, *, waiting: timedelta) -> None: ...
+
+    def case_unreachable(self, incident: Incident, *, who: str, what: str) -> None: ...
+
+    def comment_unreachable(self, comment: Comment, *, who: str, what: str) -> None: ...
 
     def offers_ask_slt(self, *, front_end: str) -> bool: ...
 
@@ -252,11 +291,17 @@ class Router:
     def tell_reporter(self, incident: Incident, *, status: str) -> None:
         self._to(incident.front_end).tell_reporter(incident, status=status)
 
-    def alert_slt_members(self, incident: Incident) -> None:
-        self._to(incident.front_end).alert_slt_members(incident)
+    def urgent_recipients(self, incident: Incident) -> tuple[str, ...]:
+        return self._to(incident.front_end).urgent_recipients()
 
-    def alert_media_contacts(self, incident: Incident) -> None:
-        self._to(incident.front_end).alert_media_contacts(incident)
+    def media_recipients(self, incident: Incident) -> tuple[str, ...]:
+        return self._to(incident.front_end).media_recipients()
+
+    def alert_slt_member(self, incident: Incident, *, member: str) -> None:
+        self._to(incident.front_end).alert_slt_member(incident, member=member)
+
+    def alert_media_contact(self, incident: Incident, *, contact: str) -> None:
+        self._to(incident.front_end).alert_media_contact(incident, contact=contact)
 
     def reping(self, incident: Incident, *, waited: timedelta) -> None:
         self._to(incident.front_end).reping(incident, waited=waited)
@@ -266,6 +311,12 @@ class Router:
 
     def chase_platform(self, incident: Incident, *, waiting: timedelta) -> None:
         self._to(incident.front_end).chase_platform(incident, waiting=waiting)
+
+    def case_unreachable(self, incident: Incident, *, who: str, what: str) -> None:
+        self._to(incident.front_end).case_unreachable(incident, who=who, what=what)
+
+    def comment_unreachable(self, comment: Comment, *, who: str, what: str) -> None:
+        self._to(comment.front_end).comment_unreachable(comment, who=who, what=what)
 
     def offers_ask_slt(self, *, front_end: str) -> bool:
         found = self._front_ends.get(front_end)

@@ -75,14 +75,18 @@ class Comment(Base):
 
 
 class CommentNotice(Base):
-    """A message the sweep delivered for a comment; its existence is what stops a second send."""
+    """One delivery the sweep owes for a comment (its card, a reminder, the assignee's DM, the
+    escalation): claimed before it is sent, then marked sent, or given up after its retries."""
 
     __tablename__ = "comment_notices"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(40))
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(120))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    given_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     __table_args__ = (UniqueConstraint("comment_id", "kind", name="uq_comment_notices_kind"),)
 
@@ -155,14 +159,18 @@ class IncidentCounter(Base):
 
 
 class IncidentNotice(Base):
-    """A message the sweep delivered for a case (card, re-ping, reminder): sent once."""
+    """One delivery the sweep owes for a case (its card, each person's alert, a re-ping, a
+    reminder): claimed before it is sent, then marked sent, or given up after its retries."""
 
     __tablename__ = "incident_notices"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(60))
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(120))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    given_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     __table_args__ = (UniqueConstraint("incident_id", "kind", name="uq_incident_notices_kind"),)
 

@@ -1,14 +1,19 @@
 """A loopback stand-in for Slack's Web API and response URLs.
 
 It records every call so tests can assert what Slack was asked to show, answers the way Slack
-does, and can be told to fail (429 with Retry-After, 5xx) to exercise retries.
+does, and can be told to fail (429 with Retry-After, 5xx) to exercise retries, to refuse a
+method a number of times (`refuse`), to refuse DMs to named people (`unreachable`), and to take
+a call but answer it late (`slow`). It keeps what was posted, with its metadata, so
+conversations.history and conversations.replies answer the way Slack does.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -49,6 +54,10 @@ class SlackStandIn:
     refusals: dict[str, str] = field(default_factory=dict)  # method → Slack's error code
     violations: list[str] = field(default_factory=list)  # payloads Slack itself would refuse
     socket_mode_url: str = ""  # what apps.connections.open hands out (a SocketModeStandIn's)
+    unreachable: set[str] = field(default_factory=set)  # people who cannot be sent a DM
+    counted_refusals: dict[str, tuple[str, int]] = field(default_factory=dict)
+    slowness: dict[str, tuple[float, int]] = field(default_factory=dict)  # method → (s, times)
+    posted: list[dict[str, Any]] = field(default_factory=list)  # messages as Slack keeps them
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
@@ -75,6 +84,52 @@ class SlackStandIn:
 
     def fail(self, method: str, status: int, times: int = 1, **headers: str) -> None:
         self.failures[method] = Failure(status=status, headers=headers, remaining=times)
+
+    def refuse(self, method: str, error: str, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` with ok: false and `error`."""
+        self.counted_refusals[method] = (error, times)
+
+    def slow(self, method: str, seconds: float, times: int = 1) -> None:
+        """Take the next `times` calls of `method` (they happen), but answer `seconds` late."""
+        self.slowness[method] = (seconds, times)
+
+    def delay(self, method: str) -> float:
+        with self._changed:
+            seconds, times = self.slowness.get(method, (0.0, 0))
+            if times <= 0:
+                return 0.0
+            self.slowness[method] = (seconds, times - 1)
+            return seconds
+
+    def dm_channel(self, user: str) -> str:
+        return "D" + user[1:]
+
+    def _refusal(self, method: str, params: dict[str, Any]) -> str | None:
+        if method in self.refusals:
+            return self.refusals[method]
+        with self._changed:
+            error, times = self.counted_refusals.get(method, ("", 0))
+            if times > 0:
+                self.counted_refusals[method] = (error, times - 1)
+                return error
+        if method == "conversations.open" and params.get("users") in self.unreachable:
+            return "user_not_found"
+        if method == "chat.postMessage" and params.get("channel") in {
+            self.dm_channel(u) for u in self.unreachable
+        }:
+            return "cannot_dm_bot"
+        return None
+
+    def _found(self, method: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """conversations.history (top-level messages, newest first) or .replies (a thread,
+        oldest first). The time bound `oldest` is not applied: the stand-in's ts are not
+        the bot's clock."""
+        with self._changed:
+            here = [m for m in self.posted if m["channel"] == params.get("channel")]
+        if method == "conversations.history":
+            return [m for m in reversed(here) if not m.get("thread_ts")]
+        thread = str(params.get("ts"))
+        return [m for m in here if m["ts"] == thread or m.get("thread_ts") == thread]
 
     def record(self, call: Call) -> None:
         self.violations += [
@@ -125,9 +180,19 @@ class SlackStandIn:
             },
             "files.completeUploadExternal": {"files": [{"id": "F0000001"}]},
             "apps.connections.open": {"url": self.socket_mode_url},
+            "conversations.history": {"messages": self._found(method, params), "has_more": False},
+            "conversations.replies": {"messages": self._found(method, params), "has_more": False},
         }
-        if method in self.refusals:
-            return {"ok": False, "error": self.refusals[method]}
+        refusal = self._refusal(method, params)
+        if refusal is not None:
+            return {"ok": False, "error": refusal}
+        if method == "chat.postMessage":
+            kept = {"channel": channel, "ts": ts, "text": params.get("text", "")}
+            for key in ("thread_ts", "metadata"):
+                if params.get(key):
+                    kept[key] = params[key]
+            with self._changed:
+                self.posted.append(kept)
         return {"ok": True, **answers.get(method, {})}
 
 
@@ -135,7 +200,7 @@ def _parse(body: bytes, content_type: str) -> dict[str, Any]:
     if "json" in content_type:
         return json.loads(body or b"{}")
     params: dict[str, Any] = dict(parse_qsl(body.decode()))
-    for key in ("blocks", "view", "attachments"):
+    for key in ("blocks", "view", "attachments", "metadata"):
         if isinstance(params.get(key), str):
             params[key] = json.loads(params[key])
     return params
@@ -162,7 +227,11 @@ def _handler_for(stand_in: SlackStandIn) -> type[BaseHTTPRequestHandler]:
                 return
             stand_in.record(Call(method, params))
             reply = {"ok": True} if method == "response_url" else stand_in.answer(method, params)
-            self._reply(200, reply, {})
+            late = stand_in.delay(method)
+            if late:
+                time.sleep(late)  # the fault itself: Slack took the call, and answers late
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self._reply(200, reply, {})  # (the client may have given up waiting)
 
         def _reply(self, status: int, payload: dict[str, Any], headers: dict[str, str]) -> None:
             data = json.dumps(payload).encode()

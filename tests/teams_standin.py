@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -43,7 +44,9 @@ class Upload:
 @dataclass
 class BotConnectorStandIn:
     """Records what the bot sends; answers rosters from `rosters` (pages of members, or an HTTP
-    status to fail with) and creates personal chats, refusing the accounts in `unreachable`."""
+    status to fail with) and creates personal chats, refusing the accounts in `unreachable`.
+    `fail` refuses the next sends (POST or PUT) to a conversation with an HTTP status; `slow`
+    takes them but answers late."""
 
     sent: list[Sent] = field(default_factory=list)
     rosters: dict[str, list[list[dict[str, Any]]] | int] = field(default_factory=dict)
@@ -52,6 +55,8 @@ class BotConnectorStandIn:
     unreachable: set[str] = field(default_factory=set)
     uploads: list[Upload] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)  # cards Teams itself would refuse
+    failures: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    slowness: dict[tuple[str, str], list[float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -67,6 +72,19 @@ class BotConnectorStandIn:
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def fail(self, conversation: str, status: int, times: int = 1, method: str = "POST") -> None:
+        """Refuse the next `times` sends by `method` to `conversation` with `status`."""
+        self.failures[(method, conversation)] = [status] * times
+
+    def slow(self, conversation: str, seconds: float, times: int = 1, method: str = "POST") -> None:
+        """Take the next `times` sends to `conversation`, answering each `seconds` late."""
+        self.slowness[(method, conversation)] = [seconds] * times
+
+    def _next(self, table: dict[tuple[str, str], list[Any]], key: tuple[str, str]) -> Any:
+        with self._changed:
+            waiting = table.get(key)
+            return waiting.pop(0) if waiting else None
 
     def record(self, sent: Sent) -> str:
         self.violations += [
@@ -128,7 +146,14 @@ def _handler_for(stand_in: BotConnectorStandIn) -> type[BaseHTTPRequestHandler]:
                 return
             conversation = unquote(parts[3]) if len(parts) > 3 else ""
             activity_id = unquote(parts[5]) if len(parts) > 5 else None
+            status = stand_in._next(stand_in.failures, (self.command, conversation))
+            if status is not None:
+                self._reply({"error": {"code": "ServiceError"}}, status=status)
+                return
             new_id = stand_in.record(Sent(self.command, conversation, activity_id, body))
+            late = stand_in._next(stand_in.slowness, (self.command, conversation))
+            if late:
+                time.sleep(late)  # the fault itself: Teams took it, and answers late
             self._reply({"id": new_id})
 
         def _create(self, body: dict[str, Any]) -> None:

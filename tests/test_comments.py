@@ -55,7 +55,8 @@ def stored(bot: RunningBot) -> list[Comment]:
 
 def notices(bot: RunningBot) -> list[str]:
     with session_scope(bot.runtime.services.sessions) as session:
-        return sorted(session.scalars(select(CommentNotice.kind)))
+        sent = select(CommentNotice.kind).where(CommentNotice.sent_at.is_not(None))
+        return sorted(session.scalars(sent))
 
 
 def log_comment(bot: RunningBot, received: datetime) -> Comment:

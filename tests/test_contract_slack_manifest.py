@@ -25,6 +25,10 @@ SCOPES = {
     "chat_postEphemeral": "chat:write",
     "chat_getPermalink": None,
     "conversations_open": "im:write",
+    # A retried delivery looks for its earlier try: in a channel, a private one or a DM (the
+    # manifest grants groups:history and im:history too).
+    "conversations_history": "channels:history",
+    "conversations_replies": "channels:history",
     "views_open": None,
     "views_update": None,
     "views_push": None,

@@ -2,8 +2,11 @@
 
 For each comment the sweep may owe: its card (right after logging), a reminder as time left
 falls under each threshold (thread reply, and a DM to the assignee), and one escalation to SLT
-when the deadline passes. A notice row is written only after Slack accepted the message, so a
-failure is retried on the next sweep and never counted as sent; a restart sends nothing twice.
+when the deadline passes. Each is its own delivery (`bot.notices.Ledger`), claimed before it is
+sent and marked sent once the platform accepted it, so a failure is retried on the next sweep
+and a restart sends nothing twice; the assignee's DM never waits on the thread reminder, nor
+the escalation on redrawing the card. An assignee still unreachable after their tries is given
+up and SLT are told once.
 If several thresholds passed while the bot was down, one reminder (the latest) goes, late and
 saying so; once the deadline has passed, only the escalation does.
 """
@@ -11,13 +14,15 @@ saying so; once the deadline has passed, only the escalation does.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import sweeps
+from bot import notices, sweeps
 from bot.clock import Clock
 from bot.ports import DeliveryError, Notifier
 from store.models import Comment, CommentNotice
@@ -26,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 CARD = "card"
 ESCALATION = "escalation"
+UNREACHED = "unreached-"  # SLT told that the delivery after the dash could not be made
 
 
 @dataclass(frozen=True)
@@ -50,36 +56,44 @@ def _latest_stage(comment: Comment, policy: ReminderPolicy, now: datetime) -> ti
     return min(passed) if passed else None
 
 
-def _owed(comment: Comment, sent: set[str], policy: ReminderPolicy) -> list[tuple[str, datetime]]:
+def _owed(comment: Comment, done: set[str], policy: ReminderPolicy) -> list[tuple[str, datetime]]:
     """Every notice still owed for the comment, with the moment it falls due."""
     if comment.status != "open":
         return []
     owed: list[tuple[str, datetime]] = []
-    if CARD not in sent:
+    if CARD not in done:
         owed.append((CARD, comment.logged_at))
-    if ESCALATION in sent:
+    if ESCALATION in done:
         return owed
     owed.append((ESCALATION, comment.due_at))
     stages = sorted(policy.thresholds)  # closest to the deadline first
     for index, threshold in enumerate(stages):
-        later_sent = any(policy.reminder(t) in sent for t in stages[:index])
-        if later_sent:
+        if any(policy.reminder(t) in done for t in stages[:index]):
             break
-        if policy.reminder(threshold) not in sent:
+        if policy.reminder(threshold) not in done:
             owed.append((policy.reminder(threshold), comment.due_at - threshold))
-        elif comment.assignee and policy.reminder_dm(threshold) not in sent:
+        if comment.assignee and policy.reminder_dm(threshold) not in done:
             owed.append((policy.reminder_dm(threshold), comment.due_at - threshold))
     return owed
 
 
-def next_notice_at(comment: Comment, sent: set[str], policy: ReminderPolicy) -> datetime | None:
-    moments = [moment for _, moment in _owed(comment, sent, policy)]
+def next_notice_at(comment: Comment, done: set[str], policy: ReminderPolicy) -> datetime | None:
+    moments = [moment for _, moment in _owed(comment, done, policy)]
     return min(moments) if moments else None
 
 
-def _record(session: Session, comment: Comment, kind: str, now: datetime, sent: set[str]) -> None:
-    session.add(CommentNotice(comment_id=comment.id, kind=kind, sent_at=now))
-    sent.add(kind)
+def _redraw(notifier: Notifier, comment: Comment) -> None:
+    """Redraw the card if it can be; a card that cannot be (deleted, say) never holds up the
+    reminder or the escalation."""
+    try:
+        notifier.refresh_card(comment)
+    except DeliveryError as error:
+        logger.warning("comment %s: card not redrawn: %s", comment.id, error)
+
+
+def _post_card(notifier: Notifier, comment: Comment) -> None:
+    posted = notifier.post_card(comment)
+    comment.card_channel, comment.card_ts = posted.channel, posted.ts
 
 
 def _deliver(
@@ -90,59 +104,70 @@ def _deliver(
     policy: ReminderPolicy,
     now: datetime,
 ) -> int:
-    """Send what is due for one (locked) comment; returns how many messages went."""
-    sent = set(
-        session.scalars(select(CommentNotice.kind).where(CommentNotice.comment_id == comment.id))
+    """Send what is due for one (locked) comment, each delivery on its own; returns how many
+    messages went."""
+    rows = session.scalars(select(CommentNotice).where(CommentNotice.comment_id == comment.id))
+    ledger = notices.Ledger(
+        session=session,
+        now=now,
+        rows={row.kind: row for row in rows},
+        new=lambda kind: CommentNotice(comment_id=comment.id, kind=kind, attempts=0),
+        relock=partial(sweeps.relock, session, Comment, comment.id),
+        marker_prefix=f"comment-{comment.id}",
     )
-    delivered = 0
-    try:
-        if comment.status == "open" and CARD not in sent:
-            posted = notifier.post_card(comment)
-            comment.card_channel, comment.card_ts = posted.channel, posted.ts
-            _record(session, comment, CARD, now, sent)
-            delivered += 1
-        if comment.status == "open" and now >= comment.due_at and ESCALATION not in sent:
+    sent = 0
+
+    def send(kind: str, deliver: Callable[[], object], *, person: bool = False) -> None:
+        nonlocal sent
+        outcome = ledger.send(kind, deliver, tries=notices.TRIES if person else None)
+        sent += outcome is notices.Outcome.SENT
+
+    if comment.status == "open":
+        send(CARD, partial(_post_card, notifier, comment))
+        if now >= comment.due_at and ESCALATION not in ledger.done:
             late = comment.due_at if policy.is_late(comment.due_at, now) else None
-            notifier.refresh_card(comment)
-            notifier.escalate(comment, late_since=late)
-            _record(session, comment, ESCALATION, now, sent)
-            delivered += 1
-        elif comment.status == "open" and ESCALATION not in sent:
-            delivered += _remind(
-                session, comment, notifier=notifier, policy=policy, now=now, sent=sent
-            )
-    except DeliveryError as error:
-        logger.warning("comment %s: delivery failed, will retry next sweep: %s", comment.id, error)
-    comment.next_notice_at = next_notice_at(comment, sent, policy)
-    return delivered
+            _redraw(notifier, comment)
+            send(ESCALATION, partial(notifier.escalate, comment, late_since=late))
+        elif ESCALATION not in ledger.done:
+            _remind(comment, notifier=notifier, policy=policy, now=now, send=send, ledger=ledger)
+        for kind, row in list(ledger.rows.items()):
+            if row.given_up_at and kind.endswith("-dm") and comment.assignee:
+                send(
+                    f"{UNREACHED}{kind}",
+                    partial(
+                        notifier.comment_unreachable, comment, who=comment.assignee, what="reminder"
+                    ),
+                )
+    owed = next_notice_at(comment, ledger.done, policy)
+    comment.next_notice_at = now if ledger.pending() else owed
+    return sent
 
 
 def _remind(
-    session: Session,
     comment: Comment,
     *,
     notifier: Notifier,
     policy: ReminderPolicy,
     now: datetime,
-    sent: set[str],
-) -> int:
+    send: Callable[..., None],
+    ledger: notices.Ledger[CommentNotice],
+) -> None:
+    """The thread reminder and the assignee's DM, each on its own."""
     stage = _latest_stage(comment, policy, now)
     if stage is None:
-        return 0
+        return
     moment = comment.due_at - stage
     late = moment if policy.is_late(moment, now) else None
     left = comment.due_at - now
-    delivered = 0
-    if policy.reminder(stage) not in sent:
-        notifier.refresh_card(comment)
-        notifier.remind(comment, left=left, late_since=late)
-        _record(session, comment, policy.reminder(stage), now, sent)
-        delivered += 1
-    if comment.assignee and policy.reminder_dm(stage) not in sent:
-        notifier.remind_assignee(comment, left=left, late_since=late)
-        _record(session, comment, policy.reminder_dm(stage), now, sent)
-        delivered += 1
-    return delivered
+    if policy.reminder(stage) not in ledger.done:
+        _redraw(notifier, comment)
+        send(policy.reminder(stage), partial(notifier.remind, comment, left=left, late_since=late))
+    if comment.assignee:
+        send(
+            policy.reminder_dm(stage),
+            partial(notifier.remind_assignee, comment, left=left, late_since=late),
+            person=True,
+        )
 
 
 def deliver_now(

@@ -172,6 +172,20 @@ def escalation_card(
     return Card(summary=f"Comment #{comment.id} is overdue", lines=(tuple(text),), note=late)
 
 
+def unreachable(comment: CommentFacts, *, who: str, what: str) -> Card:
+    """SLT told once that someone could not be sent a comment's message."""
+    return Card(
+        summary=f"Comment #{comment.id}: could not reach someone",
+        lines=(
+            line(
+                f"⚠️ #{comment.id} ({headline(comment)}): the {what} could not be sent to ",
+                Person(who),
+                " after several tries. Please tell them another way.",
+            ),
+        ),
+    )
+
+
 def pending_card(comments: Sequence[CommentFacts], *, zone: ZoneInfo, now: datetime) -> Card:
     """Open comments with their countdowns, soonest deadline first, and a way to log one."""
     lines: list[Line] = []

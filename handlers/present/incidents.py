@@ -388,6 +388,21 @@ def platform_chase(case: Case, *, waiting: timedelta) -> Card:
     )
 
 
+def unreachable(case: Case, *, who: str, what: str) -> Card:
+    """SLT told once that someone could not be sent their message, so a person tells them."""
+    return Card(
+        summary=f"{case.reference}: could not reach someone",
+        lines=(
+            line(
+                f"⚠️ {case.reference}: the {what} could not be sent to ",
+                Person(who),
+                " after several tries (they may be a guest, or their account closed). "
+                "Please tell them another way.",
+            ),
+        ),
+    )
+
+
 # Lists -------------------------------------------------------------------------------------
 
 

@@ -21,10 +21,11 @@ from bot.accounts.actions import Account, HandoverTask
 from bot.clock import Clock
 from bot.comments.service import CommentFacts
 from bot.incidents.actions import Case
-from bot.ports import DeliveryError, Posted
+from bot.ports import DELIVERY, DeliveryError, Posted
 from bot.questions.actions import PassedOn
 from bot.reports.figures import Figures
 from bot.reviews.actions import Review
+from bot.roles import LookupFailed
 from handlers.present import accounts as present_accounts
 from handlers.present import answers as present_answers
 from handlers.present import comments as present_comments
@@ -49,6 +50,10 @@ from store.models import (
 )
 
 logger = logging.getLogger(__name__)
+
+MARKER_EVENT = "socialpolicy_delivery"  # the metadata event type that tags each delivery
+LOOK_BACK = timedelta(minutes=10)  # how far back a retry looks for its earlier try
+LOOK_BACK_MESSAGES = 100
 
 
 class SlackNotifier:
@@ -86,6 +91,58 @@ class SlackNotifier:
         except (SlackApiError, SlackClientError, OSError) as error:
             raise DeliveryError(f"{method.__name__} to {pace_key}: {error}") from error
 
+    def _post(self, channel: str, **payload: Any) -> Any:
+        """chat.postMessage, tagged with the delivery it belongs to. On a retry, a message
+        already in the channel with that tag (Slack took it, but answered after the client gave
+        up, or the bot was stopped before recording it) stands for it: nothing is posted twice."""
+        delivery = DELIVERY.get()
+        if delivery is not None:
+            if delivery.retrying:
+                found = self._find(channel, payload.get("thread_ts"), delivery.marker)
+                if found is not None:
+                    logger.info("already delivered, not posted again")
+                    return {"channel": channel, "ts": found}
+            payload["metadata"] = {
+                "event_type": MARKER_EVENT,
+                "event_payload": {"delivery": delivery.marker},
+            }
+        return self._call(channel, self.client.chat_postMessage, channel=channel, **payload)
+
+    def _find(self, channel: str, thread_ts: str | None, marker: str) -> str | None:
+        """The ts of a recent message in `channel` (or its thread) tagged `marker`, if any. If
+        Slack cannot be asked, the message is posted again: twice is better than never."""
+        oldest = f"{(self.clock.now() - LOOK_BACK).timestamp():.6f}"
+        try:
+            if thread_ts:
+                response = self._call(
+                    channel,
+                    self.client.conversations_replies,
+                    channel=channel,
+                    ts=thread_ts,
+                    oldest=oldest,
+                    include_all_metadata=True,
+                    limit=LOOK_BACK_MESSAGES,
+                )
+            else:
+                response = self._call(
+                    channel,
+                    self.client.conversations_history,
+                    channel=channel,
+                    oldest=oldest,
+                    include_all_metadata=True,
+                    limit=LOOK_BACK_MESSAGES,
+                )
+        except DeliveryError as error:
+            logger.warning("could not look for an earlier try, posting again: %s", error)
+            return None
+        for found in response.get("messages") or []:
+            tag = (found.get("metadata") or {}).get("event_payload") or {}
+            if found.get("metadata", {}).get("event_type") == MARKER_EVENT and (
+                tag.get("delivery") == marker
+            ):
+                return str(found["ts"])
+        return None
+
     def _card(self, comment: Comment) -> dict[str, Any]:
         facts = CommentFacts.of(comment)
         return render.render(
@@ -95,10 +152,8 @@ class SlackNotifier:
     def post_card(self, comment: Comment) -> Posted:
         if self.moderators_channel is None:
             raise DeliveryError("MODERATORS_CHANNEL is not set")
-        response = self._call(
+        response = self._post(
             self.moderators_channel,
-            self.client.chat_postMessage,
-            channel=self.moderators_channel,
             **self._card(comment),
         )
         return Posted(channel=response["channel"], ts=response["ts"])
@@ -130,10 +185,8 @@ class SlackNotifier:
         channel = comment.card_channel or self.moderators_channel
         if channel is None:
             raise DeliveryError("no channel for the reminder")
-        self._call(
+        self._post(
             channel,
-            self.client.chat_postMessage,
-            channel=channel,
             thread_ts=comment.card_ts,
             **payload,
         )
@@ -159,10 +212,8 @@ class SlackNotifier:
         )
         # SLT are addressed the Slack way (their user group, or each member) above the alert.
         addressed = [markdown(self.slt_mention()), *render.blocks(card)]
-        self._call(
+        self._post(
             self.slt_channel,
-            self.client.chat_postMessage,
-            channel=self.slt_channel,
             **message(escape(card.summary), addressed),
         )
 
@@ -180,7 +231,7 @@ class SlackNotifier:
     def direct_message(self, user_id: str, payload: dict[str, Any]) -> None:
         opened = self._call(user_id, self.client.conversations_open, users=user_id)
         channel = opened["channel"]["id"]
-        self._call(channel, self.client.chat_postMessage, channel=channel, **payload)
+        self._post(channel, **payload)
 
     # Incidents. Case details never pass through here: cards, steps and alerts carry the kind,
     # urgency, place and time only; the details open in a modal for SLT.
@@ -202,10 +253,8 @@ class SlackNotifier:
 
     def post_case(self, incident: Incident, *, section: str | None) -> Posted:
         channel = self._slt_channel()
-        response = self._call(
+        response = self._post(
             channel,
-            self.client.chat_postMessage,
-            channel=channel,
             **self._case_card(incident, section),
         )
         return Posted(channel=response["channel"], ts=response["ts"])
@@ -222,10 +271,8 @@ class SlackNotifier:
 
     def post_step(self, incident: Incident, step: AuditEvent) -> None:
         channel = incident.card_channel or self._slt_channel()
-        self._call(
+        self._post(
             channel,
-            self.client.chat_postMessage,
-            channel=channel,
             thread_ts=incident.card_ts,
             **render.render(present.step_message(Case.of(incident), step, zone=self.zone)),
         )
@@ -238,23 +285,35 @@ class SlackNotifier:
         view = present.reporter_update(Case.of(incident), status=status)
         self.direct_message(incident.reporter, render.render(view))
 
-    def alert_slt_members(self, incident: Incident) -> None:
-        view = present.urgent_alert(Case.of(incident), card_link=self._link(incident))
-        payload = render.render(view)
-        for member in sorted(self.slt_members()):
-            self.direct_message(member, payload)
+    def urgent_recipients(self) -> tuple[str, ...]:
+        try:
+            return tuple(sorted(self.slt_members()))
+        except LookupFailed as error:
+            raise DeliveryError(f"SLT members unknown: {error}") from error
 
-    def alert_media_contacts(self, incident: Incident) -> None:
-        payload = render.render(present.media_alert(Case.of(incident)))
-        for contact in self.media_contacts:
-            self.direct_message(contact, payload)
+    def media_recipients(self) -> tuple[str, ...]:
+        return tuple(self.media_contacts)
+
+    def alert_slt_member(self, incident: Incident, *, member: str) -> None:
+        view = present.urgent_alert(Case.of(incident), card_link=self._link(incident))
+        self.direct_message(member, render.render(view))
+
+    def alert_media_contact(self, incident: Incident, *, contact: str) -> None:
+        self.direct_message(contact, render.render(present.media_alert(Case.of(incident))))
+
+    def case_unreachable(self, incident: Incident, *, who: str, what: str) -> None:
+        channel = incident.card_channel or self._slt_channel()
+        view = present.unreachable(Case.of(incident), who=who, what=what)
+        self._post(channel, thread_ts=incident.card_ts, **render.render(view))
+
+    def comment_unreachable(self, comment: Comment, *, who: str, what: str) -> None:
+        view = present_comments.unreachable(CommentFacts.of(comment), who=who, what=what)
+        self._post(self._slt_channel(), **render.render(view))
 
     def reping(self, incident: Incident, *, waited: timedelta) -> None:
         channel = self._slt_channel()
-        self._call(
+        self._post(
             channel,
-            self.client.chat_postMessage,
-            channel=channel,
             **render.render(present.reping(Case.of(incident), waited=waited, slt=self._slt())),
         )
 
@@ -265,20 +324,16 @@ class SlackNotifier:
 
     def chase_platform(self, incident: Incident, *, waiting: timedelta) -> None:
         channel = incident.card_channel or self._slt_channel()
-        self._call(
+        self._post(
             channel,
-            self.client.chat_postMessage,
-            channel=channel,
             thread_ts=incident.card_ts,
             **render.render(present.platform_chase(Case.of(incident), waiting=waiting)),
         )
 
     def policy_review(self, *, due: date, today: date) -> None:
         channel = self._slt_channel()
-        self._call(
+        self._post(
             channel,
-            self.client.chat_postMessage,
-            channel=channel,
             **knowledge_views.review_reminder(due=due, today=today, mention=self.slt_mention()),
         )
 
@@ -286,12 +341,7 @@ class SlackNotifier:
         """The figures, then the chart in their thread. Once the figures are out the digest
         has been delivered: a failed chart is logged, never a reason to post the figures again."""
         channel = self._slt_channel()
-        posted = self._call(
-            channel,
-            self.client.chat_postMessage,
-            channel=channel,
-            **report_views.digest_message(figures),
-        )
+        posted = self._post(channel, **report_views.digest_message(figures))
         try:
             self._call(
                 channel,
@@ -313,14 +363,14 @@ class SlackNotifier:
     def ask_slt(self, question: Question) -> None:
         channel = self._slt_channel()
         card = present_answers.slt_question_card(PassedOn.of(question))
-        self._call(channel, self.client.chat_postMessage, channel=channel, **render.render(card))
+        self._post(channel, **render.render(card))
 
     # School accounts -------------------------------------------------------------------------
 
     def account_applied(self, account: SchoolAccount) -> None:
         channel = self._slt_channel()
         card = present_accounts.application_card(Account.of(account))
-        self._call(channel, self.client.chat_postMessage, channel=channel, **render.render(card))
+        self._post(channel, **render.render(card))
 
     def creation_task(self, account: SchoolAccount) -> None:
         if not self.admin_users:
@@ -370,10 +420,8 @@ class SlackNotifier:
     def review_reminder(self, review: DraftReview) -> None:
         channel = review.card_channel or self._slt_channel()
         reviewers = " ".join(mention(u) for u in sorted(self.reviewers())) or "SLT:"
-        self._call(
+        self._post(
             channel,
-            self.client.chat_postMessage,
-            channel=channel,
             thread_ts=review.card_ts,
             **review_views.reminder(Review.of(review), reviewers=reviewers),
         )

@@ -273,19 +273,28 @@ class TeamsNotifier:
             self._draw(present.reporter_update(Case.of(incident), status=status)),
         )
 
-    def alert_slt_members(self, incident: Incident) -> None:
-        alert = self._draw(present.urgent_alert(Case.of(incident), card_link=None))
-        for member in self.slt_users:
-            try:
-                self.direct_message(member, alert)
-            except DeliveryError as error:  # one unreachable member must not stop the others
-                logger.warning("urgent DM not delivered: %s", error)
+    def urgent_recipients(self) -> tuple[str, ...]:
+        return tuple(self.slt_users)
 
-    def alert_media_contacts(self, incident: Incident) -> None:
-        """The school's spokespeople (TEAMS_MEDIA_CONTACT_USERS) hear of it; never the details."""
-        alert = self._draw(present.media_alert(Case.of(incident)))
-        for contact in self.media_contacts:
-            self.direct_message(contact, alert)
+    def media_recipients(self) -> tuple[str, ...]:
+        """The school's spokespeople (TEAMS_MEDIA_CONTACT_USERS)."""
+        return tuple(self.media_contacts)
+
+    def alert_slt_member(self, incident: Incident, *, member: str) -> None:
+        alert = present.urgent_alert(Case.of(incident), card_link=None)
+        self.direct_message(member, self._draw(alert))
+
+    def alert_media_contact(self, incident: Incident, *, contact: str) -> None:
+        """They hear of it; never the details."""
+        self.direct_message(contact, self._draw(present.media_alert(Case.of(incident))))
+
+    def case_unreachable(self, incident: Incident, *, who: str, what: str) -> None:
+        view = present.unreachable(Case.of(incident), who=who, what=what)
+        self._thread(incident, self.slt_conversation, "SLT", self._draw(view))
+
+    def comment_unreachable(self, comment: Comment, *, who: str, what: str) -> None:
+        view = present_comments.unreachable(CommentFacts.of(comment), who=who, what=what)
+        self._tell_slt(self._draw(view))
 
     def reping(self, incident: Incident, *, waited: timedelta) -> None:
         self._send(
