@@ -369,3 +369,27 @@ class TeamsPlace(Base):
     conversation_id: Mapped[str] = mapped_column(String(300))
     set_by: Mapped[str] = mapped_column(String(100))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Submission(Base):
+    """A form submission already taken in: who submitted which form (a hash, so no one's id is
+    kept here) and the record it made. A retried or replayed submission finds it and is answered
+    from that record instead of making a second one."""
+
+    __tablename__ = "submissions"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    record: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int]
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DeliveryClaim(Base):
+    """A row being delivered right now (see `bot.sweeps`): held while its messages are sent,
+    outside any transaction, so no one else sends them too. A crash's claim lapses at `until`."""
+
+    __tablename__ = "delivery_claims"
+
+    record: Mapped[str] = mapped_column(String(40), primary_key=True)
+    record_id: Mapped[int] = mapped_column(primary_key=True)
+    until: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -49,6 +50,7 @@ class SlackStandIn:
     refusals: dict[str, str] = field(default_factory=dict)  # method → Slack's error code
     violations: list[str] = field(default_factory=list)  # payloads Slack itself would refuse
     socket_mode_url: str = ""  # what apps.connections.open hands out (a SocketModeStandIn's)
+    delay: float = 0.0  # seconds every Web API call takes to answer: a slow Slack
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
@@ -154,6 +156,8 @@ def _handler_for(stand_in: SlackStandIn) -> type[BaseHTTPRequestHandler]:
                 method = "response_url"
             else:
                 method = self.path.removeprefix("/api/").split("?")[0]
+            if stand_in.delay and method != "response_url":
+                time.sleep(stand_in.delay)
             failure = stand_in.failures.get(method)
             if failure and failure.remaining > 0:
                 failure.remaining -= 1

@@ -36,5 +36,6 @@ def sweep(*, sessions: sessionmaker[Session], notifier: Notifier, clock: Clock) 
         sessions=sessions,
         model=Handover,
         now=clock.now(),
-        deliver=lambda session, row: _deliver(session, row, notifier, clock),
+        notifier=notifier,
+        deliver=lambda session, row, unlocked: _deliver(session, row, unlocked, clock),
     )

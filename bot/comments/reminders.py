@@ -159,8 +159,10 @@ def deliver_now(
         sessions=sessions,
         model=Comment,
         row_id=comment_id,
-        deliver=lambda session, comment: _deliver(
-            session, comment, notifier=notifier, policy=policy, now=now
+        now=now,
+        notifier=notifier,
+        deliver=lambda session, comment, unlocked: _deliver(
+            session, comment, notifier=unlocked, policy=policy, now=now
         ),
     )
 
@@ -178,7 +180,8 @@ def sweep(
         sessions=sessions,
         model=Comment,
         now=now,
-        deliver=lambda session, comment: _deliver(
-            session, comment, notifier=notifier, policy=policy, now=now
+        notifier=notifier,
+        deliver=lambda session, comment, unlocked: _deliver(
+            session, comment, notifier=unlocked, policy=policy, now=now
         ),
     )

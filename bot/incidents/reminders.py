@@ -220,8 +220,10 @@ def deliver_now(
         sessions=sessions,
         model=Incident,
         row_id=incident_id,
-        deliver=lambda session, incident: _deliver_case(
-            session, incident, notifier=notifier, timers=timers, section_for=section_for, now=now
+        now=now,
+        notifier=notifier,
+        deliver=lambda session, incident, unlocked: _deliver_case(
+            session, incident, notifier=unlocked, timers=timers, section_for=section_for, now=now
         ),
     )
 
@@ -239,7 +241,8 @@ def sweep(
         sessions=sessions,
         model=Incident,
         now=now,
-        deliver=lambda session, incident: _deliver_case(
-            session, incident, notifier=notifier, timers=timers, section_for=section_for, now=now
+        notifier=notifier,
+        deliver=lambda session, incident, unlocked: _deliver_case(
+            session, incident, notifier=unlocked, timers=timers, section_for=section_for, now=now
         ),
     )

@@ -34,5 +34,6 @@ def sweep(*, sessions: sessionmaker[Session], notifier: Notifier, clock: Clock) 
         sessions=sessions,
         model=DraftReview,
         now=clock.now(),
-        deliver=lambda session, row: _deliver(session, row, notifier, clock),
+        notifier=notifier,
+        deliver=lambda session, row, unlocked: _deliver(session, row, unlocked, clock),
     )
