@@ -121,8 +121,8 @@ class Ledger(Generic[Rec]):
 
     A delivery is claimed and committed before it is sent and marked sent (committed) right
     after, so neither a slow success nor a kill between two deliveries sends one twice, and one
-    recipient's failure never holds up another. `relock` takes the record's row lock again
-    after each commit."""
+    recipient's failure never holds up another. No database lock is held while a platform is
+    called; `relock` takes the record's row lock again before anything more is written."""
 
     session: Session
     now: datetime
@@ -158,11 +158,12 @@ class Ledger(Generic[Rec]):
         retrying = row.attempts > 0
         row.attempts += 1
         row.claimed_at = self.now
-        self._commit()
+        self.session.commit()  # the claim holds; no database lock while the platform answers
         token = DELIVERY.set(Delivery(f"{self.marker_prefix}:{kind}", retrying=retrying))
         try:
             send()
         except DeliveryError as error:
+            self.relock()
             row.claimed_at = None
             gave_up = tries is not None and row.attempts >= tries
             if gave_up:
@@ -179,6 +180,7 @@ class Ledger(Generic[Rec]):
             return Outcome.GAVE_UP if gave_up else Outcome.FAILED
         finally:
             DELIVERY.reset(token)
+        self.relock()
         row.claimed_at = None
         row.sent_at = self.now
         self._commit()

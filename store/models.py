@@ -377,3 +377,16 @@ class TeamsPlace(Base):
     conversation_id: Mapped[str] = mapped_column(String(300))
     set_by: Mapped[str] = mapped_column(String(100))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Submission(Base):
+    """A form submission already taken in: who submitted which form (a hash, so no one's id is
+    kept here) and the record it made. A retried or replayed submission finds it and is answered
+    from that record instead of making a second one."""
+
+    __tablename__ = "submissions"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    record: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int]
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from typing import Any
 from urllib.parse import urlencode
 
@@ -159,9 +160,10 @@ class SlackModals:
         *,
         user: str = "U0STAFF01",
         private_metadata: str = "",
-        view_id: str = "V0000001",
+        view_id: str | None = None,
     ) -> httpx.Response:
-        """Submit a modal whose block ids and action ids are both the field names."""
+        """Submit a modal whose block ids and action ids are both the field names. Each modal
+        Slack opens has its own id: a fresh one unless `view_id` names the same modal again."""
         payload = {
             "type": "view_submission",
             "team": TEAM,
@@ -169,7 +171,7 @@ class SlackModals:
             "api_app_id": "A0000001",
             "trigger_id": "1337.42.abcd",
             "view": {
-                "id": view_id,
+                "id": view_id or f"V{uuid.uuid4().hex[:10].upper()}",
                 "type": "modal",
                 "callback_id": callback_id,
                 "private_metadata": private_metadata,

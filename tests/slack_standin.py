@@ -58,6 +58,7 @@ class SlackStandIn:
     counted_refusals: dict[str, tuple[str, int]] = field(default_factory=dict)
     slowness: dict[str, tuple[float, int]] = field(default_factory=dict)  # method → (s, times)
     posted: list[dict[str, Any]] = field(default_factory=list)  # messages as Slack keeps them
+    delay: float = 0.0  # seconds every Web API call takes to answer: a slow Slack
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
@@ -93,7 +94,8 @@ class SlackStandIn:
         """Take the next `times` calls of `method` (they happen), but answer `seconds` late."""
         self.slowness[method] = (seconds, times)
 
-    def delay(self, method: str) -> float:
+    def lateness(self, method: str) -> float:
+        """How late this call of `method` is answered, as `slow` asked."""
         with self._changed:
             seconds, times = self.slowness.get(method, (0.0, 0))
             if times <= 0:
@@ -219,6 +221,8 @@ def _handler_for(stand_in: SlackStandIn) -> type[BaseHTTPRequestHandler]:
                 method = "response_url"
             else:
                 method = self.path.removeprefix("/api/").split("?")[0]
+            if stand_in.delay and method != "response_url":
+                time.sleep(stand_in.delay)
             failure = stand_in.failures.get(method)
             if failure and failure.remaining > 0:
                 failure.remaining -= 1
@@ -227,7 +231,7 @@ def _handler_for(stand_in: SlackStandIn) -> type[BaseHTTPRequestHandler]:
                 return
             stand_in.record(Call(method, params))
             reply = {"ok": True} if method == "response_url" else stand_in.answer(method, params)
-            late = stand_in.delay(method)
+            late = stand_in.lateness(method)
             if late:
                 time.sleep(late)  # the fault itself: Slack took the call, and answers late
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):

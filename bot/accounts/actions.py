@@ -12,12 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from bot.accounts import service
 from bot.accounts.service import AccountError, Application, Status
 from bot.comments.options import PLATFORMS
 from bot.ports import DeliveryError
 from bot.roles import Roles
 from bot.services import Services
+from bot.submissions import Key, once
 from store.db import session_scope
 from store.models import Handover, SchoolAccount
 
@@ -126,18 +129,39 @@ def _require(allowed: bool, refusal: str) -> None:
 
 
 def apply(
-    services: Services, *, form: Application, user: str, front_end: str, reply: Reply = _no_reply
+    services: Services,
+    *,
+    form: Application,
+    user: str,
+    front_end: str,
+    reply: Reply = _no_reply,
+    submission: Key | None = None,
 ) -> Sent:
-    """Save the application and show it to SLT; `reply` answers the applicant first."""
+    """Save the application and show it to SLT; `reply` answers the applicant first. The same
+    `submission` again is answered with the application it made, which is not shown twice."""
     errors = service.validate_application(form)
     if errors:
         raise InvalidForm(errors)
-    with session_scope(services.sessions) as session:
-        row = service.apply(
-            session, form=form, applied_by=user, now=services.clock.now(), front_end=front_end
-        )
+    now = services.clock.now()
+
+    def make(session: Session) -> tuple[int, SchoolAccount]:
+        row = service.apply(session, form=form, applied_by=user, now=now, front_end=front_end)
+        session.flush()
+        return row.id, row
+
+    taken = once(
+        services.sessions,
+        submission,
+        record="account",
+        now=now,
+        make=make,
+        again=lambda session, account_id: session.get(SchoolAccount, account_id),
+    )
+    row = taken.result
     account = Account.of(row)
     reply(account)
+    if not taken.new:
+        return Sent(account, reached=True)
     try:
         services.notifier.account_applied(row)
     except DeliveryError as error:

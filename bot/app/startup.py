@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import socket
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -48,6 +48,12 @@ if TYPE_CHECKING:
     from handlers.teams import TeamsFrontEnd
 
 logger = logging.getLogger(__name__)
+
+# Bolt runs each listener, and whatever it does after `ack()` (posting a card, telling SLT), on
+# this pool. Its default of 5 threads is taken by five slow deliveries, and then the next request
+# waits for a thread past Slack's 3-second limit. The threads mostly wait on Slack or the
+# database, so many are cheap.
+LISTENER_THREADS = 256
 
 
 @dataclass
@@ -211,7 +217,8 @@ def build(
                 else None
             ),
             token_verification_enabled=False,
-            listener_executor=listener_executor,
+            listener_executor=listener_executor
+            or ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="slack-listener"),
         )
         handlers.slack.register(slack, services)
         if not settings.socket_mode:  # in Socket Mode nothing should answer Slack over HTTP

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.orm import Session
+
 from bot.comments import reminders
 from bot.comments import service as comments
 from bot.comments.service import CommentError, CommentFacts, CommentForm
 from bot.ports import DeliveryError
 from bot.roles import Roles
 from bot.services import Services
+from bot.submissions import Key, once
 from store.db import session_scope
 from store.models import Comment
 
@@ -44,15 +47,23 @@ def check_moderator(roles: Roles, user: str) -> None:
 
 
 def log(
-    services: Services, roles: Roles, *, form: CommentForm, user: str, front_end: str
+    services: Services,
+    roles: Roles,
+    *,
+    form: CommentForm,
+    user: str,
+    front_end: str,
+    submission: Key | None = None,
 ) -> CommentFacts:
-    """Validate and store a comment; its card is then owed (see `post_card`)."""
+    """Validate and store a comment; its card is then owed (see `post_card`). The same
+    `submission` again gives the comment it made the first time."""
     check_moderator(roles, user)
     now = services.clock.now()
     errors = comments.validate(form, now=now, accounts=services.comment_accounts())
     if errors:
         raise InvalidForm(errors)
-    with session_scope(services.sessions) as session:
+
+    def make(session: Session) -> tuple[int, CommentFacts]:
         comment = comments.log(
             session,
             form=form,
@@ -61,7 +72,15 @@ def log(
             calendar=services.calendar,
             front_end=front_end,
         )
-        return CommentFacts.of(comment)
+        return comment.id, CommentFacts.of(comment)
+
+    def again(session: Session, comment_id: int) -> CommentFacts | None:
+        comment = comments.get(session, comment_id=comment_id)
+        return CommentFacts.of(comment) if comment is not None else None
+
+    return once(
+        services.sessions, submission, record="comment", now=now, make=make, again=again
+    ).result
 
 
 def post_card(services: Services, *, comment_id: int) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.comments import service as comments
@@ -166,7 +167,13 @@ def report(
         )
         return incident
 
-    return _change(services, work, reply)
+    for attempt in range(2):
+        try:
+            return _change(services, work, reply)
+        except IntegrityError:  # the same report arrived twice at once: the first one won
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
 
 
 def view_details(services: Services, *, roles: Roles, incident_id: int, user: str) -> Case:

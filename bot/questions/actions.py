@@ -85,7 +85,7 @@ def ask_slt(services: Services, *, question_id: str, user_id: str, front_end: st
     refused. Nothing is recorded unless it went."""
     if not services.notifier.offers_ask_slt(front_end=front_end):
         raise QuestionError(CANNOT_PASS_ON)
-    with session_scope(services.sessions) as session:
+    with session_scope(services.sessions) as session:  # claimed, and committed before sending
         question = questions.get(session, question_id=question_id, lock=True)
         if question is None:
             raise QuestionError(CANNOT_PASS_ON)
@@ -94,12 +94,16 @@ def ask_slt(services: Services, *, question_id: str, user_id: str, front_end: st
         questions.send_to_slt(
             session, question_id=question_id, user_id=user_id, now=services.clock.now()
         )
-        try:
-            services.notifier.ask_slt(question, front_end=front_end)
-        except DeliveryError as error:  # the transaction rolls back: not recorded as sent
-            logger.warning("question %s not passed on to SLT: %s", question_id, error)
-            raise QuestionError(SLT_UNREACHABLE) from error
-        return PassedOn.of(question)
+    try:
+        services.notifier.ask_slt(question, front_end=front_end)
+    except DeliveryError as error:  # given back: not recorded as sent, and who asked is not kept
+        logger.warning("question %s not passed on to SLT: %s", question_id, error)
+        with session_scope(services.sessions) as session:
+            claimed = questions.get(session, question_id=question_id, lock=True)
+            if claimed is not None:
+                claimed.sent_to_slt_at = claimed.asked_by = None
+        raise QuestionError(SLT_UNREACHABLE) from error
+    return PassedOn.of(question)
 
 
 def to_share(services: Services, *, question_id: str) -> Answer:

@@ -9,12 +9,15 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from bot.comments import service as comments
 from bot.ports import DeliveryError
 from bot.reviews import service
 from bot.reviews.service import DraftForm, ReviewError
 from bot.roles import Roles
 from bot.services import Services
+from bot.submissions import Key, once
 from store.db import session_scope
 from store.models import DraftReview
 
@@ -117,23 +120,36 @@ def submit(
     comment_id: int | None,
     front_end: str,
     reply: Reply = _no_reply,
+    submission: Key | None = None,
 ) -> Review:
     """Save the draft and post its card to the reviewers, remembering where it went (to redraw
-    it and thread the reminders); `reply` answers the author first."""
+    it and thread the reminders); `reply` answers the author first. The same `submission` again
+    is answered with the draft it made, whose card is not posted twice."""
     errors = service.validate(form)
     if errors:
         raise InvalidForm(errors)
-    with session_scope(services.sessions) as session:
+    now = services.clock.now()
+
+    def make(session: Session) -> tuple[int, DraftReview]:
         row = service.submit(
-            session,
-            form=form,
-            author=author,
-            now=services.clock.now(),
-            comment_id=comment_id,
-            front_end=front_end,
+            session, form=form, author=author, now=now, comment_id=comment_id, front_end=front_end
         )
+        session.flush()
+        return row.id, row
+
+    taken = once(
+        services.sessions,
+        submission,
+        record="review",
+        now=now,
+        make=make,
+        again=lambda session, review_id: session.get(DraftReview, review_id),
+    )
+    row = taken.result
     review = Review.of(row)
     reply(review)
+    if not taken.new:
+        return review
     try:
         where = services.notifier.review_requested(row)
     except DeliveryError as error:

@@ -16,6 +16,7 @@ from bot.accounts import actions
 from bot.accounts.actions import Account, InvalidForm
 from bot.accounts.service import AccountError, Application, Field
 from bot.services import Services
+from bot.submissions import Key
 from handlers.present import accounts as present
 from handlers.present.verbs import AccountAction
 from handlers.slack import forms, render
@@ -89,6 +90,7 @@ def submit_application(
             user=body["user"]["id"],
             front_end=FRONT_END,
             reply=lambda _: ack(),
+            submission=Key(FRONT_END, body["user"]["id"], view["callback_id"], view["id"]),
         )
     except InvalidForm as invalid:
         ack(response_action="errors", errors=invalid.errors)

@@ -12,6 +12,7 @@ from bot.comments import actions
 from bot.comments.actions import NOT_A_MODERATOR, InvalidForm
 from bot.comments.service import CommentError, CommentForm, Field
 from bot.services import Services
+from bot.submissions import Key
 from handlers.present import comments as present
 from handlers.present.verbs import CommentAction
 from handlers.slack import forms
@@ -111,7 +112,12 @@ def submit_log(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: S
     """Store, then acknowledge, then post the card: a refused form keeps everything typed."""
     try:
         comment = actions.log(
-            services, services.roles, form=_form(view), user=body["user"]["id"], front_end=FRONT_END
+            services,
+            services.roles,
+            form=_form(view),
+            user=body["user"]["id"],
+            front_end=FRONT_END,
+            submission=Key(FRONT_END, body["user"]["id"], view["callback_id"], view["id"]),
         )
     except InvalidForm as refused:
         ack(response_action="errors", errors=refused.errors)

@@ -15,10 +15,11 @@ from bot.incidents import actions
 from bot.incidents.actions import Case, InvalidReport
 from bot.incidents.service import CaseError, Field, IncidentForm, Step
 from bot.services import Services
+from bot.submissions import Key
 from handlers.present import incidents as present
 from handlers.present.verbs import IncidentAction
 from handlers.slack import forms, render
-from handlers.slack.ids import IncidentCallback
+from handlers.slack.ids import FRONT_END, IncidentCallback
 from handlers.slack.replies import private
 from handlers.slack.views import incidents as views
 from handlers.slack.views.common import ephemeral_text, mention
@@ -150,8 +151,10 @@ def submit_report(ack: Ack, body: dict[str, Any], view: dict[str, Any], services
             services,
             form=_form(view),
             reporter=body["user"]["id"],
-            submission_key=view["id"],
-            front_end="slack",
+            submission_key=Key(
+                FRONT_END, body["user"]["id"], view["callback_id"], view["id"]
+            ).digest(),
+            front_end=FRONT_END,
             comment_id=int(metadata) if metadata.isdigit() else None,
             reply=lambda case: ack(response_action="update", view=views.reported_view(case)),
         )

@@ -15,6 +15,7 @@ from bot.reviews import actions
 from bot.reviews.actions import InvalidForm
 from bot.reviews.service import DraftForm, Field, ReviewError
 from bot.services import Services
+from bot.submissions import Key
 from handlers.present.verbs import ReviewAction
 from handlers.slack import forms
 from handlers.slack.ids import FRONT_END, ReviewCallback
@@ -69,6 +70,7 @@ def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Servi
             comment_id=int(metadata) if metadata.isdigit() else None,
             front_end=FRONT_END,
             reply=lambda _: ack(),
+            submission=Key(FRONT_END, body["user"]["id"], view["callback_id"], view["id"]),
         )
     except InvalidForm as invalid:
         ack(response_action="errors", errors=invalid.errors)

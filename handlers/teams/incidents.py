@@ -16,6 +16,7 @@ from microsoft_teams.api import TaskModuleResponse
 from bot.incidents import actions
 from bot.incidents.actions import Case, InvalidReport
 from bot.incidents.service import CaseError, Field, IncidentForm
+from bot.submissions import Key
 from handlers.present import incidents as present
 from handlers.present.model import Card
 from handlers.present.verbs import IncidentAction
@@ -176,7 +177,7 @@ class IncidentListeners(TeamsTurns):
                 self.services,
                 form=form,
                 reporter=user,
-                submission_key=f"teams:{submission}",
+                submission_key=Key(FRONT_END, user, REPORT_DIALOG, submission).digest(),
                 front_end=FRONT_END,
                 comment_id=comment_id,
             )

@@ -1,0 +1,240 @@
+"""Bursts of people at once: questions and every kind of form, against the real app over HTTP.
+
+Run from the repository root: `python bench/load.py` (SQLite) or
+`python bench/load.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test`. For each
+number of clients (8, 16, 32) it runs `--seconds` of traffic, half `/socialpolicy <question>` and
+half forms (log a comment, report an incident, apply for an account, ask for a second opinion),
+every form submitted twice at once as Slack's retry or a double click would; then a run with the
+Slack stand-in taking `--slow` seconds per Web API call. It prints errors, the acknowledgement
+time (p50, p99, max), and records lost (a form acknowledged but not stored) or doubled. It asserts
+nothing. Clients, server and stand-in share this process (and its GIL), so times are pessimistic.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if not __package__:  # run as a script: make the repository root importable, as `-m` does
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import argparse
+import itertools
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from bench.slash_command import QUESTIONS, SIGNING_SECRET, _quiet, serving
+from bot.app.settings import Settings
+from bot.app.startup import LISTENER_THREADS, build
+from handlers.slack.pacing import Pacer
+from store.db import session_scope
+from store.models import Comment, DraftReview, Incident, SchoolAccount
+from tests.slack_requests import SlackModals, SlackSender, checkboxes, datetime_input, text_input
+from tests.slack_requests import select as choose
+from tests.slack_standin import SlackStandIn
+
+MODERATOR_COUNT = 40
+ACK_LIMIT = 3.0
+MODELS = {"comment": Comment, "incident": Incident, "account": SchoolAccount, "review": DraftReview}
+
+
+@dataclass
+class Tally:
+    acks: list[float] = field(default_factory=list)
+    errors: int = 0
+    sent: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in MODELS})
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, seconds: float, ok: bool) -> None:
+        with self.lock:
+            self.acks.append(seconds)
+            self.errors += 0 if ok and seconds < ACK_LIMIT else 1
+
+
+def _form(kind: str, n: int, now: int) -> tuple[str, dict[str, dict[str, Any]]]:
+    if kind == "comment":
+        return "comment.log", {
+            "platform": choose("facebook"),
+            "account": choose("Facebook: @ourschool"),
+            "account_other": text_input(None),
+            "kind": choose("complaint"),
+            "author": choose("parent"),
+            "link": text_input(f"https://facebook.com/ourschool/posts/{n}"),
+            "received_at": datetime_input(now - 60),
+            "summary": text_input(f"Parent asks about trip photos ({n})"),
+            "offensive": checkboxes(),
+        }
+    if kind == "incident":
+        return "incident.report", {
+            "kind": choose("image_shared"),
+            "platform": choose("instagram"),
+            "account_type": choose("personal"),
+            "link": text_input("https://instagram.com/p/abc"),
+            "happened_at": datetime_input(now - 60),
+            "involved": checkboxes("pupil"),
+            "details": text_input(f"A photo of a pupil was shared ({n})"),
+            "actions_taken": checkboxes("screenshot"),
+            "at_risk": checkboxes(),
+        }
+    if kind == "account":
+        return "account.apply", {
+            "platform": choose("instagram"),
+            "handle": text_input(f"@ourschool_{n}"),
+            "purpose": text_input("Department news for parents"),
+            "lead": {"type": "users_select", "selected_user": "U0LEAD001"},
+            "moderators": {"type": "multi_users_select", "selected_users": ["U0MOD0001"]},
+            "monitoring": text_input("Lead checks daily; moderators cover weekends"),
+        }
+    return "review.submit", {
+        "account": text_input("Facebook: @ourschool"),
+        "context": text_input("Parents asked about the trip"),
+        "draft": text_input(f"The trip goes ahead on Friday ({n})."),
+    }
+
+
+def _client(base: str, stand_in: SlackStandIn, tally: Tally, until: float, seed: int) -> None:
+    sender = SlackSender(f"{base}/slack/events", SIGNING_SECRET, stand_in.response_url())
+    modals = SlackModals(sender)
+    questions = itertools.cycle(QUESTIONS[seed % len(QUESTIONS) :] + QUESTIONS)
+    kinds = itertools.cycle(MODELS)
+    user = f"U0MOD{seed % MODERATOR_COUNT:04d}"
+    for n in itertools.count():
+        if time.monotonic() >= until:
+            return
+        if (n + seed) % 2 == 0:
+            started = time.monotonic()
+            try:
+                ok = sender.command(next(questions), user=user).status_code == 200
+            except Exception:  # a timeout or a dropped connection counts as an error
+                ok = False
+            tally.add(time.monotonic() - started, ok)
+            continue
+        kind = next(kinds)
+        callback, fields = _form(kind, n, int(time.time()))
+        view_id = f"V{uuid.uuid4().hex[:10].upper()}"
+
+        def submit(callback: str = callback, fields: Any = fields, view_id: str = view_id) -> None:
+            started = time.monotonic()
+            try:
+                response = modals.submit(callback, fields, user=user, view_id=view_id)
+                ok = response.status_code == 200 and b'"errors"' not in response.content
+            except Exception:
+                ok = False
+            tally.add(time.monotonic() - started, ok)
+
+        twin = threading.Thread(target=submit)  # the same submission, at the same moment
+        twin.start()
+        submit()
+        twin.join()
+        with tally.lock:
+            tally.sent[kind].add(view_id)
+
+
+@contextmanager
+def _database(postgres: str | None) -> Iterator[str]:
+    if postgres is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite:///{Path(tmp) / 'load.db'}"
+        return
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = make_url(postgres).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def run(clients: int, seconds: float, postgres: str | None, delay: float) -> str:
+    stand_in = SlackStandIn()
+    with _database(postgres) as url:
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None,
+            slack_bot_token="xoxb-bench",
+            slack_signing_secret=SIGNING_SECRET,
+            slack_api_url=stand_in.api_url,
+            database_url=url,
+            slt_channel="C0SLT0001",
+            moderators_channel="C0MODS001",
+            moderator_users=[f"U0MOD{n:04d}" for n in range(MODERATOR_COUNT)],
+            school_accounts=["Facebook: @ourschool"],
+        )
+        listeners = ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="slack-listener")
+        # Slack's one message per second per channel would take minutes to drain a benchmark's
+        # thousand cards; a short interval keeps the runs apart. Pacing holds no lock any more,
+        # so it does not change how fast requests are acknowledged.
+        runtime = build(settings, listener_executor=listeners, pacer=Pacer(0.01))
+        tally = Tally()
+        with serving(runtime.asgi) as base:
+            SlackSender(f"{base}/slack/events", SIGNING_SECRET, stand_in.response_url()).command(
+                "help"
+            )  # Bolt checks its token once, on the first request
+            stand_in.delay = delay
+            until = time.monotonic() + seconds
+            threads = [
+                threading.Thread(target=_client, args=(base, stand_in, tally, until, seed))
+                for seed in range(clients)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            listeners.shutdown(wait=True)  # the deliveries after the acks
+            with session_scope(runtime.services.sessions) as session:
+                stored = {
+                    kind: session.scalar(select(func.count()).select_from(model)) or 0
+                    for kind, model in MODELS.items()
+                }
+        runtime.engine.dispose()
+    stand_in.close()
+    sent = {kind: len(ids) for kind, ids in tally.sent.items()}
+    lost = sum(max(0, sent[k] - stored[k]) for k in MODELS)
+    doubled = sum(max(0, stored[k] - sent[k]) for k in MODELS)
+    acks = sorted(tally.acks)
+
+    def pct(p: float) -> float:
+        return acks[min(len(acks) - 1, int(p / 100 * len(acks)))] * 1000 if acks else 0.0
+
+    database = "PostgreSQL" if postgres else "SQLite"
+    return (
+        f"| {database} | {clients} | {delay:g} s | {len(acks)} | {tally.errors} | "
+        f"{pct(50):.0f} ms | {pct(99):.0f} ms | {(acks[-1] if acks else 0) * 1000:.0f} ms | "
+        f"{lost} | {doubled} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20.0, help="duration of each run")
+    parser.add_argument("--clients", type=int, nargs="+", default=[8, 16, 32])
+    parser.add_argument("--postgres", help="a PostgreSQL URL; SQLite when left out")
+    parser.add_argument("--slow", type=float, default=4.0, help="Slack's delay in the slow run")
+    parser.add_argument("--slow-clients", type=int, default=16)
+    options = parser.parse_args()
+    _quiet()
+    print(
+        "| Database | Clients | Slack delay | Requests | Errors | p50 | p99 | max | Lost "
+        "| Doubled |"
+    )
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    for clients in options.clients:
+        print(run(clients, options.seconds, options.postgres, 0.0), flush=True)
+    print(run(options.slow_clients, options.seconds, options.postgres, options.slow), flush=True)
+
+
+if __name__ == "__main__":
+    main()
