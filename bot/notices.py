@@ -119,10 +119,12 @@ class Ledger(Generic[Rec]):
     """The deliveries one record (a case, a comment) owes, each with its own claim, retries
     and record, inside the sweep's session.
 
-    A delivery is claimed and committed before it is sent and marked sent (committed) right
-    after, so neither a slow success nor a kill between two deliveries sends one twice, and one
-    recipient's failure never holds up another. No database lock is held while a platform is
-    called; `relock` takes the record's row lock again before anything more is written."""
+    A delivery is claimed and committed before it is sent, and marked sent right after (committed
+    with the next claim, or at the end of the sweep). A kill before that leaves the claim: once
+    it lapses the delivery is retried as a retry, which first looks for the earlier try (see
+    `bot.ports.Delivery`), so neither a slow success nor a kill sends one twice; one recipient's
+    failure never holds up another. No database lock is held while a platform is called;
+    `relock` takes the record's row lock again before anything more is written."""
 
     session: Session
     now: datetime
@@ -176,14 +178,12 @@ class Ledger(Generic[Rec]):
                 ", given up" if gave_up else "",
                 error,
             )
-            self._commit()
             return Outcome.GAVE_UP if gave_up else Outcome.FAILED
         finally:
             DELIVERY.reset(token)
         self.relock()
         row.claimed_at = None
-        row.sent_at = self.now
-        self._commit()
+        row.sent_at = self.now  # committed with the next claim, or at the end of the sweep
         return Outcome.SENT
 
     def _row(self, kind: str) -> Rec:
@@ -192,7 +192,3 @@ class Ledger(Generic[Rec]):
             row = self.rows[kind] = self.new(kind)
             self.session.add(row)
         return row
-
-    def _commit(self) -> None:
-        self.session.commit()
-        self.relock()
