@@ -28,6 +28,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/slash_command.py
 	$(BIN)/python bench/sweep.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV)
