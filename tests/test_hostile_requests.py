@@ -431,3 +431,67 @@ def test_teams_unsafe_text_anywhere_in_an_activity_does_not_fail(
     response = _post(teams_bot, _activity(teams_bot, **_invoke("adaptiveCard/action", action)))
     assert response.status_code == 200
     _no_tracebacks(caplog)
+
+
+# When the platform fails ------------------------------------------------------------------
+
+
+def _ask_slt_button(payload: dict[str, Any]) -> str:
+    return next(
+        e["value"]
+        for b in payload["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "answer.ask_slt"
+    )
+
+
+@pytest.mark.parametrize("status", [500, 400, 403, 404])
+def test_slack_ask_slt_when_slack_fails_tells_the_asker_and_records_nothing(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture, status: int
+) -> None:
+    answer = bot.slack.command("where do i order whiteboard pens").json()
+    bot.stand_in.fail("chat.postMessage", status, times=3)
+    assert bot.slack.click("answer.ask_slt", _ask_slt_button(answer)).status_code == 200
+    bot.settle()
+    told = bot.stand_in.wait_for("response_url")[-1].params["text"]
+    assert "couldn't" in told.lower() or "could not" in told.lower()
+    assert [q.sent_to_slt_at for q in _rows(bot, Question)] == [None]
+    _no_tracebacks(caplog)
+
+
+@pytest.mark.parametrize("status", [500, 400, 403])
+@pytest.mark.parametrize("verb", ["assign", "respond"])
+def test_slack_assign_and_mark_responded_when_the_card_cannot_be_redrawn(
+    bot_factory: Callable[..., RunningBot],
+    caplog: pytest.LogCaptureFixture,
+    status: int,
+    verb: str,
+) -> None:
+    bot = bot_factory(
+        moderator_users=[SLACK_MODERATOR],
+        moderators_channel="C0MODS001",
+        school_accounts=["Facebook: @ourschool"],
+    )
+    form = comment_form(bot.clock.now() - timedelta(hours=1))
+    assert not bot.modals.submit("comment.log", form, user=SLACK_MODERATOR).content
+    bot.settle()
+    comment = _rows(bot, Comment)[0]
+    bot.stand_in.fail("chat.update", status, times=3)
+    if verb == "assign":
+        response = bot.slack.click("comment.assign", str(comment.id), user=SLACK_MODERATOR)
+        assert response.status_code == 200
+        bot.settle()
+        told = bot.stand_in.wait_for("response_url")[-1].params["text"]
+        assert "something went wrong" not in told.lower()
+        assert _rows(bot, Comment)[0].assignee == SLACK_MODERATOR
+    else:
+        fields = {"response": {"type": "radio_buttons", "selected_option": {"value": "answered"}}}
+        fields["note"] = text_input(None)
+        response = bot.modals.submit(
+            "comment.responded", fields, user=SLACK_MODERATOR, private_metadata=str(comment.id)
+        )
+        assert response.status_code == 200 and not response.content
+        bot.settle()
+        assert _rows(bot, Comment)[0].responded_at is not None
+    _no_tracebacks(caplog)
