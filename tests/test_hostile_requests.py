@@ -495,3 +495,37 @@ def test_slack_assign_and_mark_responded_when_the_card_cannot_be_redrawn(
         bot.settle()
         assert _rows(bot, Comment)[0].responded_at is not None
     _no_tracebacks(caplog)
+
+
+def test_teams_ask_slt_assign_and_respond_when_teams_cannot_be_reached(
+    teams_bot: TeamsBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    teams = teams_bot.teams
+    answer = teams.message("where do i order whiteboard pens", user=STAFF)
+    assert answer.status_code in (200, 201)
+    ask = next(
+        a["data"]
+        for s in teams_bot.connector.to(f"a:{STAFF}")
+        for att in s.body.get("attachments", [])
+        for a in att["content"].get("actions", [])
+        if a.get("verb") == "answer.ask_slt"
+    )
+    logged = teams.submit_dialog(_teams_log(), user=MODERATOR)
+    assert logged.json()["task"]["type"] == "message"
+    comment = teams_bot.rows(Comment)[0]
+    teams_bot.connector.close()  # from here on, every call to Teams fails
+
+    asked = teams.execute("answer.ask_slt", ask, user=STAFF)
+    assert asked.status_code == 200
+    assert "could not be reached" in json.dumps(asked.json())
+    assert [q.sent_to_slt_at for q in teams_bot.rows(Question)] == [None]
+
+    assigned = teams.execute("comment.assign", {"comment": comment.id}, user=MODERATOR)
+    assert assigned.status_code == 200
+    assert teams_bot.rows(Comment)[0].assignee == MODERATOR
+
+    data = {"dialog": "respond", "comment": comment.id, "response": "answered"}
+    responded = teams.submit_dialog(data, user=MODERATOR)
+    assert responded.status_code == 200 and responded.json()["task"]["type"] == "message"
+    assert teams_bot.rows(Comment)[0].responded_at is not None
+    _no_tracebacks(caplog)
