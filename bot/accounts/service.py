@@ -4,7 +4,7 @@ over; the bot never keeps a password, and refuses text that looks like one."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.comments.options import PLATFORMS
-from bot.validation import is_web_link
+from bot.validation import is_web_link, text_errors
 from store.models import Handover, SchoolAccount
 
 HANDOVER_REMINDER_EVERY = timedelta(days=1)
@@ -79,7 +79,7 @@ class Application:
 
 
 def validate_application(form: Application) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    errors = text_errors(asdict(form))
     if form.platform not in PLATFORMS:
         errors[Field.PLATFORM] = "Choose the platform."
     _text(errors, Field.HANDLE, form.handle)
@@ -149,7 +149,7 @@ def decide(
 
 
 def validate_created(handle: str, link: str, credentials: str) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    errors = text_errors({Field.HANDLE: handle, Field.LINK: link, Field.CREDENTIALS: credentials})
     _text(errors, Field.HANDLE, handle)
     if link.strip() and not is_web_link(link.strip()):
         errors[Field.LINK] = "Give the account's web address, starting with https://."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.comments import options
 from bot.deadlines import WorkingCalendar
-from bot.validation import is_web_link
+from bot.validation import is_web_link, text_errors
 from store.models import Comment
 
 # A received time a little ahead of ours is a clock difference, not a mistake.
@@ -114,7 +114,7 @@ class CommentClosed(CommentError):
 
 def validate(form: CommentForm, *, now: datetime, accounts: list[str]) -> dict[str, str]:
     """Every problem with the form, by field. Empty when it can be logged."""
-    errors: dict[str, str] = {}
+    errors = text_errors(asdict(form))
     if form.platform not in options.PLATFORMS:
         errors[Field.PLATFORM] = "Choose the platform the comment was made on."
     if form.account not in (*accounts, options.OTHER_ACCOUNT):
@@ -150,7 +150,7 @@ def validate(form: CommentForm, *, now: datetime, accounts: list[str]) -> dict[s
 
 
 def validate_response(response: str | None, note: str) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    errors = text_errors({Field.RESPONSE: response, Field.NOTE: note})
     if response not in options.RESPONSES:
         errors[Field.RESPONSE] = "Choose how the comment was responded to."
     if len(note.strip()) > options.NOTE_LIMIT:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.comments import service as comments
+from bot.comments.actions import NOT_A_MODERATOR
 from bot.comments.options import PLATFORMS
 from bot.incidents import reminders, service
 from bot.incidents.service import CaseError, IncidentForm, Step
@@ -36,6 +37,13 @@ class NotSLT(CaseError):
 
     def __init__(self) -> None:
         super().__init__("Only SLT can see or act on incident cases.")
+
+
+class CommentHidden(CaseError):
+    """Someone who may not see comments started a report from one."""
+
+    def __init__(self) -> None:
+        super().__init__(NOT_A_MODERATOR)
 
 
 class InvalidReport(CaseError):
@@ -129,10 +137,13 @@ def _change(
     return case
 
 
-def prefill(services: Services, *, comment_id: int | None) -> Prefill:
-    """A report started from a comment's card carries its link and platform."""
+def prefill(services: Services, roles: Roles, *, comment_id: int | None, user: str) -> Prefill:
+    """A report started from a comment's card carries its link and platform: only for those who
+    may see comments (moderators and SLT)."""
     if comment_id is None:
         return Prefill()
+    if not roles.is_moderator(user):
+        raise CommentHidden()
     with session_scope(services.sessions) as session:
         comment = comments.get(session, comment_id=comment_id)
         if comment is None:

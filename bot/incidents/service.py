@@ -7,7 +7,7 @@ Every change takes the version the person was looking at: if the case has moved 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot.incidents import audit as audit_trail
 from bot.incidents import options
 from bot.policy.service import PolicyService
-from bot.validation import is_web_link
+from bot.validation import is_web_link, text_errors
 from store.models import AuditEvent, Incident, IncidentCounter
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -99,7 +99,7 @@ def _limit(errors: dict[str, str], field: Field, text: str, limit: int) -> None:
 
 
 def validate(form: IncidentForm, *, now: datetime, platforms: dict[str, str]) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    errors = text_errors(asdict(form))
     if form.kind not in options.KINDS:
         errors[Field.KIND] = "Choose what kind of incident this is."
     if form.platform not in platforms:

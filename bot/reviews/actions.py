@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from bot.comments import service as comments
+from bot.comments.actions import NOT_A_MODERATOR
 from bot.ports import DeliveryError
 from bot.reviews import service
 from bot.reviews.service import DraftForm, ReviewError
@@ -98,9 +99,13 @@ class Prefill:
 NO_PREFILL = Prefill()
 
 
-def prefill(services: Services, *, comment_id: int | None) -> Prefill:
+def prefill(services: Services, roles: Roles, *, comment_id: int | None, user: str) -> Prefill:
+    """The form opened from a comment's card shows the comment's summary: only for those who
+    may see comments (moderators and SLT)."""
     if comment_id is None:
         return NO_PREFILL
+    if not roles.is_moderator(user):
+        raise NotAllowed(NOT_A_MODERATOR)
     with session_scope(services.sessions) as session:
         comment = comments.get(session, comment_id=comment_id)
         if comment is None:

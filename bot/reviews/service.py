@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.validation import text_errors
 from store.models import DraftReview, ReviewEvent
 
 DRAFT_LIMIT = 3000
@@ -35,7 +36,7 @@ class DraftForm:
 
 
 def validate(form: DraftForm) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    errors = text_errors(asdict(form))
     if not form.account.strip():
         errors[Field.ACCOUNT] = "Say which account it will go out on."
     if not form.draft.strip():

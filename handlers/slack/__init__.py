@@ -11,6 +11,7 @@ from handlers.slack import (
     commands,
     comments,
     errors,
+    forms,
     home,
     incidents,
     knowledge,
@@ -21,6 +22,7 @@ from handlers.slack import (
 def register(app: App, services: Services) -> None:
     """Every Slack listener on `app`."""
     errors.register(app)
+    forms.register(app)
     commands.register(app, services)
     answers.register(app, services)
     comments.register(app, services)

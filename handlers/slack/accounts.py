@@ -97,8 +97,7 @@ def submit_application(
 
 
 def _target(value: str) -> tuple[int, int]:
-    account_id, version = value.split(":")
-    return int(account_id), int(version)
+    return forms.target(value)
 
 
 def _redraw(body: dict[str, Any], client: WebClient, account: Account) -> None:
@@ -265,7 +264,10 @@ def open_handover(
     ack()
     try:
         task = actions.open_handover(
-            services, services.roles, handover_id=int(action["value"]), user=body["user"]["id"]
+            services,
+            services.roles,
+            handover_id=forms.record_id(action.get("value")),
+            user=body["user"]["id"],
         )
     except AccountError as error:
         private(respond, str(error))
@@ -280,7 +282,7 @@ def submit_handover(
         actions.complete_handover(
             services,
             services.roles,
-            handover_id=int(view["private_metadata"]),
+            handover_id=forms.record_id(view.get("private_metadata")),
             user=body["user"]["id"],
             new_lead=forms.values(view).get(Field.NEW_LEAD),
         )

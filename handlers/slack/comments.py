@@ -143,7 +143,10 @@ def open_respond(
     ack()
     try:
         comment = actions.responding(
-            services, services.roles, comment_id=int(action["value"]), user=body["user"]["id"]
+            services,
+            services.roles,
+            comment_id=forms.record_id(action.get("value")),
+            user=body["user"]["id"],
         )
     except CommentError as error:
         private(respond, error.describe(mention))
@@ -158,7 +161,7 @@ def submit_responded(
         actions.respond(
             services,
             services.roles,
-            comment_id=int(view["private_metadata"]),
+            comment_id=forms.record_id(view.get("private_metadata")),
             user=body["user"]["id"],
             response=forms.choice(view, Field.RESPONSE),
             note=forms.text(view, Field.NOTE),
@@ -178,7 +181,10 @@ def assign(
     ack()
     try:
         comment = actions.assign(
-            services, services.roles, comment_id=int(action["value"]), user=body["user"]["id"]
+            services,
+            services.roles,
+            comment_id=forms.record_id(action.get("value")),
+            user=body["user"]["id"],
         )
     except CommentError as error:
         private(respond, error.describe(mention))

@@ -2,8 +2,55 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+
+from slack_bolt import App, BoltRequest, BoltResponse
+
+from bot import validation
+
+
+def register(app: App) -> None:
+    """Before any listener: text that can't be stored is refused on forms, stripped elsewhere."""
+    app.middleware(refuse_unsafe_text)
+
+
+def refuse_unsafe_text(req: BoltRequest, next: Callable[[], None]) -> BoltResponse | None:
+    """A modal with such text comes back with the message under each field; in anything else
+    (a command's text, a message, a button's value) the text is cleaned, as for questions."""
+    body = req.body
+    if body.get("type") == "view_submission" and isinstance(body.get("view"), dict):
+        typed = {
+            block_id: element.get("value")
+            for block_id, elements in (body["view"].get("state") or {}).get("values", {}).items()
+            for element in elements.values()
+            if isinstance(element, dict)
+        }
+        errors = validation.text_errors(typed)
+        if errors:
+            answer = {"response_action": "errors", "errors": errors}
+            return BoltResponse(
+                status=200,
+                body=json.dumps(answer),
+                headers={"content-type": "application/json;charset=utf-8"},
+            )
+    req.body = validation.cleaned(body)
+    next()
+    return None
+
+
+def record_id(value: Any) -> int:
+    """A record's id from a button's value or a modal's metadata; 0 (no such record, so "no
+    longer available") for anything that is not one."""
+    return validation.record_id(value) or 0
+
+
+def target(value: Any) -> tuple[int, int]:
+    """A record's id and version, as `id:version` in a button's value or a modal's metadata."""
+    record, _, version = str(value or "").partition(":")
+    return record_id(record), record_id(version)
 
 
 def _element(view: dict[str, Any], block_id: str) -> dict[str, Any]:

@@ -35,7 +35,9 @@ def register(app: App, services: Services) -> None:
         lambda ack, shortcut, client: open_report(ack, shortcut["trigger_id"], client, services)
     )
     app.action(IncidentAction.OPEN_REPORT)(
-        lambda ack, body, action, client: open_report_button(ack, body, action, client, services)
+        lambda ack, body, action, client, respond: open_report_button(
+            ack, body, action, client, respond, services
+        )
     )
     app.action(IncidentAction.AT_RISK)(
         lambda ack, body, client: toggle_at_risk(ack, body, client, services)
@@ -100,12 +102,26 @@ def report_from_message(
 
 
 def open_report_button(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, services: Services
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    services: Services,
 ) -> None:
     """From App Home, or a comment's card/logged view (then pre-filled from the comment)."""
     ack()
     value = action.get("value")
-    start = actions.prefill(services, comment_id=int(value) if value else None)
+    try:
+        start = actions.prefill(
+            services,
+            services.roles,
+            comment_id=forms.record_id(value) if value else None,
+            user=body["user"]["id"],
+        )
+    except CaseError as error:
+        private(respond, str(error))
+        return
     view = views.report_modal(
         now=services.clock.now(),
         link=start.link,
@@ -155,7 +171,7 @@ def submit_report(ack: Ack, body: dict[str, Any], view: dict[str, Any], services
                 FRONT_END, body["user"]["id"], view["callback_id"], view["id"]
             ).digest(),
             front_end=FRONT_END,
-            comment_id=int(metadata) if metadata.isdigit() else None,
+            comment_id=forms.record_id(metadata) or None,
             reply=lambda case: ack(response_action="update", view=views.reported_view(case)),
         )
     except InvalidReport as invalid:
@@ -163,8 +179,7 @@ def submit_report(ack: Ack, body: dict[str, Any], view: dict[str, Any], services
 
 
 def _target(action: dict[str, Any]) -> tuple[int, int]:
-    incident_id, version = action["value"].split(":")
-    return int(incident_id), int(version)
+    return forms.target(action.get("value"))
 
 
 def view_details(
@@ -254,7 +269,7 @@ def submit_step(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services, step: Step
 ) -> None:
     """Every SLT step: refusals shown on the form, else the form closes and the card redraws."""
-    incident_id, version = (int(part) for part in view["private_metadata"].split(":"))
+    incident_id, version = forms.target(view.get("private_metadata"))
     first_field = next(iter(view.get("state", {}).get("values", {})), Field.NOTE)
     try:
         actions.apply_step(

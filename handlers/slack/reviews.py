@@ -25,7 +25,9 @@ from handlers.slack.views import reviews as views
 
 def register(app: App, services: Services) -> None:
     app.action(ReviewAction.OPEN)(
-        lambda ack, body, action, client: open_from_comment(ack, body, action, client, services)
+        lambda ack, body, action, client, respond: open_from_comment(
+            ack, body, action, client, respond, services
+        )
     )
     app.view(ReviewCallback.SUBMIT)(lambda ack, body, view: submit(ack, body, view, services))
     app.action(ReviewAction.APPROVE)(
@@ -47,11 +49,25 @@ def open_from_command(ack: Ack, command: dict[str, Any], client: WebClient) -> N
 
 
 def open_from_comment(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, services: Services
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    services: Services,
 ) -> None:
-    """From a comment's card: the account and the comment are filled in."""
+    """From a comment's card: the account and the comment are filled in, for moderators."""
     ack()
-    prefill = actions.prefill(services, comment_id=int(action["value"]))
+    try:
+        prefill = actions.prefill(
+            services,
+            services.roles,
+            comment_id=forms.record_id(action.get("value")),
+            user=body["user"]["id"],
+        )
+    except ReviewError as error:
+        private(respond, str(error))
+        return
     client.views_open(trigger_id=body["trigger_id"], view=views.draft_modal(prefill))
 
 
@@ -67,7 +83,7 @@ def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Servi
             services,
             form=form,
             author=body["user"]["id"],
-            comment_id=int(metadata) if metadata.isdigit() else None,
+            comment_id=forms.record_id(metadata) or None,
             front_end=FRONT_END,
             reply=lambda _: ack(),
             submission=Key(FRONT_END, body["user"]["id"], view["callback_id"], view["id"]),
@@ -77,8 +93,7 @@ def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Servi
 
 
 def _target(value: str) -> tuple[int, int]:
-    review_id, version = value.split(":")
-    return int(review_id), int(version)
+    return forms.target(value)
 
 
 def approve(

@@ -20,7 +20,7 @@ from handlers.present.model import Card
 from handlers.present.verbs import AccountAction
 from handlers.teams import account_cards as views
 from handlers.teams import cards, render
-from handlers.teams.base import FRONT_END, TeamsTurns
+from handlers.teams.base import FRONT_END, TeamsTurns, record_id
 
 NOT_ADMIN = actions.NOT_ADMIN
 LEAVER = "account_leaver"
@@ -52,7 +52,7 @@ def _people(value: Any) -> tuple[str, ...]:
 
 
 def _target(data: dict[str, Any]) -> tuple[int, int]:
-    return int(data.get("account") or 0), int(data.get("version") or 0)
+    return record_id(data, "account"), record_id(data, "version")
 
 
 class AccountListeners(TeamsTurns):
@@ -133,7 +133,7 @@ class AccountListeners(TeamsTurns):
                     actions.open_handover,
                     self.services,
                     self.roles,
-                    handover_id=int(data.get("handover") or 0),
+                    handover_id=record_id(data, "handover"),
                     user=user,
                 )
                 return self._dialog("Handover", views.handover_dialog_card(task))
@@ -232,7 +232,7 @@ class AccountListeners(TeamsTurns):
                 actions.complete_handover,
                 self.services,
                 self.roles,
-                handover_id=int(data.get("handover") or 0),
+                handover_id=record_id(data, "handover"),
                 user=user,
                 new_lead=new_lead[0] if new_lead else None,
             )

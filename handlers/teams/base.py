@@ -21,6 +21,7 @@ from microsoft_teams.apps import ActivityContext
 from microsoft_teams.cards import AdaptiveCard
 from sqlalchemy.orm import Session
 
+from bot import validation
 from bot.roles import Roles
 from bot.services import Services
 from handlers.teams import cards
@@ -30,6 +31,35 @@ from store.db import session_scope
 
 FRONT_END = "teams"
 T = TypeVar("T")
+UNSAFE_FORM = (
+    "Some of what was typed can't be stored ({fields}). Nothing was saved: open the form again "
+    "and retype it."
+)
+
+
+def tidy(data: Any) -> dict[str, Any]:
+    """Card or dialog data as the listeners expect it: a list or object where text is expected
+    is dropped (the field is then missing), numbers become text as inputs send them, and text is
+    cleaned. Ids are read with `record_id`."""
+    if not isinstance(data, dict):
+        return {}
+    tidied: dict[str, Any] = {}
+    for key, value in data.items():
+        if not isinstance(key, str):
+            continue
+        if isinstance(value, bool) or value is None:
+            tidied[key] = value
+        elif isinstance(value, int | float):  # as an input would send it back
+            tidied[key] = str(value)
+        elif isinstance(value, str):
+            tidied[key] = validation.clean(value)
+    return tidied
+
+
+def record_id(data: dict[str, Any], key: str) -> int:
+    """The id of the record `key` names; 0 (no such record, so "no longer available") for
+    letters, a list or a number too big for the database."""
+    return validation.record_id(data.get(key)) or 0
 
 
 class TeamsTurns:
@@ -59,6 +89,9 @@ class TeamsTurns:
         return self.directory.name
 
     async def _remember(self, ctx: ActivityContext[Any]) -> str:
+        sender = ctx.activity.from_
+        if sender.name:  # shown and kept: what can't be stored is taken out
+            sender.name = validation.clean(sender.name)
         now = self.services.clock.now()
         return await asyncio.to_thread(self.directory.remember, ctx.activity, now=now)
 

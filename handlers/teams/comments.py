@@ -17,7 +17,7 @@ from bot.comments.service import CommentError, CommentForm, Field
 from handlers.present import comments as present
 from handlers.present.verbs import CommentAction
 from handlers.teams import cards, render
-from handlers.teams.base import FRONT_END, TeamsTurns
+from handlers.teams.base import FRONT_END, TeamsTurns, record_id
 from handlers.teams.comment_cards import log_dialog_card, respond_dialog_card
 
 LOG = render.dialog_name(CommentAction.LOG)
@@ -26,7 +26,7 @@ DIALOGS = (LOG, RESPOND)
 
 
 def _comment_id(data: dict[str, Any]) -> int:
-    return int(data.get("comment") or 0)
+    return record_id(data, "comment")
 
 
 class CommentListeners(TeamsTurns):

@@ -21,7 +21,7 @@ from handlers.present import incidents as present
 from handlers.present.model import Card
 from handlers.present.verbs import IncidentAction
 from handlers.teams import cards, render
-from handlers.teams.base import FRONT_END, TeamsTurns
+from handlers.teams.base import FRONT_END, TeamsTurns, record_id
 from handlers.teams.incident_cards import REPORT_DIALOG, report_dialog_card, step_dialog_card
 
 COMMANDS = ("incidents", "myreports")
@@ -35,7 +35,7 @@ DIALOGS = (DETAILS_DIALOG, *FORMS)
 
 
 def _target(data: dict[str, Any]) -> tuple[int, int]:
-    return int(data.get("incident") or 0), int(data.get("version") or 0)
+    return record_id(data, "incident"), record_id(data, "version")
 
 
 class IncidentListeners(TeamsTurns):
@@ -88,7 +88,7 @@ class IncidentListeners(TeamsTurns):
 
     async def open_dialog(self, name: str, data: dict[str, Any], user: str) -> TaskModuleResponse:
         if name == REPORT_DIALOG:
-            return await self._open_report(data)
+            return await self._open_report(data, user)
         incident_id, version = _target(data)
         try:
             if name == DETAILS_DIALOG:
@@ -118,11 +118,17 @@ class IncidentListeners(TeamsTurns):
         )
         return self._dialog(present.STEP_TITLES[step], content)
 
-    async def _open_report(self, data: dict[str, Any]) -> TaskModuleResponse:
-        comment = str(data.get("comment") or "")
-        start = await asyncio.to_thread(
-            actions.prefill, self.services, comment_id=int(comment) if comment.isdigit() else None
-        )
+    async def _open_report(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
+        try:
+            start = await asyncio.to_thread(
+                actions.prefill,
+                self.services,
+                self.roles,
+                comment_id=record_id(data, "comment") or None,
+                user=user,
+            )
+        except CaseError as error:
+            return self._done(str(error))
         content = report_dialog_card(
             now=self.services.clock.now(),
             zone=self.zone,
@@ -169,7 +175,7 @@ class IncidentListeners(TeamsTurns):
             actions_taken=self._set(data, Field.ACTIONS_TAKEN),
             child_at_risk=str(data.get(Field.AT_RISK)).lower() == "true",
         )
-        comment_id = int(data["comment"]) if str(data.get("comment", "")).isdigit() else None
+        comment_id = record_id(data, "comment") or None
         submission = str(data.get("submission") or uuid.uuid4().hex)
         try:
             case = await asyncio.to_thread(

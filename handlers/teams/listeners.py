@@ -19,6 +19,7 @@ from microsoft_teams.api import (
 from microsoft_teams.apps import ActivityContext, App
 from microsoft_teams.cards import AdaptiveCard
 
+from bot import validation
 from bot.roles import Roles
 from bot.services import Services
 from handlers.present.verbs import AccountAction, CommentAction, IncidentAction, ReviewAction
@@ -28,7 +29,7 @@ from handlers.teams.accounts import NOT_ADMIN as ACCOUNTS_NOT_ADMIN
 from handlers.teams.accounts import AccountListeners
 from handlers.teams.answers import VERBS as ANSWER_VERBS
 from handlers.teams.answers import AnswerListeners
-from handlers.teams.base import TeamsTurns
+from handlers.teams.base import UNSAFE_FORM, TeamsTurns, tidy
 from handlers.teams.comments import DIALOGS as COMMENT_DIALOGS
 from handlers.teams.comments import CommentListeners
 from handlers.teams.conversations import TeamsDirectory
@@ -92,10 +93,11 @@ class TeamsListeners(TeamsTurns):
         user = await self._remember(ctx)
         if isinstance(ctx.activity.value, dict) and ctx.activity.value.get("verb"):
             # An Action.Submit fallback from a client without Universal Actions.
-            reply = await self._action(str(ctx.activity.value["verb"]), ctx.activity.value, user)
+            verb = validation.clean(str(ctx.activity.value["verb"]))
+            reply = await self._action(verb, tidy(ctx.activity.value), user)
             await ctx.send(self._message(reply))
             return
-        text = (ctx.activity.strip_mentions_text().text or "").strip()
+        text = validation.clean(ctx.activity.strip_mentions_text().text or "").strip()
         if text.lower().startswith("socialpolicy"):
             text = text[len("socialpolicy") :].strip()
         chosen = _PLACE.match(text)
@@ -169,7 +171,7 @@ class TeamsListeners(TeamsTurns):
     async def on_card_action(self, ctx: ActivityContext[Any]) -> Any:
         user = await self._remember(ctx)
         action = ctx.activity.value.action
-        reply = await self._action(action.verb or "", action.data or {}, user)
+        reply = await self._action(validation.clean(action.verb or ""), tidy(action.data), user)
         return AdaptiveCardActionCardResponse(value=AdaptiveCard.model_validate(reply))
 
     async def _action(self, verb: str, data: dict[str, Any], user: str) -> cards.Card:
@@ -193,7 +195,7 @@ class TeamsListeners(TeamsTurns):
 
     async def on_dialog_open(self, ctx: ActivityContext[Any]) -> TaskModuleResponse:
         user = await self._remember(ctx)
-        data: dict[str, Any] = dict(ctx.activity.value.data or {})
+        data = tidy(ctx.activity.value.data)
         name = data.get("dialog")
         if name in COMMENT_DIALOGS:
             return await self.comments.open_dialog(name, data, user)
@@ -207,7 +209,11 @@ class TeamsListeners(TeamsTurns):
 
     async def on_dialog_submit(self, ctx: ActivityContext[Any]) -> TaskModuleResponse:
         user = await self._remember(ctx)
-        data: dict[str, Any] = dict(ctx.activity.value.data or {})
+        typed = ctx.activity.value.data or {}
+        unsafe = validation.text_errors(typed if isinstance(typed, dict) else {})
+        if unsafe:
+            return self._done(UNSAFE_FORM.format(fields=", ".join(sorted(unsafe))))
+        data = tidy(typed)
         name = data.get("dialog")
         if name in COMMENT_DIALOGS:
             return await self.comments.submit_dialog(name, data, user)

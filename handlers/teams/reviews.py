@@ -18,7 +18,7 @@ from handlers.present import reviews as present
 from handlers.present.verbs import ReviewAction
 from handlers.teams import cards, render
 from handlers.teams import review_cards as views
-from handlers.teams.base import FRONT_END, TeamsTurns
+from handlers.teams.base import FRONT_END, TeamsTurns, record_id
 
 # The dialogs' names: the `review` command's, each button's verb's last part, and the name
 # send-back cards used before that.
@@ -31,7 +31,7 @@ DIALOGS: dict[str, ReviewAction] = {
 
 
 def _comment(data: dict[str, Any]) -> int | None:
-    return int(data["comment"]) if str(data.get("comment", "")).isdigit() else None
+    return record_id(data, "comment") or None
 
 
 class ReviewListeners(TeamsTurns):
@@ -41,16 +41,19 @@ class ReviewListeners(TeamsTurns):
 
     async def open_dialog(self, name: str, data: dict[str, Any], user: str) -> TaskModuleResponse:
         if DIALOGS[name] == ReviewAction.OPEN:
-            prefill = await asyncio.to_thread(
-                actions.prefill, self.services, comment_id=_comment(data)
-            )
+            try:
+                prefill = await asyncio.to_thread(
+                    actions.prefill, self.services, self.roles, comment_id=_comment(data), user=user
+                )
+            except ReviewError as error:
+                return self._done(str(error))
             return self._dialog(present.FORM_TITLE, views.draft_dialog_card(prefill))
         try:
             review = await asyncio.to_thread(
                 actions.open_send_back,
                 self.services,
                 self.roles,
-                review_id=int(data.get("review", 0)),
+                review_id=record_id(data, "review"),
                 user=user,
             )
         except ReviewError as error:
@@ -95,8 +98,8 @@ class ReviewListeners(TeamsTurns):
                 actions.decide,
                 self.services,
                 self.roles,
-                review_id=int(data.get("review", 0)),
-                version=int(data.get("version", 0)),
+                review_id=record_id(data, "review"),
+                version=record_id(data, "version"),
                 reviewer=user,
                 approve=approve,
                 notes=str(data.get(Field.NOTES) or ""),
