@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Mapped, Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from store.db import session_scope
 
@@ -35,11 +35,6 @@ def _unit(sessions: sessionmaker[Session]) -> Iterator[Session]:
 def relock(session: Session, model: type[Any], row_id: int) -> None:
     """Take the row's lock again after a commit in the middle of delivering it."""
     session.scalars(select(model.id).where(model.id == row_id).with_for_update()).first()
-
-
-class Swept(Protocol):
-    id: Mapped[int]
-    next_notice_at: Mapped[datetime | None]
 
 
 Row = TypeVar("Row", bound=Any)

@@ -13,8 +13,6 @@ from sqlalchemy.orm import Session
 from bot.knowledge.service import Unanswered, unanswered
 from store.models import Comment, DraftReview, Handover, Incident
 
-DEADLINE = timedelta(hours=24)
-
 
 @dataclass(frozen=True)
 class Figures:

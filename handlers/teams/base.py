@@ -19,7 +19,6 @@ from microsoft_teams.api import (
 )
 from microsoft_teams.apps import ActivityContext
 from microsoft_teams.cards import AdaptiveCard
-from sqlalchemy.orm import Session
 
 from bot import validation
 from bot.roles import Roles
@@ -27,7 +26,6 @@ from bot.services import Services
 from handlers.teams import cards
 from handlers.teams.conversations import TeamsDirectory
 from handlers.teams.notifier import TeamsNotifier
-from store.db import session_scope
 
 FRONT_END = "teams"
 T = TypeVar("T")
@@ -75,15 +73,6 @@ class TeamsTurns:
         self.roles = roles
         self.notifier = notifier
         self.zone = services.zone
-
-    async def _db(self, work: Callable[[Session], T]) -> T:
-        """Run domain work in a worker thread, inside one unit of work."""
-
-        def run() -> T:
-            with session_scope(self.services.sessions) as session:
-                return work(session)
-
-        return await asyncio.to_thread(run)
 
     def _names(self) -> Callable[[str], str]:
         return self.directory.name

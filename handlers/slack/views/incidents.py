@@ -25,7 +25,7 @@ from handlers.present.incidents import LABELS, STEP_SUBMIT, STEP_TITLES
 from handlers.present.model import Card
 from handlers.present.verbs import IncidentAction
 from handlers.slack import render
-from handlers.slack.ids import COMMAND, IncidentCallback
+from handlers.slack.ids import IncidentCallback
 from handlers.slack.views import inputs
 from handlers.slack.views.common import clip, markdown
 from store.models import Incident
@@ -198,18 +198,4 @@ def cases_blocks(cases: list[Incident], *, zone: ZoneInfo) -> list[Block]:
 
 REPORT_BUTTON = ButtonElement(
     text=present.REPORT_BUTTON, action_id=IncidentAction.OPEN_REPORT, style="danger"
-)
-
-INCIDENT_HELP = (
-    f"`{COMMAND} report` — report an incident to SLT (anyone)",
-    f"`{COMMAND} myreports` — where your reports stand",
-    f"`{COMMAND} incidents` — open cases (SLT)",
-    f"`{COMMAND} acknowledge` — confirm you have read the current policy",
-    f"`{COMMAND} acknowledgements` — who has not confirmed it yet (SLT)",
-    f"`{COMMAND} unanswered` — questions the policy could not answer (SLT)",
-    f"`{COMMAND} report-csv <from> <to>` — figures and rows as a CSV, by DM (SLT)",
-    f"`{COMMAND} review` — ask for a second opinion on a draft post or reply",
-    f"`{COMMAND} apply` — apply for a new school social media account",
-    f"`{COMMAND} accounts` — the register of school accounts",
-    f"`{COMMAND} leaver @name` — someone has left: hand over their accounts (administrators)",
 )
