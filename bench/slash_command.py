@@ -411,7 +411,7 @@ def main() -> None:
         print(f"build() with modules already imported: {time.perf_counter() - started:.2f} s")
         floor_engine = create_engine("sqlite://")  # only /healthz would touch it
         floor = asgi_app(floor_engine)
-        serve_slack(floor, floor_app(stand_in))
+        serve_slack(floor, floor_app(stand_in), signing_secret=SIGNING_SECRET)
         runs: dict[str, Run] = {}
         print("Slash command round trip (signed POST to /slack/events):", flush=True)
         with serving(runtime.asgi) as bot_url, serving(floor) as floor_url:

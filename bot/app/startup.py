@@ -209,20 +209,21 @@ def build(
     )
     slack = None
     if client is not None:
+        signing_secret = (
+            settings.slack_signing_secret.get_secret_value()
+            if settings.slack_signing_secret
+            else None
+        )
         slack = App(
             client=client,
-            signing_secret=(
-                settings.slack_signing_secret.get_secret_value()
-                if settings.slack_signing_secret
-                else None
-            ),
+            signing_secret=signing_secret,
             token_verification_enabled=False,
             listener_executor=listener_executor
             or ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="slack-listener"),
         )
         handlers.slack.register(slack, services)
-        if not settings.socket_mode:  # in Socket Mode nothing should answer Slack over HTTP
-            serve_slack(api, slack)
+        if signing_secret is not None and not settings.socket_mode:
+            serve_slack(api, slack, signing_secret=signing_secret)  # not in Socket Mode
     if teams is not None and teams_notifier is not None and directory is not None:
         from handlers.teams.listeners import TeamsListeners
 

@@ -71,11 +71,10 @@ def asgi_app(engine: Engine, checks: Sequence[HealthCheck] = ()) -> FastAPI:
     return api
 
 
-def serve_slack(api: FastAPI, slack: App) -> None:
-    """Slack at /slack/events on the shared ASGI app."""
-
-    # Checked here as Bolt would, but before Bolt parses the body (which it does first).
-    secret = slack._signing_secret.encode()
+def serve_slack(api: FastAPI, slack: App, *, signing_secret: str) -> None:
+    """Slack at /slack/events on the shared ASGI app. The signature is checked here as Bolt
+    would, but before Bolt parses the body (which it does first)."""
+    secret = signing_secret.encode()
 
     @api.post("/slack/events")
     async def slack_events(request: Request) -> Response:
