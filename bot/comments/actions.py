@@ -5,6 +5,7 @@ is due through the notifier."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
@@ -115,9 +116,17 @@ def assign(services: Services, roles: Roles, *, comment_id: int, user: str) -> C
 
 
 def respond(
-    services: Services, roles: Roles, *, comment_id: int, user: str, response: str | None, note: str
+    services: Services,
+    roles: Roles,
+    *,
+    comment_id: int,
+    user: str,
+    response: str | None,
+    note: str,
+    reply: Callable[[], object] | None = None,
 ) -> CommentFacts:
-    """Close the comment with how it was answered; its card is redrawn."""
+    """Close the comment with how it was answered; its card is redrawn. `reply`, once it is
+    stored, answers the person before the card is redrawn (Slack waits only 3 seconds)."""
     check_moderator(roles, user)
     errors = comments.validate_response(response, note)
     if errors:
@@ -131,6 +140,8 @@ def respond(
             note=note,
             now=services.clock.now(),
         )
+    if reply is not None:
+        reply()
     _refresh(services, comment)
     return CommentFacts.of(comment)
 

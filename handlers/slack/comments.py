@@ -165,14 +165,12 @@ def submit_responded(
             user=body["user"]["id"],
             response=forms.choice(view, Field.RESPONSE),
             note=forms.text(view, Field.NOTE),
+            reply=ack,
         )
     except InvalidForm as refused:
         ack(response_action="errors", errors=refused.errors)
-        return
     except CommentError as error:
         ack(response_action="errors", errors={Field.RESPONSE: error.describe(mention)})
-        return
-    ack()
 
 
 def assign(
