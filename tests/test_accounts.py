@@ -139,6 +139,7 @@ def test_apply_approve_create_and_register(bot: RunningBot) -> None:
     listing = bot.slack.command("accounts", user=TEACHER).text
     assert "Instagram: @ourschool_pe" in listing and "live" in listing
     bot.slack.command("log", user=TEACHER)
+    bot.settle()
     log_modal = bot.stand_in.to("views.open")[-1].params["view"]
     accounts = [
         o["value"]
