@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,12 +23,15 @@ test: $(STAMP)
 	$(BIN)/ruff check bot handlers store tests bench
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 3
 
 bench: $(STAMP)
 	$(BIN)/python bench/slash_command.py
 	$(BIN)/python bench/sweep.py
 	$(BIN)/python bench/load.py
+
+eval: $(STAMP)
+	$(BIN)/python bench/eval_answers.py
 
 clean:
 	rm -rf $(VENV)

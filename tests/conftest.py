@@ -4,6 +4,7 @@ stand-in, and the real bot served over HTTP on a free loopback port."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import threading
 import uuid
@@ -24,6 +25,7 @@ from bot.app.settings import Settings
 from bot.app.startup import Runtime, build
 from bot.clock import ManualClock
 from handlers.slack.pacing import Pacer
+from store.db import make_engine, migrate
 from tests.slack_requests import SlackModals, SlackSender
 from tests.slack_standin import SlackStandIn
 
@@ -47,24 +49,73 @@ def _postgres_url() -> str | None:
     return os.environ.get("TEST_DATABASE_URL")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database: a SQLite file, or a throwaway schema in PostgreSQL."""
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite database migrated to head, copied for each test: migrating is the slow part."""
+    path = tmp_path_factory.mktemp("template") / "bot.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_template() -> Iterator[str]:
+    """A PostgreSQL database migrated to head, which each test's database is created from."""
+    base = _postgres_url()
+    if not base:
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql+psycopg://…)")
+    name = _create_postgres_database(base)
+    engine = make_engine(make_url(base).set(database=name).render_as_string(hide_password=False))
+    migrate(engine)
+    engine.dispose()
+    yield name
+    _drop_postgres_database(base, name)
+
+
+def _create_postgres_database(base: str, template: str | None = None) -> str:
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{template}" STRATEGY WAL_LOG' if template else ""
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+    admin.dispose()
+    return name
+
+
+def _drop_postgres_database(base: str, name: str) -> None:
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _database(request: pytest.FixtureRequest, tmp_path: Path, *, migrated: bool) -> Iterator[str]:
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'bot.db'}"
+        path = tmp_path / "bot.db"
+        if migrated:
+            shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        yield f"sqlite:///{path}"
         return
     base = _postgres_url()
     if not base:
         pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql+psycopg://…)")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    template = request.getfixturevalue("_postgres_template") if migrated else None
+    name = _create_postgres_database(base, template)
+    yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    _drop_postgres_database(base, name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database already at the schema's head: a SQLite file, or a PostgreSQL database."""
+    yield from _database(request, tmp_path, migrated=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database with no schema at all, for tests of the migrations themselves."""
+    yield from _database(request, tmp_path, migrated=False)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ import httpx
 
 from tests.contracts import adaptive_cards
 
+# Made once: every client talks plain HTTP on loopback, and a TLS context costs 50 ms each.
+LOOPBACK_TLS = ssl.create_default_context()
 BOT = {"id": "28:bot-id", "name": "Social Policy"}
 TENANT = "tenant-1"
 
@@ -62,7 +65,9 @@ class BotConnectorStandIn:
         self._ids = itertools.count(1)
         self._changed = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        ).start()
 
     @property
     def url(self) -> str:
@@ -198,7 +203,7 @@ class TeamsSender:
     def __init__(self, messages_url: str, service_url: str) -> None:
         self.messages_url = messages_url
         self.service_url = service_url
-        self.http = httpx.Client(timeout=15)
+        self.http = httpx.Client(timeout=15, verify=LOOPBACK_TLS)
         self._ids = itertools.count(1)
 
     def activity(

@@ -290,8 +290,8 @@ def _upgrade(engine: Engine, revision: str) -> None:
         command.upgrade(config, revision)
 
 
-def test_entries_written_before_the_chain_are_chained_in_order(database_url: str) -> None:
-    engine = make_engine(database_url)
+def test_entries_written_before_the_chain_are_chained_in_order(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
     _upgrade(engine, "0013")
     with engine.begin() as connection:
         connection.execute(

@@ -215,6 +215,7 @@ def build(
             else None
         )
         slack = App(
+            name="socialpolicy-bot",  # else Bolt walks the whole call stack to guess one
             client=client,
             signing_secret=signing_secret,
             token_verification_enabled=False,
