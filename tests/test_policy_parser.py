@@ -16,11 +16,12 @@ from hypothesis import strategies as st
 
 from bot.policy.document import PolicyDocument, Section
 from bot.policy.loader import PolicyLoadError, default_policy_path, load_policies
-from bot.policy.parser import parse_docx, parse_markdown
+from bot.policy.reading.docx import parse_docx
+from bot.policy.reading.plaintext import parse_plain_text
 
 
 def parse(text: str, *, name: str = "policy.md", key_prefix: str = "") -> PolicyDocument:
-    return parse_markdown(dedent(text), source=Path(name), key_prefix=key_prefix)
+    return parse_plain_text(dedent(text), source=Path(name), key_prefix=key_prefix)
 
 
 def paths(document: PolicyDocument) -> list[tuple[str, ...]]:
@@ -553,7 +554,7 @@ _MARKDOWN_PIECES = st.sampled_from(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_MARKDOWN_PIECES, max_size=60).map("".join))
 def test_any_text_parses_into_well_formed_sections(text: str) -> None:
-    document = parse_markdown(text, source=Path("any.md"), key_prefix="1.")
+    document = parse_plain_text(text, source=Path("any.md"), key_prefix="1.")
 
     assert [s.key for s in document.sections] == [
         f"1.{n}" for n in range(1, len(document.sections) + 1)

@@ -13,7 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.policy.document import PolicyDocument, PolicySet
-from bot.policy.parser import parse_docx, parse_markdown
+from bot.policy.reading.docx import parse_docx
+from bot.policy.reading.plaintext import parse_plain_text
 
 _TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 _DOCX_SUFFIX = ".docx"
@@ -84,7 +85,7 @@ def _load(path: Path, *, key_prefix: str) -> PolicyDocument:
         document = _parse_docx(path, key_prefix=key_prefix)
     else:
         # Hash the bytes on disk: the decoded text need not encode back to them.
-        parsed = parse_markdown(_decode(path, raw), source=path, key_prefix=key_prefix)
+        parsed = parse_plain_text(_decode(path, raw), source=path, key_prefix=key_prefix)
         document = replace(parsed, content_hash=hashlib.sha256(raw).hexdigest())
     if not any(section.passages for section in document.sections):
         raise PolicyLoadError(path, "no policy text found in it", "check it is the policy itself")
