@@ -17,11 +17,14 @@ from hypothesis import strategies as st
 from bot.policy.document import PolicyDocument, Section
 from bot.policy.loader import PolicyLoadError, default_policy_path, load_policies
 from bot.policy.reading.docx import parse_docx
+from bot.policy.reading.markdown import parse_markdown
 from bot.policy.reading.plaintext import parse_plain_text
 
 
 def parse(text: str, *, name: str = "policy.md", key_prefix: str = "") -> PolicyDocument:
-    return parse_plain_text(dedent(text), source=Path(name), key_prefix=key_prefix)
+    """Markdown for a .md name, else plain text, as the loader chooses."""
+    reader = parse_markdown if name.endswith(".md") else parse_plain_text
+    return reader(dedent(text), source=Path(name), key_prefix=key_prefix)
 
 
 def paths(document: PolicyDocument) -> list[tuple[str, ...]]:
@@ -247,11 +250,6 @@ def test_table_rows_become_passages_labelled_by_header() -> None:
         |------|:-----|----------:|
         | Safeguarding lead | **Ms Patel** | 201 |
         | Online safety lead | Mr Okafor | |
-
-        ## Platforms
-
-        | Facebook | Parents' page |
-        | Instagram | Not used |
         """
     )
 
@@ -259,6 +257,20 @@ def test_table_rows_become_passages_labelled_by_header() -> None:
         "Role: Safeguarding lead; Name: Ms Patel; Extension: 201",
         "Role: Online safety lead; Name: Mr Okafor",
     ]
+
+
+def test_plain_text_reads_pipe_rows_without_a_header_as_a_table() -> None:
+    # GFM needs a delimiter row under the header; plain text copied from elsewhere may lack it.
+    document = parse(
+        """
+        ## Platforms
+
+        | Facebook | Parents' page |
+        | Instagram | Not used |
+        """,
+        name="platforms.txt",
+    )
+
     assert texts(section(document, "Platforms")) == [
         "Facebook; Parents' page",
         "Instagram; Not used",
@@ -567,7 +579,8 @@ def test_any_text_parses_into_well_formed_sections(text: str) -> None:
 
 
 def test_a_pdf_copy_rejoins_clause_numbers_and_wrapped_lines_and_skips_its_contents() -> None:
-    # Copied out of a PDF: numbers on lines of their own, lines broken at the page's width.
+    # Copied out of a PDF into a text file: numbers on lines of their own, lines broken at the
+    # page's width.
     document = parse(
         """\
         Contents
@@ -583,7 +596,8 @@ def test_a_pdf_copy_rejoins_clause_numbers_and_wrapped_lines_and_skips_its_conte
         2.1
         Staff never message pupils from a personal account of any kind, and they pass on any message from a
         pupil to the designated safeguarding lead on the same day.
-        """  # noqa: E501 - a PDF's lines are as wide as its page
+        """,  # noqa: E501 - a PDF's lines are as wide as its page
+        name="copied-from-a-pdf.txt",  # as Markdown, CommonMark makes these lines one paragraph
     )
 
     assert texts(section(document, "1 PURPOSE")) == [

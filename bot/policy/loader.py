@@ -14,9 +14,11 @@ from pathlib import Path
 
 from bot.policy.document import PolicyDocument, PolicySet
 from bot.policy.reading.docx import parse_docx
+from bot.policy.reading.markdown import parse_markdown
 from bot.policy.reading.plaintext import parse_plain_text
 
-_TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+_MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+_TEXT_SUFFIXES = _MARKDOWN_SUFFIXES | {".txt"}
 _DOCX_SUFFIX = ".docx"
 _USE_SUPPORTED = "use .md, .txt or .docx"
 # How python-docx fails on a damaged .docx: not a zip, parts missing, not a Word package
@@ -85,7 +87,8 @@ def _load(path: Path, *, key_prefix: str) -> PolicyDocument:
         document = _parse_docx(path, key_prefix=key_prefix)
     else:
         # Hash the bytes on disk: the decoded text need not encode back to them.
-        parsed = parse_plain_text(_decode(path, raw), source=path, key_prefix=key_prefix)
+        parse = parse_markdown if path.suffix.lower() in _MARKDOWN_SUFFIXES else parse_plain_text
+        parsed = parse(_decode(path, raw), source=path, key_prefix=key_prefix)
         document = replace(parsed, content_hash=hashlib.sha256(raw).hexdigest())
     if not any(section.passages for section in document.sections):
         raise PolicyLoadError(path, "no policy text found in it", "check it is the policy itself")

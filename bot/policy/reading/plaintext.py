@@ -97,11 +97,11 @@ class _PlainTextReader:
         if (underline := _UNDERLINE.match(line)) and (paragraph := self._open_paragraph()):
             self._open = None
             level = 1 if underline[1].startswith("=") else 2
-            self._heading(Heading(_heading_text(" ".join(paragraph.lines)), level))
+            self._heading(Heading(_heading_text(" ".join(paragraph.lines)), level, explicit=True))
         elif _RULE.match(line):
             self._close_list()
         elif atx := _ATX.match(line):
-            self._heading(Heading(_heading_text(atx[2] or ""), len(atx[1])))
+            self._heading(Heading(_heading_text(atx[2] or ""), len(atx[1]), explicit=True))
         elif line.lstrip().startswith("|"):
             return self._table(i)
         elif bold := self._bold_heading(i):

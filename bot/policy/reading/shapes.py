@@ -28,8 +28,12 @@ def squash(text: str) -> str:
 
 
 def heading_shaped(text: str, max_words: int) -> bool:
-    """Short and not a sentence: headings don't end in punctuation."""
-    return 0 < len(text.split()) <= max_words and not text.endswith((".", "!", "?", ";", ",", ":"))
+    """Short and not a sentence: headings don't end in punctuation, nor sit in brackets."""
+    return (
+        0 < len(text.split()) <= max_words
+        and not text.endswith((".", "!", "?", ";", ",", ":"))
+        and not (text.startswith("(") and text.endswith(")"))
+    )
 
 
 def heading_text(text: str) -> str:
