@@ -178,13 +178,15 @@ def bare_title(text: str) -> str:
 
 
 def _row_text(headers: tuple[str, ...], cells: tuple[str, ...]) -> str:
-    """A table row read as a sentence fragment: "Header: value; Header: value"."""
-    parts = []
+    """A table row read as a sentence fragment: "Header: value; Header: value", and a
+    "Label:" cell followed by its value as "Label: value"."""
+    text = ""
     for n, cell in enumerate(cells):
         header = headers[n] if n < len(headers) else ""
         if cell:
-            parts.append(f"{header}: {cell}" if header and header != cell else cell)
-    return "; ".join(parts)
+            part = f"{header}: {cell}" if header and header != cell else cell
+            text += f"{' ' if text.endswith(':') else '; ' if text else ''}{part}"
+    return text
 
 
 def _context(lead_in: str | None, parent: str | None) -> str | None:

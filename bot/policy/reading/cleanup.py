@@ -9,8 +9,11 @@ what such lines say, so it applies to every format alike.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
+from typing import Protocol
 
 from bot.policy.reading.blocks import (
     Block,
@@ -68,15 +71,130 @@ _CAPTION = re.compile(
 _CONTENTS = re.compile(r"^(?:table\s+of\s+)?contents?(?:\s+page)?\s*:?$|^index$", re.IGNORECASE)
 # "Purpose ........ 3", "Purpose … 3", "Purpose	3": a contents entry's page number.
 _PAGE_REFERENCE = re.compile(r"(?:\.{3,}|…+|\t|\s{3,}|_{3,})\s*(?:page\s+)?\d{1,3}$", re.I)
+_ENTRY_PAGE = re.compile(r"\D\s(\d{1,3})(?:\s*[-–]\s*\d{1,3})?$")
+_PAGE_LIST_ENTRIES = 3
 _TRAILING_PAGE = re.compile(r"\s(?:page\s+)?\d{1,3}$", re.IGNORECASE)
+
+
+_MARGIN = 0.12  # of the page height: where running headers and footers sit
+_RUNNING = 0.5  # of the pages: a margin line on at least this many is a running header or footer
+_CONTENTS_TOP = 0.4  # of the page height: a contents page names itself above this
+_CONTENTS_ENTRIES = 0.5  # of a page's lines ending in page numbers: the contents carry on
+_PAGE_NUMBER = re.compile(
+    r"^[-–—]?\s*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*[-–—]?$", re.IGNORECASE
+)
+_DIGITS = re.compile(r"\d+")
+
+
+class PlacedLine(Protocol):
+    """A line of a printed page, where it sits measured from the page's top."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def top(self) -> float: ...
+    @property
+    def bottom(self) -> float: ...
+    @property
+    def size(self) -> float: ...
+
+
+def page_furniture(
+    pages: Sequence[Sequence[PlacedLine]], heights: Sequence[float]
+) -> set[tuple[int, int]]:
+    """The (page, line) positions of running headers and footers, page numbers and contents
+    pages: lines that are printed on the page but are not the policy."""
+    dropped = _running_lines(pages, heights)
+    dropped |= _contents_pages(pages, heights)
+    return dropped
+
+
+def _running_lines(
+    pages: Sequence[Sequence[PlacedLine]], heights: Sequence[float]
+) -> set[tuple[int, int]]:
+    """Lines in the top or bottom margin repeated on most pages, and page numbers ("3",
+    "Page 3 of 12") there. A line repeated but for its numbers ("Page 3", "Page 4") is running
+    only in body type or smaller: a heading at the top of every page has its own number too."""
+    sizes: Counter[float] = Counter()
+    for lines in pages:
+        for line in lines:
+            sizes[line.size] += len(line.text)
+    body = sizes.most_common(1)[0][0] if sizes else 0.0
+    margins: dict[tuple[int, int], str] = {}
+    for n, lines in enumerate(pages):
+        for m, line in enumerate(lines):
+            if line.top < heights[n] * _MARGIN or line.bottom > heights[n] * (1 - _MARGIN):
+                text = line.text.casefold()
+                margins[(n, m)] = _DIGITS.sub("#", text) if line.size <= body else text
+    pages_with = Counter(text for _, text in {(n, text) for (n, _), text in margins.items()})
+    needed = max(2, math.ceil(len(pages) * _RUNNING))
+    return {
+        (n, m)
+        for (n, m), text in margins.items()
+        if pages_with[text] >= needed or _PAGE_NUMBER.match(pages[n][m].text.strip())
+    }
+
+
+def _contents_pages(
+    pages: Sequence[Sequence[PlacedLine]], heights: Sequence[float]
+) -> set[tuple[int, int]]:
+    """A "Contents" line near a page's top and the entries after it, and the pages after that
+    while most of their lines end in page numbers."""
+    dropped: set[tuple[int, int]] = set()
+    in_contents = False
+    for n, lines in enumerate(pages):
+        if in_contents:
+            entries = sum(_is_page_reference(line.text) for line in lines)
+            if lines and entries >= len(lines) * _CONTENTS_ENTRIES:
+                dropped |= {(n, m) for m in range(len(lines))}
+                continue
+            in_contents = False
+        start = next(
+            (
+                m
+                for m, line in enumerate(lines)
+                if _CONTENTS.match(line.text.strip()) and line.top < heights[n] * _CONTENTS_TOP
+            ),
+            None,
+        )
+        if start is not None:
+            entries_end = _contents_end(lines, start + 1)
+            dropped |= {(n, m) for m in range(start, entries_end)}
+            in_contents = entries_end == len(lines)
+    return dropped
+
+
+def _contents_end(lines: Sequence[PlacedLine], start: int) -> int:
+    """Where a contents list ends: at a sentence, or at the first heading it listed, printed
+    again where its section begins on the same page."""
+    seen: set[str] = set()
+    for m in range(start, len(lines)):
+        text = lines[m].text.strip()
+        entry = bare_title(_TRAILING_PAGE.sub("", text).rstrip(":"))
+        sentence = len(text.split()) > _BODY_WORDS or (text.endswith(".") and " " in text)
+        if (sentence and not _is_page_reference(text)) or entry in seen:
+            return m
+        seen.add(entry)
+    return len(lines)
+
+
+def _is_page_reference(text: str) -> bool:
+    return bool(_PAGE_REFERENCE.search(text) or _TRAILING_PAGE.search(text))
 
 
 def clean(blocks: Sequence[Block]) -> list[Block]:
     """The blocks without letterhead, contents lists and captions; table captions kept as the
     context of their rows."""
-    blocks = _without_contents(blocks)
+    blocks = [block for block in blocks if not _is_rule(block)]
+    blocks = _without_page_lists(_without_contents(blocks))
     blocks = _without_letterhead(blocks)
     return _captions(blocks)
+
+
+def _is_rule(block: Block) -> bool:
+    """A line of underscores, dashes or dots: a rule drawn with characters, no text."""
+    texts = block.cells if isinstance(block, TableRow) else (block.text,)
+    return not any(any(c.isalnum() for c in text) for text in texts)
 
 
 def _text(block: Block) -> str | None:
@@ -175,6 +293,23 @@ def _without_contents(blocks: Sequence[Block]) -> list[Block]:
         in_contents = False
         kept.append(block)
     return kept
+
+
+def _without_page_lists(blocks: Sequence[Block]) -> list[Block]:
+    """Drop a run of entries ending in page numbers that only go up ("Legislation 41",
+    "Glossary 44–48"): a list of what is on which page, wherever it is printed."""
+    dropped: set[int] = set()
+    run: list[tuple[int, int]] = []  # (block index, page number)
+    for n, block in enumerate([*blocks, None]):
+        text = block.text if isinstance(block, Paragraph | ListItem) else ""
+        page = _ENTRY_PAGE.search(text)
+        if page and (not run or int(page[1]) >= run[-1][1]):
+            run.append((n, int(page[1])))
+            continue
+        if len(run) >= _PAGE_LIST_ENTRIES:
+            dropped |= {index for index, _ in run}
+        run = [(n, int(page[1]))] if page else []
+    return [block for n, block in enumerate(blocks) if n not in dropped]
 
 
 # -- Captions ---------------------------------------------------------------------------------

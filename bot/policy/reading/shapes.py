@@ -20,6 +20,7 @@ _SECTION_WORD = re.compile(
 )
 BULLET = re.compile(r"^(?P<indent>\s*)(?P<marker>[-*+•o·▪◦])(?:\s+(?P<text>.*))?$")
 _SPACE = re.compile(r"\s+")
+_FILL_IN = re.compile(r"\.{4,}|…{2,}|_{4,}")
 
 
 def squash(text: str) -> str:
@@ -28,11 +29,13 @@ def squash(text: str) -> str:
 
 
 def heading_shaped(text: str, max_words: int) -> bool:
-    """Short and not a sentence: headings don't end in punctuation, nor sit in brackets."""
+    """Short and not a sentence: headings don't end in punctuation, sit in brackets or leave a
+    blank to fill in ("Signed: ………")."""
     return (
         0 < len(text.split()) <= max_words
         and not text.endswith((".", "!", "?", ";", ",", ":"))
         and not (text.startswith("(") and text.endswith(")"))
+        and not _FILL_IN.search(text)
     )
 
 
