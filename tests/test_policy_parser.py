@@ -478,7 +478,7 @@ def test_folder_loads_every_policy_in_name_order_with_unique_keys(tmp_path: Path
     (tmp_path / "A-trips.txt").write_bytes(cp1252)
     (tmp_path / ".hidden.md").write_text("# Hidden\n\nNo.\n", encoding="utf-8")
     (tmp_path / "~$phones.docx").write_bytes(b"lock")
-    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    (tmp_path / "notes.odt").write_bytes(b"PK\x03\x04")
 
     policies = load_policies(tmp_path)
 
@@ -519,7 +519,8 @@ def _zip_without_word_parts() -> bytes:
             None,
             "no such file or folder — check the path (the POLICY_PATH setting, or --policy)",
         ),
-        ("policy.pdf", b"%PDF-1.7", "unsupported file type .pdf — use .md, .txt or .docx"),
+        ("policy.odt", b"PK\x03\x04", "unsupported file type .odt — use .md, .txt, .docx or .html"),
+        ("page.html", b"<html><body><nav>Home</nav></body></html>", "no policy text found"),
         ("empty.md", b" \n\n", "the file is empty"),
         ("headings.md", b"# Only\n\n## Headings\n", "no policy text found"),
         ("image.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file"),
@@ -544,13 +545,15 @@ def test_load_errors_name_the_file_and_the_fix(
 
 
 def test_folder_without_policies_is_an_error(tmp_path: Path) -> None:
-    (tmp_path / "policy.pdf").write_bytes(b"%PDF")
+    (tmp_path / "policy.odt").write_bytes(b"PK\x03\x04")
     (tmp_path / ".draft.md").write_text("# Draft\n\nText.\n", encoding="utf-8")
 
     with pytest.raises(PolicyLoadError) as raised:
         load_policies(tmp_path)
 
-    assert str(raised.value).startswith(f"{tmp_path}: no .md, .markdown, .txt or .docx files")
+    assert str(raised.value).startswith(
+        f"{tmp_path}: no .md, .markdown, .txt, .docx or .html files"
+    )
 
 
 # Fragments of the markup the readers react to, so random text hits their branches.

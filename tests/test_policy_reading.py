@@ -1,4 +1,4 @@
-"""The readers for Markdown, web pages and PDFs, and the cleanup they share, on files shaped the
+"""The readers for Markdown and web pages, and the cleanup they share, on files shaped the
 ways schools publish their policies: what sections and passages a member of staff would get."""
 
 from __future__ import annotations
@@ -188,3 +188,103 @@ def test_letterhead_contents_and_captions_never_become_headings(tmp_path: Path) 
         ".....",
     ):
         assert absent not in text
+
+
+# -- HTML -------------------------------------------------------------------------------------
+
+PAGE = """\
+<!DOCTYPE html>
+<html><head><title>Phones | Oak Primary School</title>
+<style>p { color: red }</style><script>var tracking = "Home";</script></head>
+<body>
+<?php include("header.php"); echo $menu->render(); ?>
+<header><a href="/">Oak Primary School</a>
+<nav><ul><li>Home</li><li>Contact us</li></ul></nav></header>
+<main>
+  <h1>Mobile Phone Policy</h1>
+  <!-- Last edited by the office: check with the head -->
+  <p>Phones help families reach us, but they must never put a child at risk.</p>
+  <h2>Staff</h2>
+  <p>Staff must:</p>
+  <ul>
+    <li>keep phones in the staff room
+      <ul><li>switched to silent</li></ul>
+    </li>
+    <li>never photograph <strong>pupils</strong> on a personal phone</li>
+  </ul>
+  <p><strong>Visitors</strong></p>
+  <p>Visitors hand phones in at reception.<br>They collect them when they leave.</p>
+  <h2>Contacts</h2>
+  <table>
+    <tr><th>Role</th><th>Name</th></tr>
+    <tr><td>Safeguarding lead</td><td>Ms Patel</td></tr>
+  </table>
+  <form><label>Search</label><input name="q"></form>
+</main>
+<aside><p>Latest news: sports day moved to Friday</p></aside>
+<footer><p>&copy; Oak Primary School, 12 Acorn Lane</p></footer>
+</body></html>
+"""
+
+
+def test_html_headings_lists_and_tables_without_the_site_around_them(tmp_path: Path) -> None:
+    document = load(tmp_path, "phones.html", PAGE)
+
+    title = "Mobile Phone Policy"
+    assert document.title == title
+    assert paths(document) == [
+        (title,),
+        (title, "Staff"),
+        (title, "Staff", "Visitors"),
+        (title, "Contacts"),
+    ]
+    assert texts(section(document, title)) == [
+        "Phones help families reach us, but they must never put a child at risk."
+    ]
+    staff = section(document, title, "Staff").passages
+    assert [(p.text, p.context) for p in staff] == [
+        ("Staff must:", None),
+        ("keep phones in the staff room", "Staff must:"),
+        ("switched to silent", "Staff must: › keep phones in the staff room"),
+        ("never photograph pupils on a personal phone", "Staff must:"),
+    ]
+    assert texts(section(document, title, "Staff", "Visitors")) == [
+        "Visitors hand phones in at reception.",
+        "They collect them when they leave.",
+    ]
+    assert texts(section(document, title, "Contacts")) == [
+        "Role: Safeguarding lead; Name: Ms Patel"
+    ]
+    text = everything(document)
+    for absent in ("Home", "Contact us", "tracking", "color", "menu", "Search", "news", "edited"):
+        assert absent not in text
+
+
+def test_html_printed_from_php_keeps_what_the_page_prints(tmp_path: Path) -> None:
+    page = (
+        "<?php\n$site = 'Oak';\n$html .= <<< END\n<h1>$site Blogging Guidelines</h1>\n"
+        "<p>Teachers post only on the class blog.</p>\nEND;\n?>"
+    )
+    document = load(tmp_path, "blogging.htm", page)
+
+    assert document.title == "Blogging Guidelines"
+    assert texts(document.sections[0]) == ["Teachers post only on the class blog."]
+    assert "$" not in everything(document)
+
+
+def test_an_old_page_with_bold_headings_and_a_layout_table(tmp_path: Path) -> None:
+    page = """\
+    <html><body><table><tr><td>
+    <p align="center"><b><font size="+1">Internet Use Policy</font></b></p>
+    <p>Pupils use the internet only with a teacher present.</p>
+    <p><b>Email</b></p>
+    <p>Pupils use their school email address only.</p>
+    <p><a href="index.html">Back to Main Page</a></p>
+    </td></tr></table></body></html>
+    """
+    document = load(tmp_path, "internet.html", page)
+
+    assert paths(document) == [("Internet Use Policy",), ("Internet Use Policy", "Email")]
+    assert texts(section(document, "Internet Use Policy", "Email")) == [
+        "Pupils use their school email address only."
+    ]

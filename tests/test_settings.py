@@ -93,9 +93,9 @@ CASES = [
         id="POLICY_PATH-missing-file",
     ),
     pytest.param(
-        {"POLICY_PATH": "policy.pdf"},
-        ["policy.pdf", "unsupported file type .pdf", "use .md, .txt or .docx"],
-        id="POLICY_PATH-pdf",
+        {"POLICY_PATH": "policy.odt"},
+        ["policy.odt", "unsupported file type .odt", "use .md, .txt, .docx or .html"],
+        id="POLICY_PATH-odt",
     ),
     pytest.param(
         {"SLT_CHANNEL": "#slt"},
@@ -203,6 +203,7 @@ def test_a_bad_setting_is_one_line_and_exit_status_2(
     tmp_path: Path,
 ) -> None:
     (tmp_path / "policy.pdf").write_bytes(b"%PDF-1.7\n")
+    (tmp_path / "policy.odt").write_bytes(b"PK\x03\x04")
     _set_environment(monkeypatch, changes)
 
     status = main(["run"])

@@ -20,7 +20,9 @@ from bot.policy.reading.plaintext import parse_plain_text
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 _TEXT_SUFFIXES = _MARKDOWN_SUFFIXES | {".txt"}
 _DOCX_SUFFIX = ".docx"
-_USE_SUPPORTED = "use .md, .txt or .docx"
+_HTML_SUFFIXES = frozenset({".html", ".htm"})
+_SUPPORTED = _TEXT_SUFFIXES | {_DOCX_SUFFIX} | _HTML_SUFFIXES
+_USE_SUPPORTED = "use .md, .txt, .docx or .html"
 # How python-docx fails on a damaged .docx: not a zip, parts missing, not a Word package
 # (ValueError), broken XML (lxml raises a SyntaxError).
 _DOCX_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, SyntaxError)
@@ -51,7 +53,9 @@ def _policy_files(path: Path) -> list[Path]:
         files = sorted(filter(_is_policy_file, path.iterdir()), key=lambda p: p.name.casefold())
         if not files:
             raise PolicyLoadError(
-                path, "no .md, .markdown, .txt or .docx files in this folder", "add the policy here"
+                path,
+                "no .md, .markdown, .txt, .docx or .html files in this folder",
+                "add the policy here",
             )
         return files
     if not path.exists():
@@ -71,7 +75,7 @@ def _is_policy_file(path: Path) -> bool:
 
 
 def _supported(path: Path) -> bool:
-    return path.suffix.lower() in _TEXT_SUFFIXES | {_DOCX_SUFFIX}
+    return path.suffix.lower() in _SUPPORTED
 
 
 def _load(path: Path, *, key_prefix: str) -> PolicyDocument:
@@ -83,8 +87,15 @@ def _load(path: Path, *, key_prefix: str) -> PolicyDocument:
         ) from error
     if not raw.strip():
         raise PolicyLoadError(path, "the file is empty", "export the policy into it again")
-    if path.suffix.lower() == _DOCX_SUFFIX:
+    suffix = path.suffix.lower()
+    if suffix == _DOCX_SUFFIX:
         document = _parse_docx(path, key_prefix=key_prefix)
+    elif suffix in _HTML_SUFFIXES:
+        # Imported when needed: Beautiful Soup takes 0.3 s to import, which a bot whose policy
+        # is Markdown need not spend at start-up.
+        from bot.policy.reading.html import parse_html
+
+        document = parse_html(raw, source=path, key_prefix=key_prefix)
     else:
         # Hash the bytes on disk: the decoded text need not encode back to them.
         parse = parse_markdown if path.suffix.lower() in _MARKDOWN_SUFFIXES else parse_plain_text
@@ -111,7 +122,9 @@ def _decode(path: Path, raw: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise PolicyLoadError(
-        path, "not a text file (it holds binary data)", "save the policy as .md, .txt or .docx"
+        path,
+        "not a text file (it holds binary data)",
+        f"save the policy again and {_USE_SUPPORTED}",
     )
 
 

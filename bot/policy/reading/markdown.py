@@ -14,9 +14,9 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
-from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -160,7 +160,21 @@ def _html_text(html: str) -> str:
     without_comments = _COMMENT.sub("", html)
     if not without_comments.strip():
         return ""
-    return squash(BeautifulSoup(without_comments, "html.parser").get_text(" "))
+    reader = _HTMLText()
+    reader.feed(without_comments)
+    reader.close()
+    return squash(" ".join(reader.parts))
+
+
+class _HTMLText(HTMLParser):
+    """The text of an HTML fragment (the standard library's parser: it is only a fragment)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
 
 
 @dataclass
