@@ -519,7 +519,8 @@ def _zip_without_word_parts() -> bytes:
             None,
             "no such file or folder — check the path (the POLICY_PATH setting, or --policy)",
         ),
-        ("policy.odt", b"PK\x03\x04", "unsupported file type .odt — use .md, .txt, .docx or .html"),
+        ("policy.odt", b"PK\x03\x04", "unsupported file type .odt — use .md, .txt, .docx, .pdf"),
+        ("policy.pdf", b"%PDF-1.7", "not a readable PDF — open it and save or export it as PDF"),
         ("page.html", b"<html><body><nav>Home</nav></body></html>", "no policy text found"),
         ("empty.md", b" \n\n", "the file is empty"),
         ("headings.md", b"# Only\n\n## Headings\n", "no policy text found"),
@@ -552,7 +553,7 @@ def test_folder_without_policies_is_an_error(tmp_path: Path) -> None:
         load_policies(tmp_path)
 
     assert str(raised.value).startswith(
-        f"{tmp_path}: no .md, .markdown, .txt, .docx or .html files"
+        f"{tmp_path}: no .md, .markdown, .txt, .docx, .pdf or .html files"
     )
 
 

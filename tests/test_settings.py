@@ -94,8 +94,13 @@ CASES = [
     ),
     pytest.param(
         {"POLICY_PATH": "policy.odt"},
-        ["policy.odt", "unsupported file type .odt", "use .md, .txt, .docx or .html"],
+        ["policy.odt", "unsupported file type .odt", "use .md, .txt, .docx, .pdf or .html"],
         id="POLICY_PATH-odt",
+    ),
+    pytest.param(
+        {"POLICY_PATH": "policy.pdf"},
+        ["policy.pdf", "not a readable PDF", "export it as PDF again"],
+        id="POLICY_PATH-broken-pdf",
     ),
     pytest.param(
         {"SLT_CHANNEL": "#slt"},

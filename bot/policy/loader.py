@@ -20,9 +20,10 @@ from bot.policy.reading.plaintext import parse_plain_text
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 _TEXT_SUFFIXES = _MARKDOWN_SUFFIXES | {".txt"}
 _DOCX_SUFFIX = ".docx"
+_PDF_SUFFIX = ".pdf"
 _HTML_SUFFIXES = frozenset({".html", ".htm"})
-_SUPPORTED = _TEXT_SUFFIXES | {_DOCX_SUFFIX} | _HTML_SUFFIXES
-_USE_SUPPORTED = "use .md, .txt, .docx or .html"
+_SUPPORTED = _TEXT_SUFFIXES | {_DOCX_SUFFIX, _PDF_SUFFIX} | _HTML_SUFFIXES
+_USE_SUPPORTED = "use .md, .txt, .docx, .pdf or .html"
 # How python-docx fails on a damaged .docx: not a zip, parts missing, not a Word package
 # (ValueError), broken XML (lxml raises a SyntaxError).
 _DOCX_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, SyntaxError)
@@ -54,7 +55,7 @@ def _policy_files(path: Path) -> list[Path]:
         if not files:
             raise PolicyLoadError(
                 path,
-                "no .md, .markdown, .txt, .docx or .html files in this folder",
+                "no .md, .markdown, .txt, .docx, .pdf or .html files in this folder",
                 "add the policy here",
             )
         return files
@@ -90,6 +91,8 @@ def _load(path: Path, *, key_prefix: str) -> PolicyDocument:
     suffix = path.suffix.lower()
     if suffix == _DOCX_SUFFIX:
         document = _parse_docx(path, key_prefix=key_prefix)
+    elif suffix == _PDF_SUFFIX:
+        document = _parse_pdf(path, raw, key_prefix=key_prefix)
     elif suffix in _HTML_SUFFIXES:
         # Imported when needed: Beautiful Soup takes 0.3 s to import, which a bot whose policy
         # is Markdown need not spend at start-up.
@@ -112,6 +115,28 @@ def _parse_docx(path: Path, *, key_prefix: str) -> PolicyDocument:
     except _DOCX_ERRORS as error:
         raise PolicyLoadError(
             path, "not a readable Word document", "open it in Word and save it again as .docx"
+        ) from error
+
+
+def _parse_pdf(path: Path, raw: bytes, *, key_prefix: str) -> PolicyDocument:
+    # Imported when needed, as Beautiful Soup is: pdfplumber takes 0.3 s to import.
+    from bot.policy.reading.pdf import PDFReadError, ScannedPDFError, parse_pdf
+
+    try:
+        return parse_pdf(raw, source=path, key_prefix=key_prefix)
+    except ScannedPDFError as error:
+        raise PolicyLoadError(
+            path,
+            "a scanned PDF with no text in it (pictures of pages)",
+            "export the policy from the original document as PDF, or run it through OCR first",
+        ) from error
+    except PDFReadError as error:
+        if error.password:
+            raise PolicyLoadError(
+                path, "the PDF is password-protected", "save a copy without a password"
+            ) from error
+        raise PolicyLoadError(
+            path, "not a readable PDF", "open it and save or export it as PDF again"
         ) from error
 
 
