@@ -16,11 +16,15 @@ from hypothesis import strategies as st
 
 from bot.policy.document import PolicyDocument, Section
 from bot.policy.loader import PolicyLoadError, default_policy_path, load_policies
-from bot.policy.parser import parse_docx, parse_markdown
+from bot.policy.reading.docx import parse_docx
+from bot.policy.reading.markdown import parse_markdown
+from bot.policy.reading.plaintext import parse_plain_text
 
 
 def parse(text: str, *, name: str = "policy.md", key_prefix: str = "") -> PolicyDocument:
-    return parse_markdown(dedent(text), source=Path(name), key_prefix=key_prefix)
+    """Markdown for a .md name, else plain text, as the loader chooses."""
+    reader = parse_markdown if name.endswith(".md") else parse_plain_text
+    return reader(dedent(text), source=Path(name), key_prefix=key_prefix)
 
 
 def paths(document: PolicyDocument) -> list[tuple[str, ...]]:
@@ -246,11 +250,6 @@ def test_table_rows_become_passages_labelled_by_header() -> None:
         |------|:-----|----------:|
         | Safeguarding lead | **Ms Patel** | 201 |
         | Online safety lead | Mr Okafor | |
-
-        ## Platforms
-
-        | Facebook | Parents' page |
-        | Instagram | Not used |
         """
     )
 
@@ -258,6 +257,20 @@ def test_table_rows_become_passages_labelled_by_header() -> None:
         "Role: Safeguarding lead; Name: Ms Patel; Extension: 201",
         "Role: Online safety lead; Name: Mr Okafor",
     ]
+
+
+def test_plain_text_reads_pipe_rows_without_a_header_as_a_table() -> None:
+    # GFM needs a delimiter row under the header; plain text copied from elsewhere may lack it.
+    document = parse(
+        """
+        ## Platforms
+
+        | Facebook | Parents' page |
+        | Instagram | Not used |
+        """,
+        name="platforms.txt",
+    )
+
     assert texts(section(document, "Platforms")) == [
         "Facebook; Parents' page",
         "Instagram; Not used",
@@ -465,7 +478,7 @@ def test_folder_loads_every_policy_in_name_order_with_unique_keys(tmp_path: Path
     (tmp_path / "A-trips.txt").write_bytes(cp1252)
     (tmp_path / ".hidden.md").write_text("# Hidden\n\nNo.\n", encoding="utf-8")
     (tmp_path / "~$phones.docx").write_bytes(b"lock")
-    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    (tmp_path / "notes.odt").write_bytes(b"PK\x03\x04")
 
     policies = load_policies(tmp_path)
 
@@ -506,7 +519,9 @@ def _zip_without_word_parts() -> bytes:
             None,
             "no such file or folder — check the path (the POLICY_PATH setting, or --policy)",
         ),
-        ("policy.pdf", b"%PDF-1.7", "unsupported file type .pdf — use .md, .txt or .docx"),
+        ("policy.odt", b"PK\x03\x04", "unsupported file type .odt — use .md, .txt, .docx, .pdf"),
+        ("policy.pdf", b"%PDF-1.7", "not a readable PDF — open it and save or export it as PDF"),
+        ("page.html", b"<html><body><nav>Home</nav></body></html>", "no policy text found"),
         ("empty.md", b" \n\n", "the file is empty"),
         ("headings.md", b"# Only\n\n## Headings\n", "no policy text found"),
         ("image.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file"),
@@ -531,13 +546,15 @@ def test_load_errors_name_the_file_and_the_fix(
 
 
 def test_folder_without_policies_is_an_error(tmp_path: Path) -> None:
-    (tmp_path / "policy.pdf").write_bytes(b"%PDF")
+    (tmp_path / "policy.odt").write_bytes(b"PK\x03\x04")
     (tmp_path / ".draft.md").write_text("# Draft\n\nText.\n", encoding="utf-8")
 
     with pytest.raises(PolicyLoadError) as raised:
         load_policies(tmp_path)
 
-    assert str(raised.value).startswith(f"{tmp_path}: no .md, .markdown, .txt or .docx files")
+    assert str(raised.value).startswith(
+        f"{tmp_path}: no .md, .markdown, .txt, .docx, .pdf or .html files"
+    )
 
 
 # Fragments of the markup the readers react to, so random text hits their branches.
@@ -553,7 +570,7 @@ _MARKDOWN_PIECES = st.sampled_from(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_MARKDOWN_PIECES, max_size=60).map("".join))
 def test_any_text_parses_into_well_formed_sections(text: str) -> None:
-    document = parse_markdown(text, source=Path("any.md"), key_prefix="1.")
+    document = parse_plain_text(text, source=Path("any.md"), key_prefix="1.")
 
     assert [s.key for s in document.sections] == [
         f"1.{n}" for n in range(1, len(document.sections) + 1)
@@ -566,7 +583,8 @@ def test_any_text_parses_into_well_formed_sections(text: str) -> None:
 
 
 def test_a_pdf_copy_rejoins_clause_numbers_and_wrapped_lines_and_skips_its_contents() -> None:
-    # Copied out of a PDF: numbers on lines of their own, lines broken at the page's width.
+    # Copied out of a PDF into a text file: numbers on lines of their own, lines broken at the
+    # page's width.
     document = parse(
         """\
         Contents
@@ -582,7 +600,8 @@ def test_a_pdf_copy_rejoins_clause_numbers_and_wrapped_lines_and_skips_its_conte
         2.1
         Staff never message pupils from a personal account of any kind, and they pass on any message from a
         pupil to the designated safeguarding lead on the same day.
-        """  # noqa: E501 - a PDF's lines are as wide as its page
+        """,  # noqa: E501 - a PDF's lines are as wide as its page
+        name="copied-from-a-pdf.txt",  # as Markdown, CommonMark makes these lines one paragraph
     )
 
     assert texts(section(document, "1 PURPOSE")) == [

@@ -93,9 +93,14 @@ CASES = [
         id="POLICY_PATH-missing-file",
     ),
     pytest.param(
+        {"POLICY_PATH": "policy.odt"},
+        ["policy.odt", "unsupported file type .odt", "use .md, .txt, .docx, .pdf or .html"],
+        id="POLICY_PATH-odt",
+    ),
+    pytest.param(
         {"POLICY_PATH": "policy.pdf"},
-        ["policy.pdf", "unsupported file type .pdf", "use .md, .txt or .docx"],
-        id="POLICY_PATH-pdf",
+        ["policy.pdf", "not a readable PDF", "export it as PDF again"],
+        id="POLICY_PATH-broken-pdf",
     ),
     pytest.param(
         {"SLT_CHANNEL": "#slt"},
@@ -203,6 +208,7 @@ def test_a_bad_setting_is_one_line_and_exit_status_2(
     tmp_path: Path,
 ) -> None:
     (tmp_path / "policy.pdf").write_bytes(b"%PDF-1.7\n")
+    (tmp_path / "policy.odt").write_bytes(b"PK\x03\x04")
     _set_environment(monkeypatch, changes)
 
     status = main(["run"])

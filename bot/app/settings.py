@@ -41,7 +41,8 @@ HINTS: dict[str, str] = {
     "SLACK_API_URL": "an http(s) URL of Slack's Web API, e.g. https://slack.com/api/",
     "DATABASE_URL": "a SQLAlchemy URL such as sqlite:///socialpolicy.db or "
     "postgresql+psycopg://user@host/dbname",
-    "POLICY_PATH": "the path of the school's policy file (.md, .txt, .docx) or a folder of them",
+    "POLICY_PATH": "the path of the school's policy file (.md, .txt, .docx, .pdf, .html) "
+    "or a folder of them",
     "SLT_CHANNEL": "a channel id such as C0123456789 (channel details → About, at the bottom)",
     "MODERATORS_CHANNEL": "a channel id such as C0123456789",
     "TIMEZONE": "an IANA time zone name such as Europe/London",

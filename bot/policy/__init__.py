@@ -1,1 +1,1 @@
-"""The policy document: its model, its parser and its search."""
+"""The policy document: its model, its readers and its search."""

@@ -13,11 +13,17 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.policy.document import PolicyDocument, PolicySet
-from bot.policy.parser import parse_docx, parse_markdown
+from bot.policy.reading.docx import parse_docx
+from bot.policy.reading.markdown import parse_markdown
+from bot.policy.reading.plaintext import parse_plain_text
 
-_TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+_MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+_TEXT_SUFFIXES = _MARKDOWN_SUFFIXES | {".txt"}
 _DOCX_SUFFIX = ".docx"
-_USE_SUPPORTED = "use .md, .txt or .docx"
+_PDF_SUFFIX = ".pdf"
+_HTML_SUFFIXES = frozenset({".html", ".htm"})
+_SUPPORTED = _TEXT_SUFFIXES | {_DOCX_SUFFIX, _PDF_SUFFIX} | _HTML_SUFFIXES
+_USE_SUPPORTED = "use .md, .txt, .docx, .pdf or .html"
 # How python-docx fails on a damaged .docx: not a zip, parts missing, not a Word package
 # (ValueError), broken XML (lxml raises a SyntaxError).
 _DOCX_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, SyntaxError)
@@ -48,7 +54,9 @@ def _policy_files(path: Path) -> list[Path]:
         files = sorted(filter(_is_policy_file, path.iterdir()), key=lambda p: p.name.casefold())
         if not files:
             raise PolicyLoadError(
-                path, "no .md, .markdown, .txt or .docx files in this folder", "add the policy here"
+                path,
+                "no .md, .markdown, .txt, .docx, .pdf or .html files in this folder",
+                "add the policy here",
             )
         return files
     if not path.exists():
@@ -68,7 +76,7 @@ def _is_policy_file(path: Path) -> bool:
 
 
 def _supported(path: Path) -> bool:
-    return path.suffix.lower() in _TEXT_SUFFIXES | {_DOCX_SUFFIX}
+    return path.suffix.lower() in _SUPPORTED
 
 
 def _load(path: Path, *, key_prefix: str) -> PolicyDocument:
@@ -80,11 +88,21 @@ def _load(path: Path, *, key_prefix: str) -> PolicyDocument:
         ) from error
     if not raw.strip():
         raise PolicyLoadError(path, "the file is empty", "export the policy into it again")
-    if path.suffix.lower() == _DOCX_SUFFIX:
+    suffix = path.suffix.lower()
+    if suffix == _DOCX_SUFFIX:
         document = _parse_docx(path, key_prefix=key_prefix)
+    elif suffix == _PDF_SUFFIX:
+        document = _parse_pdf(path, raw, key_prefix=key_prefix)
+    elif suffix in _HTML_SUFFIXES:
+        # Imported when needed: Beautiful Soup takes 0.3 s to import, which a bot whose policy
+        # is Markdown need not spend at start-up.
+        from bot.policy.reading.html import parse_html
+
+        document = parse_html(raw, source=path, key_prefix=key_prefix)
     else:
         # Hash the bytes on disk: the decoded text need not encode back to them.
-        parsed = parse_markdown(_decode(path, raw), source=path, key_prefix=key_prefix)
+        parse = parse_markdown if path.suffix.lower() in _MARKDOWN_SUFFIXES else parse_plain_text
+        parsed = parse(_decode(path, raw), source=path, key_prefix=key_prefix)
         document = replace(parsed, content_hash=hashlib.sha256(raw).hexdigest())
     if not any(section.passages for section in document.sections):
         raise PolicyLoadError(path, "no policy text found in it", "check it is the policy itself")
@@ -100,6 +118,28 @@ def _parse_docx(path: Path, *, key_prefix: str) -> PolicyDocument:
         ) from error
 
 
+def _parse_pdf(path: Path, raw: bytes, *, key_prefix: str) -> PolicyDocument:
+    # Imported when needed, as Beautiful Soup is: pdfplumber takes 0.3 s to import.
+    from bot.policy.reading.pdf import PDFReadError, ScannedPDFError, parse_pdf
+
+    try:
+        return parse_pdf(raw, source=path, key_prefix=key_prefix)
+    except ScannedPDFError as error:
+        raise PolicyLoadError(
+            path,
+            "a scanned PDF with no text in it (pictures of pages)",
+            "export the policy from the original document as PDF, or run it through OCR first",
+        ) from error
+    except PDFReadError as error:
+        if error.password:
+            raise PolicyLoadError(
+                path, "the PDF is password-protected", "save a copy without a password"
+            ) from error
+        raise PolicyLoadError(
+            path, "not a readable PDF", "open it and save or export it as PDF again"
+        ) from error
+
+
 def _decode(path: Path, raw: bytes) -> str:
     for encoding in _encodings(raw):
         try:
@@ -107,7 +147,9 @@ def _decode(path: Path, raw: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise PolicyLoadError(
-        path, "not a text file (it holds binary data)", "save the policy as .md, .txt or .docx"
+        path,
+        "not a text file (it holds binary data)",
+        f"save the policy again and {_USE_SUPPORTED}",
     )
 
 
