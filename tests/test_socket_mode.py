@@ -94,7 +94,7 @@ def test_a_question_is_answered_in_the_ack(bot: RunningBot, stand_in: SlackStand
     assert "Pupils and former pupils" in json.dumps(payload["blocks"])
     assert payload.get("response_type", "ephemeral") == "ephemeral"
     assert [(q.text, q.confident) for q in _questions(bot)] == [
-        ("can i follow an ex student on insta?", True)
+        ("can i follow an ex student on insta?", False)
     ]
     assert len(stand_in.to("apps.connections.open")) == 1
 

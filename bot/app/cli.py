@@ -226,9 +226,14 @@ def _as_json(answer: Answer) -> dict[str, object]:
 
 
 def _as_text(answer: Answer, version: str) -> str:
-    lines = [] if answer.confident else ["I couldn't find this in the policy. Closest sections:"]
+    if not answer.hits:
+        lines = ["I couldn't find this in the policy."]
+    elif answer.confident:
+        lines = []
+    else:
+        lines = ["Not sure the policy answers this exactly. The closest passages:"]
     for hit in answer.hits:
         lines.append(f"[{hit.section.path_text}]")
-        lines.append(f"  {hit.passage.text}" if answer.confident else "")
+        lines.append(f"  {hit.passage.text}")
     lines.append(f"(policy {version})")
     return "\n".join(line for line in lines if line)

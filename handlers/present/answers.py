@@ -14,6 +14,8 @@ from handlers.present.model import Button, Card, Command, Line, Person, Span, St
 from handlers.present.verbs import Action, CommentAction, IncidentAction
 
 NOT_FOUND = "I couldn't find this in the policy."
+NOT_SURE = "I'm not sure the policy answers this exactly. These are the closest passages:"
+ASK_SLT_INSTEAD = "If none of these settles it, press Ask SLT and your question goes to SLT."
 SECTION_GONE = "That section is no longer in the policy; it may have been updated. Ask again."
 SENT_TO_SLT = "Sent to SLT. Someone will get back to you."
 THANKS_HELPFUL = "Thanks, glad it helped."
@@ -63,8 +65,8 @@ def _passage_lines(answer: Answer) -> list[Line]:
 
 
 def answer_card(answered: Answered, *, can_ask_slt: bool, can_share: bool) -> Card:
-    """The private answer: the policy's own words (or an honest "not found" with the closest
-    sections), its version, and what the asker can do next."""
+    """The private answer: the policy's own words, said plainly to be only the closest passages
+    when the bot is not sure, its version, and what the asker can do next."""
     asked: Asked = answered.asked
     answer = asked.answer
     lines: list[Line] = []
@@ -75,10 +77,14 @@ def answer_card(answered: Answered, *, can_ask_slt: bool, can_share: bool) -> Ca
     if answer.confident:
         lines += _passage_lines(answer)
         summary = f"From the policy ({answer.hits[0].section.path_text})"
+    elif answer.hits:
+        lines.append(line(NOT_SURE))
+        lines += _passage_lines(answer)
+        if can_ask_slt:
+            lines.append(line(ASK_SLT_INSTEAD))
+        summary = NOT_SURE
     else:
-        closest = "  These sections are the closest:" if answer.hits else ""
-        lines.append(line(f"{NOT_FOUND}{closest}"))
-        lines += [line("• ", h.section.path_text) for h in answer.hits]
+        lines.append(line(NOT_FOUND))
         summary = NOT_FOUND
     question = {"question": answered.question_id}
     buttons: list[Button] = [
