@@ -197,6 +197,37 @@ def test_letterhead_contents_and_captions_never_become_headings(tmp_path: Path) 
         assert absent not in text
 
 
+def test_a_list_of_page_references_goes_but_a_numbered_list_of_things_stays(
+    tmp_path: Path,
+) -> None:
+    document = load(
+        tmp_path,
+        "phases.md",
+        """\
+        # Appendices
+
+        Can be found on the following pages:
+
+        - Pupil agreement 20-21
+        - Staff agreement 24
+        - Glossary 48
+
+        # Phones by phase
+
+        - Key Stage 1
+        - Key Stage 2
+        - Key Stage 3
+        """,
+    )
+
+    assert texts(section(document, "Appendices")) == ["Can be found on the following pages:"]
+    assert texts(section(document, "Phones by phase")) == [
+        "Key Stage 1",
+        "Key Stage 2",
+        "Key Stage 3",
+    ]
+
+
 # -- PDF --------------------------------------------------------------------------------------
 
 
