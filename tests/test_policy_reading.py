@@ -100,7 +100,8 @@ def test_markdown_lists_nest_as_commonmark_says(tmp_path: Path) -> None:
         2. post nothing until everyone is home
         * a new list, because its marker differs
 
-        See [the trips policy](https://example.org/trips) and [the code](#code).
+        See [the trips policy](https://example.org/trips), [the code](#code) and
+        <https://example.org/trips|print>.
         """,
     )
 
@@ -113,7 +114,11 @@ def test_markdown_lists_nest_as_commonmark_says(tmp_path: Path) -> None:
         ("with the office number saved", f"{lead_in} › take the school phone"),
         ("post nothing until everyone is home", lead_in),
         ("a new list, because its marker differs", lead_in),
-        ("See the trips policy (https://example.org/trips) and the code.", None),
+        (
+            "See the trips policy (https://example.org/trips), the code and "
+            "https://example.org/trips|print.",
+            None,
+        ),
     ]
 
 
