@@ -100,7 +100,8 @@ def test_markdown_lists_nest_as_commonmark_says(tmp_path: Path) -> None:
         2. post nothing until everyone is home
         * a new list, because its marker differs
 
-        See [the trips policy](https://example.org/trips) and [the code](#code).
+        See [the trips policy](https://example.org/trips), [the code](#code) and
+        <https://example.org/trips|print>.
         """,
     )
 
@@ -113,7 +114,11 @@ def test_markdown_lists_nest_as_commonmark_says(tmp_path: Path) -> None:
         ("with the office number saved", f"{lead_in} › take the school phone"),
         ("post nothing until everyone is home", lead_in),
         ("a new list, because its marker differs", lead_in),
-        ("See the trips policy (https://example.org/trips) and the code.", None),
+        (
+            "See the trips policy (https://example.org/trips), the code and "
+            "https://example.org/trips|print.",
+            None,
+        ),
     ]
 
 
@@ -195,6 +200,37 @@ def test_letterhead_contents_and_captions_never_become_headings(tmp_path: Path) 
         ".....",
     ):
         assert absent not in text
+
+
+def test_a_list_of_page_references_goes_but_a_numbered_list_of_things_stays(
+    tmp_path: Path,
+) -> None:
+    document = load(
+        tmp_path,
+        "phases.md",
+        """\
+        # Appendices
+
+        Can be found on the following pages:
+
+        - Pupil agreement 20-21
+        - Staff agreement 24
+        - Glossary 48
+
+        # Phones by phase
+
+        - Key Stage 1
+        - Key Stage 2
+        - Key Stage 3
+        """,
+    )
+
+    assert texts(section(document, "Appendices")) == ["Can be found on the following pages:"]
+    assert texts(section(document, "Phones by phase")) == [
+        "Key Stage 1",
+        "Key Stage 2",
+        "Key Stage 3",
+    ]
 
 
 # -- PDF --------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Protocol
 
 from bot.policy.reading.blocks import (
@@ -296,17 +297,20 @@ def _without_contents(blocks: Sequence[Block]) -> list[Block]:
 
 
 def _without_page_lists(blocks: Sequence[Block]) -> list[Block]:
-    """Drop a run of entries ending in page numbers that only go up ("Legislation 41",
-    "Glossary 44–48"): a list of what is on which page, wherever it is printed."""
+    """Drop a run of short entries ending in page numbers that only go up ("Legislation 41",
+    "Glossary 44–48"): a list of what is on which page, wherever it is printed. Numbers that
+    count up one at a time ("Key Stage 1", "Key Stage 2", "Key Stage 3") are a list of things."""
     dropped: set[int] = set()
     run: list[tuple[int, int]] = []  # (block index, page number)
     for n, block in enumerate([*blocks, None]):
         text = block.text if isinstance(block, Paragraph | ListItem) else ""
-        page = _ENTRY_PAGE.search(text)
+        page = _ENTRY_PAGE.search(text) if len(text.split()) <= _BODY_WORDS else None
         if page and (not run or int(page[1]) >= run[-1][1]):
             run.append((n, int(page[1])))
             continue
-        if len(run) >= _PAGE_LIST_ENTRIES:
+        numbers = [number for _, number in run]
+        counting = all(b - a == 1 for a, b in pairwise(numbers))
+        if len(run) >= _PAGE_LIST_ENTRIES and not counting:
             dropped |= {index for index, _ in run}
         run = [(n, int(page[1]))] if page else []
     return [block for n, block in enumerate(blocks) if n not in dropped]

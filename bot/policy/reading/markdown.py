@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -38,6 +39,7 @@ _MARKDOWN = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
 # pandoc's [underlined]{.underline} spans and {width="2in"} attributes: markup, not text.
 _SPAN = re.compile(r"\[([^\]]*)\]\{[^}]*\}")
 _ATTRIBUTES = re.compile(r"\{(?:[.#][\w-]+|[\w-]+=)[^}]*\}")
+_DECLARATION = re.compile(r"^<!(?!doctype\b)[a-z]", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _FRONT_MATTER_TITLE = re.compile(r"^title:\s*(?P<title>.+?)\s*$", re.MULTILINE | re.IGNORECASE)
 
@@ -176,6 +178,14 @@ class _HTMLText(HTMLParser):
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
 
+    def handle_decl(self, decl: str) -> None:
+        if not decl.lower().startswith("doctype"):
+            self.parts.append(f"<!{decl}>")  # "<!channel>", typed as text (see _inline_html)
+
+    def handle_comment(self, data: str) -> None:
+        """Comments are gone before parsing: what is left is a "<!channel>" it took for one."""
+        self.handle_decl(data)
+
 
 @dataclass
 class _Text:
@@ -215,18 +225,28 @@ class _InlineReader:
                 case "link":
                     self._link(node, strong=strong)
                 case "html_inline":
-                    if node.content.lower().startswith("<br"):
-                        self.lines.append("")
+                    self._inline_html(node.content, strong=strong)
                 case "image":
                     pass  # an image's alt text is a logo's name or a picture's, not policy text
                 case _:
                     self.read(node.children, strong=strong)
 
+    def _inline_html(self, html: str, *, strong: bool) -> None:
+        """A tag is formatting and a comment a note, neither of them text; a <br> breaks the
+        line. What CommonMark calls a declaration ("<!channel>") is no HTML an author of a
+        policy writes, so it stays the text it was typed as."""
+        if html.lower().startswith("<br"):
+            self.lines.append("")
+        elif _DECLARATION.match(html):
+            self._write(html, strong=strong)
+
     def _link(self, node: SyntaxTreeNode, *, strong: bool) -> None:
         start = len(self.lines[-1])
         self.read(node.children, strong=strong)
         text = self.lines[-1][start:].strip().removeprefix("mailto:")
-        url = str(node.attrs.get("href", "")).removeprefix("mailto:")
+        url = unquote(str(node.attrs.get("href", ""))).removeprefix("mailto:")
+        if node.markup == "autolink":  # <https://…>: the address is its own text
+            text, url = text, text
         if text and url != text and not url.startswith("#"):
             self._write(f" ({url})", strong=strong)
         elif text != self.lines[-1][start:].strip():  # an autolink's "mailto:" shown as text
