@@ -30,6 +30,7 @@ if not __package__:  # run as a script: make the repository root importable, as 
 
 import argparse
 import re
+import statistics
 import time
 import tomllib
 import unicodedata
@@ -192,19 +193,43 @@ class Result:
     bot: Tally
     baseline: Tally
     error: str | None = None
+    load_seconds: float = 0.0
+    search_ms: list[float] = field(default_factory=list)
 
 
 def run(document: Document) -> Result:
+    started = time.perf_counter()
     try:
         policies = load_policies(document.path)
     except PolicyLoadError as error:
         return Result(document, 0, Tally(), Tally(), error=str(error).split(" — ")[0])
     characters = sum(len(p.text) for s in policies.sections for p in s.passages)
     result = Result(document, characters, Tally(), Tally())
-    for searcher, tally in ((Bot(policies), result.bot), (Baseline(policies), result.baseline)):
-        for question in document.questions:
-            grade(question, searcher.search(question.text), tally)
+    result.load_seconds = time.perf_counter() - started
+    bot = Bot(policies)
+    for question in document.questions:
+        asked = time.perf_counter()
+        shown = bot.search(question.text)
+        result.search_ms.append((time.perf_counter() - asked) * 1000)
+        grade(question, shown, result.bot)
+    baseline = Baseline(policies)
+    for question in document.questions:
+        grade(question, baseline.search(question.text), result.baseline)
     return result
+
+
+def speed(results: Sequence[Result]) -> None:
+    """Reading each document, and searching the longest (each question asked after a warm-up)."""
+    read = [r for r in results if not r.error]
+    slowest = max(read, key=lambda r: r.load_seconds)
+    longest = max(read, key=lambda r: r.characters)
+    times = sorted(longest.search_ms[1:] or longest.search_ms)
+    p99 = times[min(len(times) - 1, int(0.99 * len(times)))]
+    print(f"Slowest to read: {slowest.document.name} ({slowest.document.path.suffix}) in ")
+    print(
+        f"{slowest.load_seconds:.2f} s. Search on the longest ({longest.characters:,} characters):"
+    )
+    print(f"median {statistics.median(times):.2f} ms, p99 {p99:.2f} ms per question.")
 
 
 HEADER = "| document | chars | top-1 | top-3 | confident right | off-topic declined |"
@@ -240,8 +265,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     split = tomllib.loads((CORPUS / "split.toml").read_text(encoding="utf-8"))
     started = time.perf_counter()
+    everything: list[Result] = []
     for half in ("development", "held_back"):
         results = [run(d) for d in documents(split[half])]
+        everything += results
         title = "Development half" if half == "development" else "Held-back half (never tuned on)"
         table(title, results)
         if args.misses and half == "development":
@@ -249,6 +276,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 if result.bot.misses:
                     print(f"\n{result.document.name}:")
                     print("\n".join(result.bot.misses))
+    print()
+    speed(everything)
     print(f"\n({time.perf_counter() - started:.1f} s)")
 
 
