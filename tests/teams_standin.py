@@ -213,11 +213,12 @@ class TeamsSender:
         user: str,
         conversation: str,
         conversation_type: str = "personal",
+        activity_id: str | None = None,
         **extra: Any,
     ) -> httpx.Response:
         body = {
             "type": kind,
-            "id": f"incoming-{next(self._ids)}",
+            "id": activity_id or f"incoming-{next(self._ids)}",
             "timestamp": "2026-11-25T10:00:00.000Z",
             "channelId": "msteams",
             "serviceUrl": self.service_url,
@@ -277,12 +278,14 @@ class TeamsSender:
         user: str,
         conversation: str | None = None,
         conversation_type: str = "personal",
+        activity_id: str | None = None,
     ) -> httpx.Response:
         response = self.activity(
             "invoke",
             user=user,
             conversation=conversation or f"a:{user}",
             conversation_type=conversation_type,
+            activity_id=activity_id,
             name=name,
             value=value,
         )
@@ -294,9 +297,15 @@ class TeamsSender:
     def open_dialog(self, data: dict[str, Any], *, user: str) -> httpx.Response:
         return self.invoke("task/fetch", {"data": data, "context": {"theme": "default"}}, user=user)
 
-    def submit_dialog(self, data: dict[str, Any], *, user: str) -> httpx.Response:
+    def submit_dialog(
+        self, data: dict[str, Any], *, user: str, activity_id: str | None = None
+    ) -> httpx.Response:
+        """`activity_id` sends the same activity again, as Teams resends an invoke."""
         return self.invoke(
-            "task/submit", {"data": data, "context": {"theme": "default"}}, user=user
+            "task/submit",
+            {"data": data, "context": {"theme": "default"}},
+            user=user,
+            activity_id=activity_id,
         )
 
     def execute(

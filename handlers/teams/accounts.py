@@ -15,6 +15,7 @@ from microsoft_teams.api import TaskModuleResponse
 from bot.accounts import actions
 from bot.accounts.actions import InvalidForm
 from bot.accounts.service import AccountError, Application, Field
+from bot.submissions import Key
 from handlers.present import accounts as present
 from handlers.present.model import Card
 from handlers.present.verbs import AccountAction
@@ -143,10 +144,12 @@ class AccountListeners(TeamsTurns):
             return self._done(NOT_ADMIN)
         return self._dialog("Someone has left", views.leaver_dialog_card())
 
-    async def submit_dialog(self, name: str, data: dict[str, Any], user: str) -> TaskModuleResponse:
+    async def submit_dialog(
+        self, name: str, data: dict[str, Any], user: str, submission: Key
+    ) -> TaskModuleResponse:
         dialog = DIALOGS[name]
         if dialog == AccountAction.APPLY:
-            return await self._submit_application(data, user)
+            return await self._submit_application(data, user, submission)
         if dialog == AccountAction.DECLINE:
             return await self._submit_decline(data, user)
         if dialog == AccountAction.MARK_CREATED:
@@ -155,7 +158,9 @@ class AccountListeners(TeamsTurns):
             return await self._submit_handover(data, user)
         return await self._submit_leaver(data, user)
 
-    async def _submit_application(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
+    async def _submit_application(
+        self, data: dict[str, Any], user: str, submission: Key
+    ) -> TaskModuleResponse:
         lead = _people(data.get(Field.LEAD))
         form = Application(
             platform=data.get(Field.PLATFORM),
@@ -167,11 +172,18 @@ class AccountListeners(TeamsTurns):
         )
         try:
             sent = await asyncio.to_thread(
-                actions.apply, self.services, form=form, user=user, front_end=FRONT_END
+                actions.apply,
+                self.services,
+                form=form,
+                user=user,
+                front_end=FRONT_END,
+                submission=submission,
             )
         except InvalidForm as invalid:
             return self._dialog(
-                APPLY_TITLE, views.apply_dialog_card(values=data, errors=invalid.errors)
+                APPLY_TITLE,
+                views.apply_dialog_card(values=data, errors=invalid.errors),
+                again=data,
             )
         return self._done(present.APPLIED if sent.reached else SLT_UNREACHED)
 

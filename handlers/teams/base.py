@@ -4,6 +4,7 @@ plumbing that turns an activity into domain work and a card into a response."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any, TypeVar
@@ -23,11 +24,15 @@ from microsoft_teams.cards import AdaptiveCard
 from bot import validation
 from bot.roles import Roles
 from bot.services import Services
+from bot.submissions import Key
 from handlers.teams import cards
 from handlers.teams.conversations import TeamsDirectory
 from handlers.teams.notifier import TeamsNotifier
 
 FRONT_END = "teams"
+INSTANCE = "submission"
+"""The id of one opening of a dialog, in its form's data: Teams sends it back with the
+submission, so a replayed or resent submission is known as the same one (`bot.submissions`)."""
 T = TypeVar("T")
 UNSAFE_FORM = (
     "Some of what was typed can't be stored ({fields}). Nothing was saved: open the form again "
@@ -52,6 +57,30 @@ def tidy(data: Any) -> dict[str, Any]:
         elif isinstance(value, str):
             tidied[key] = validation.clean(value)
     return tidied
+
+
+def submission(name: str, data: dict[str, Any], *, user: str, activity_id: str | None) -> Key:
+    """Who submitted which opening of dialog `name`: the instance id the dialog was opened with,
+    or, from a form opened before dialogs carried one, the activity's own id (which a resent
+    invoke keeps)."""
+    instance = str(data.get(INSTANCE) or "") or f"activity:{activity_id or uuid.uuid4().hex}"
+    return Key(FRONT_END, user, name, instance)
+
+
+def with_instance(content: cards.Card, instance: str | None = None) -> cards.Card:
+    """The dialog's form with an instance id in each submit button's data: a new one for a
+    dialog just opened, the same one for a form shown again to be corrected."""
+    instance = instance or uuid.uuid4().hex
+    for action in content.get("actions", []):
+        data = action.get("data")
+        # A button opening another dialog (`msteams`) is not this form's.
+        if (
+            action.get("type") == "Action.Submit"
+            and isinstance(data, dict)
+            and "msteams" not in data
+        ):
+            data[INSTANCE] = instance
+    return content
 
 
 def record_id(data: dict[str, Any], key: str) -> int:
@@ -85,7 +114,12 @@ class TeamsTurns:
         return await asyncio.to_thread(self.directory.remember, ctx.activity, now=now)
 
     @staticmethod
-    def _dialog(title: str, content: cards.Card) -> TaskModuleResponse:
+    def _dialog(
+        title: str, content: cards.Card, *, again: dict[str, Any] | None = None
+    ) -> TaskModuleResponse:
+        """A dialog showing `content`; its form carries an instance id (`again`: the submitted
+        data of a form shown again to be corrected, which keeps its id)."""
+        content = with_instance(content, str((again or {}).get(INSTANCE) or "") or None)
         attachment = card_attachment(
             AdaptiveCardAttachment(content=AdaptiveCard.model_validate(content))
         )

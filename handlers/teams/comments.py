@@ -14,6 +14,7 @@ from microsoft_teams.api import TaskModuleResponse
 from bot.comments import actions
 from bot.comments.actions import InvalidForm
 from bot.comments.service import CommentError, CommentForm, Field
+from bot.submissions import Key
 from handlers.present import comments as present
 from handlers.present.verbs import CommentAction
 from handlers.teams import cards, render
@@ -73,12 +74,16 @@ class CommentListeners(TeamsTurns):
             return self._done(error.describe(self._names()))
         return self._dialog(present.RESPOND_TITLE, respond_dialog_card(comment))
 
-    async def submit_dialog(self, name: str, data: dict[str, Any], user: str) -> TaskModuleResponse:
+    async def submit_dialog(
+        self, name: str, data: dict[str, Any], user: str, submission: Key
+    ) -> TaskModuleResponse:
         if name == LOG:
-            return await self._submit_log(data, user)
+            return await self._submit_log(data, user, submission)
         return await self._submit_respond(data, user)
 
-    async def _submit_log(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
+    async def _submit_log(
+        self, data: dict[str, Any], user: str, submission: Key
+    ) -> TaskModuleResponse:
         form = CommentForm(
             platform=data.get(Field.PLATFORM),
             account=data.get(Field.ACCOUNT),
@@ -92,7 +97,13 @@ class CommentListeners(TeamsTurns):
         )
         try:
             comment = await asyncio.to_thread(
-                actions.log, self.services, self.roles, form=form, user=user, front_end=FRONT_END
+                actions.log,
+                self.services,
+                self.roles,
+                form=form,
+                user=user,
+                front_end=FRONT_END,
+                submission=submission,
             )
         except InvalidForm as refused:  # the form comes back with what was typed, and what to fix
             accounts = await asyncio.to_thread(self.services.comment_accounts)
@@ -103,7 +114,7 @@ class CommentListeners(TeamsTurns):
                 values=data,
                 errors=refused.errors,
             )
-            return self._dialog(present.LOG_TITLE, content)
+            return self._dialog(present.LOG_TITLE, content, again=data)
         except CommentError as error:
             return self._done(str(error))
         await asyncio.to_thread(actions.post_card, self.services, comment_id=comment.id)

@@ -24,7 +24,6 @@ def report_dialog_card(
     *,
     now: datetime,
     zone: ZoneInfo,
-    submission: str,
     name: Name,
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
@@ -33,7 +32,7 @@ def report_dialog_card(
     """The one report form. Teams cannot show the safeguarding instruction only once the box is
     ticked, so it is always there, above the box."""
     values = values or {}
-    data: cards.Card = {"dialog": REPORT_DIALOG, "submission": submission}
+    data: cards.Card = {"dialog": REPORT_DIALOG}
     if comment_id is not None:
         data["comment"] = comment_id
     return cards.card(

@@ -8,7 +8,6 @@ worker thread: the domain is synchronous) and draws what it returns from the pre
 from __future__ import annotations
 
 import asyncio
-import uuid
 from typing import Any
 
 from microsoft_teams.api import TaskModuleResponse
@@ -132,16 +131,17 @@ class IncidentListeners(TeamsTurns):
         content = report_dialog_card(
             now=self.services.clock.now(),
             zone=self.zone,
-            submission=uuid.uuid4().hex,
             name=self._names(),
             values={Field.LINK: start.link, Field.PLATFORM: start.platform},
             comment_id=start.comment_id,
         )
         return self._dialog(present.REPORT_TITLE, content)
 
-    async def submit_dialog(self, name: str, data: dict[str, Any], user: str) -> TaskModuleResponse:
+    async def submit_dialog(
+        self, name: str, data: dict[str, Any], user: str, submission: Key
+    ) -> TaskModuleResponse:
         if name == REPORT_DIALOG:
-            return await self._submit_report(data, user)
+            return await self._submit_report(data, user, submission)
         incident_id, version = _target(data)
         values: dict[str, Any] = {
             **data,
@@ -163,7 +163,9 @@ class IncidentListeners(TeamsTurns):
             return self._done(error.describe(self._names()))
         return self._done(present.step_saved(case))
 
-    async def _submit_report(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
+    async def _submit_report(
+        self, data: dict[str, Any], user: str, submission: Key
+    ) -> TaskModuleResponse:
         form = IncidentForm(
             kind=data.get(Field.KIND),
             platform=data.get(Field.PLATFORM),
@@ -176,14 +178,13 @@ class IncidentListeners(TeamsTurns):
             child_at_risk=str(data.get(Field.AT_RISK)).lower() == "true",
         )
         comment_id = record_id(data, "comment") or None
-        submission = str(data.get("submission") or uuid.uuid4().hex)
         try:
             case = await asyncio.to_thread(
                 actions.report,
                 self.services,
                 form=form,
                 reporter=user,
-                submission_key=Key(FRONT_END, user, REPORT_DIALOG, submission).digest(),
+                submission_key=submission.digest(),
                 front_end=FRONT_END,
                 comment_id=comment_id,
             )
@@ -191,11 +192,10 @@ class IncidentListeners(TeamsTurns):
             content = report_dialog_card(
                 now=form.happened_at or self.services.clock.now(),
                 zone=self.zone,
-                submission=submission,
                 name=self._names(),
                 values=data,
                 errors=invalid.errors,
                 comment_id=comment_id,
             )
-            return self._dialog(present.REPORT_TITLE, content)
+            return self._dialog(present.REPORT_TITLE, content, again=data)
         return self._dialog(present.REPORT_SENT, self._draw(present.reported(case)))

@@ -29,7 +29,7 @@ from handlers.teams.accounts import NOT_ADMIN as ACCOUNTS_NOT_ADMIN
 from handlers.teams.accounts import AccountListeners
 from handlers.teams.answers import VERBS as ANSWER_VERBS
 from handlers.teams.answers import AnswerListeners
-from handlers.teams.base import UNSAFE_FORM, TeamsTurns, tidy
+from handlers.teams.base import UNSAFE_FORM, TeamsTurns, submission, tidy
 from handlers.teams.comments import DIALOGS as COMMENT_DIALOGS
 from handlers.teams.comments import CommentListeners
 from handlers.teams.conversations import TeamsDirectory
@@ -215,12 +215,16 @@ class TeamsListeners(TeamsTurns):
             return self._done(UNSAFE_FORM.format(fields=", ".join(sorted(unsafe))))
         data = tidy(typed)
         name = data.get("dialog")
+        if not isinstance(name, str):
+            return self._done("That form is no longer in use.")
+        # Taken in once, however often Teams sends it: the same key finds what it made.
+        key = submission(name, data, user=user, activity_id=ctx.activity.id)
         if name in COMMENT_DIALOGS:
-            return await self.comments.submit_dialog(name, data, user)
+            return await self.comments.submit_dialog(name, data, user, key)
         if name in REVIEW_DIALOGS:
-            return await self.reviews.submit_dialog(name, data, user)
+            return await self.reviews.submit_dialog(name, data, user, key)
         if name in INCIDENT_FORMS:
-            return await self.incidents.submit_dialog(name, data, user)
+            return await self.incidents.submit_dialog(name, data, user, key)
         if name in ACCOUNT_DIALOGS:
-            return await self.accounts.submit_dialog(name, data, user)
+            return await self.accounts.submit_dialog(name, data, user, key)
         return self._done("That form is no longer in use.")

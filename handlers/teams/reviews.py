@@ -14,6 +14,7 @@ from microsoft_teams.api import TaskModuleResponse
 from bot.reviews import actions
 from bot.reviews.actions import InvalidForm
 from bot.reviews.service import DraftForm, Field, ReviewError
+from bot.submissions import Key
 from handlers.present import reviews as present
 from handlers.present.verbs import ReviewAction
 from handlers.teams import cards, render
@@ -60,12 +61,14 @@ class ReviewListeners(TeamsTurns):
             return self._done(str(error))
         return self._dialog(present.SEND_BACK, views.send_back_dialog_card(review))
 
-    async def submit_dialog(self, name: str, data: dict[str, Any], user: str) -> TaskModuleResponse:
+    async def submit_dialog(
+        self, name: str, data: dict[str, Any], user: str, submission: Key
+    ) -> TaskModuleResponse:
         if DIALOGS[name] == ReviewAction.OPEN:
-            return await self._submit(data, user)
+            return await self._submit(data, user, submission)
         return self._done(await self._decide(data, user, approve=False))
 
-    async def _submit(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
+    async def _submit(self, data: dict[str, Any], user: str, submission: Key) -> TaskModuleResponse:
         form = DraftForm(
             account=str(data.get(Field.ACCOUNT) or ""),
             context=str(data.get(Field.CONTEXT) or ""),
@@ -80,6 +83,7 @@ class ReviewListeners(TeamsTurns):
                 author=user,
                 comment_id=comment_id,
                 front_end=FRONT_END,
+                submission=submission,
             )
         except InvalidForm as invalid:
             return self._dialog(
@@ -87,6 +91,7 @@ class ReviewListeners(TeamsTurns):
                 views.draft_dialog_card(
                     actions.Prefill(comment_id=comment_id), errors=invalid.errors, values=data
                 ),
+                again=data,
             )
         if not review.shown:
             return self._done("Saved, but SLT could not be reached in Teams just now.")
