@@ -38,11 +38,16 @@ CONTEXT_WEIGHT = 0.3
 _local = threading.local()
 
 
-def _stem(word: str) -> str:
+def english_stemmer() -> Stemmer.Stemmer:
+    """This thread's English Snowball stemmer: they are not thread-safe, so one per thread."""
     stemmer = getattr(_local, "stemmer", None)
-    if stemmer is None:  # Snowball stemmers are not thread-safe: one per thread
+    if stemmer is None:
         stemmer = _local.stemmer = Stemmer.Stemmer("english")
-    return stemmer.stemWord(word)
+    return stemmer
+
+
+def _stem(word: str) -> str:
+    return english_stemmer().stemWord(word)
 
 
 def words(text: str) -> list[str]:

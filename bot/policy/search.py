@@ -20,19 +20,22 @@ the bot says it is not sure and shows the closest passages.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import bm25s
 import numpy as np
-import Stemmer
 from wordfreq import zipf_frequency
 
-from bot.policy.analysis import Concept, QuestionAnalyzer, document_terms, words
+from bot.policy.analysis import (
+    Concept,
+    QuestionAnalyzer,
+    document_terms,
+    english_stemmer,
+    words,
+)
 from bot.policy.document import Passage, PolicySet, Section
 
-_local = threading.local()
 GROUP_MATCH_QUALITY = 0.8  # how much a synonym-only match covers of the word's meaning
 HEADING_WEIGHT = 0.6
 SECTION_WEIGHT = 0.6
@@ -77,14 +80,6 @@ def _scaled(scores: np.ndarray) -> np.ndarray:
     return scores / top if top > 0 else scores
 
 
-def _plain_stemmer() -> Stemmer.Stemmer:
-    """The English Snowball stemmer, one per thread (it is not thread-safe)."""
-    stemmer = getattr(_local, "stemmer", None)
-    if stemmer is None:
-        stemmer = _local.stemmer = Stemmer.Stemmer("english")
-    return stemmer
-
-
 class PolicyIndex:
     """An immutable search index over a `PolicySet`; safe to share between threads."""
 
@@ -108,7 +103,7 @@ class PolicyIndex:
                     for (s, _), t in zip(self._hits, passage_text, strict=True)
                 ],
                 stopwords="en",
-                stemmer=_plain_stemmer(),
+                stemmer=english_stemmer(),
                 return_ids=False,
                 show_progress=False,
             )
@@ -220,7 +215,7 @@ class PolicyIndex:
         tokens = bm25s.tokenize(
             [question],
             stopwords="en",
-            stemmer=_plain_stemmer(),
+            stemmer=english_stemmer(),
             return_ids=False,
             show_progress=False,
         )
