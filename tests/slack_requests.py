@@ -17,6 +17,7 @@ from tests.contracts import slack_payloads
 # Made once: every client talks plain HTTP on loopback, and a TLS context costs 50 ms each.
 LOOPBACK_TLS = ssl.create_default_context()
 TEAM = {"id": "T0000001", "domain": "school"}
+FORM = "application/x-www-form-urlencoded"
 
 
 class SlackSender:
@@ -167,6 +168,21 @@ class SlackModals:
     ) -> httpx.Response:
         """Submit a modal whose block ids and action ids are both the field names. Each modal
         Slack opens has its own id: a fresh one unless `view_id` names the same modal again."""
+        body = self.submission(
+            callback_id, fields, user=user, private_metadata=private_metadata, view_id=view_id
+        )
+        return self.sender.post(body, FORM)
+
+    @staticmethod
+    def submission(
+        callback_id: str,
+        fields: dict[str, dict[str, Any]],
+        *,
+        user: str = "U0STAFF01",
+        private_metadata: str = "",
+        view_id: str | None = None,
+    ) -> str:
+        """The body Slack posts for a modal submission, to send (or replay) as it is."""
         payload = {
             "type": "view_submission",
             "team": TEAM,
@@ -181,7 +197,7 @@ class SlackModals:
                 "state": {"values": {k: {k: v} for k, v in fields.items()}},
             },
         }
-        return self.sender.interaction(payload)
+        return urlencode({"payload": json.dumps(payload)})
 
     def message_shortcut(
         self, callback_id: str, text: str, *, user: str = "U0STAFF01"

@@ -20,7 +20,7 @@ from bot.comments.options import PLATFORMS
 from bot.ports import DeliveryError
 from bot.roles import Roles
 from bot.services import Services
-from bot.submissions import Key, once
+from bot.submissions import Key, edit, once
 from store.db import session_scope
 from store.models import Handover, SchoolAccount
 
@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 NOT_SLT = "Only SLT can decide on school accounts."
 NOT_ADMIN = "Only the school's account administrators can do that."
 HANDOVER_DONE = "That handover is already done."
+OPEN = "open"  # the only state a handover's form is opened on
 
 
 class NotAllowed(AccountError):
@@ -201,22 +202,36 @@ def decide(
     approve: bool,
     reason: str = "",
     reply: Reply = _no_reply,
+    submission: Key | None = None,
 ) -> Sent:
     """Approve or decline an application. Once approved the administrators are asked to create
-    the account; either way the applicant is told. `reply` answers SLT first."""
+    the account; either way the applicant is told. `reply` answers SLT first. The same
+    `submission` again is answered from the account and tells nobody twice."""
     _require(roles.is_slt(user), NOT_SLT)
-    with session_scope(services.sessions) as session:
-        row = service.decide(
+    now = services.clock.now()
+    taken = edit(
+        services.sessions,
+        submission,
+        record="account",
+        record_id=account_id,
+        version=version,
+        now=now,
+        change=lambda session: service.decide(
             session,
             account_id=account_id,
             version=version,
             user=user,
             approve=approve,
             reason=reason,
-            now=services.clock.now(),
-        )
+            now=now,
+        ),
+        again=lambda session: session.get(SchoolAccount, account_id),
+    )
+    row = taken.result
     account = Account.of(row)
     reply(account)
+    if not taken.new:
+        return Sent(account, reached=True)
     reached = True
     if approve:
         try:
@@ -252,22 +267,32 @@ def record_created(
     handle: str,
     link: str,
     credentials: str,
+    submission: Key | None = None,
 ) -> Account:
     _require(roles.is_admin(user), NOT_ADMIN)
     errors = service.validate_created(handle, link, credentials)
     if errors:
         raise InvalidForm(errors)
-    with session_scope(services.sessions) as session:
-        row = service.record_created(
+    now = services.clock.now()
+    taken = edit(
+        services.sessions,
+        submission,
+        record="account",
+        record_id=account_id,
+        version=version,
+        now=now,
+        change=lambda session: service.record_created(
             session,
             account_id=account_id,
             version=version,
             handle=handle,
             link=link,
             credentials=credentials,
-            now=services.clock.now(),
-        )
-        return Account.of(row)
+            now=now,
+        ),
+        again=lambda session: session.get(SchoolAccount, account_id),
+    )
+    return Account.of(taken.result)
 
 
 def register(services: Services, roles: Roles, *, user: str) -> Register:
@@ -310,18 +335,42 @@ def open_handover(services: Services, roles: Roles, *, handover_id: int, user: s
 
 
 def complete_handover(
-    services: Services, roles: Roles, *, handover_id: int, user: str, new_lead: str | None
+    services: Services,
+    roles: Roles,
+    *,
+    handover_id: int,
+    user: str,
+    new_lead: str | None,
+    submission: Key | None = None,
 ) -> HandoverTask:
-    """Transfer the account to `new_lead`, or close it when there is none."""
+    """Transfer the account to `new_lead`, or close it when there is none. The same
+    `submission` again is answered from the handover it completed."""
     _require(roles.is_admin(user), NOT_ADMIN)
-    with session_scope(services.sessions) as session:
+    now = services.clock.now()
+
+    def change(session: Session) -> HandoverTask:
         handover = service.complete_handover(
-            session,
-            handover_id=handover_id,
-            user=user,
-            new_lead=new_lead,
-            now=services.clock.now(),
+            session, handover_id=handover_id, user=user, new_lead=new_lead, now=now
         )
-        row = session.get(SchoolAccount, handover.account_id)
-        assert row is not None
-        return HandoverTask.of(handover, row)
+        return _task(session, handover)
+
+    def again(session: Session) -> HandoverTask | None:
+        handover = session.get(Handover, handover_id)
+        return _task(session, handover) if handover is not None else None
+
+    return edit(
+        services.sessions,
+        submission,
+        record="handover",
+        record_id=handover_id,
+        version=OPEN,
+        now=now,
+        change=change,
+        again=again,
+    ).result
+
+
+def _task(session: Session, handover: Handover) -> HandoverTask:
+    row = session.get(SchoolAccount, handover.account_id)
+    assert row is not None
+    return HandoverTask.of(handover, row)

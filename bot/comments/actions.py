@@ -15,7 +15,7 @@ from bot.comments.service import CommentError, CommentFacts, CommentForm
 from bot.ports import DeliveryError
 from bot.roles import Roles
 from bot.services import Services
-from bot.submissions import Key, once
+from bot.submissions import Key, edit, once
 from store.db import session_scope
 from store.models import Comment
 
@@ -26,6 +26,7 @@ NOT_A_MODERATOR = (
     "ask whoever runs the bot to add you to the moderators."
 )
 ALREADY_RESPONDED = "That comment has already been marked responded."
+OPEN = "open"  # the only state a comment's forms are opened on
 
 
 class NotAModerator(CommentError):
@@ -124,26 +125,42 @@ def respond(
     response: str | None,
     note: str,
     reply: Callable[[], object] | None = None,
+    submission: Key | None = None,
 ) -> CommentFacts:
     """Close the comment with how it was answered; its card is redrawn. `reply`, once it is
-    stored, answers the person before the card is redrawn (Slack waits only 3 seconds)."""
+    stored, answers the person before the card is redrawn (Slack waits only 3 seconds). The
+    same `submission` again is answered as the first time and redraws nothing."""
     check_moderator(roles, user)
     errors = comments.validate_response(response, note)
     if errors:
         raise InvalidForm(errors)
-    with session_scope(services.sessions) as session:
-        comment = comments.mark_responded(
+    now = services.clock.now()
+
+    def change(session: Session) -> Comment:
+        return comments.mark_responded(
             session,
             comment_id=comment_id,
             user_id=user,
             response=response or "",
             note=note,
-            now=services.clock.now(),
+            now=now,
         )
+
+    taken = edit(
+        services.sessions,
+        submission,
+        record="comment",
+        record_id=comment_id,
+        version=OPEN,
+        now=now,
+        change=change,
+        again=lambda session: comments.get(session, comment_id=comment_id),
+    )
     if reply is not None:
         reply()
-    _refresh(services, comment)
-    return CommentFacts.of(comment)
+    if taken.new:
+        _refresh(services, taken.result)
+    return CommentFacts.of(taken.result)
 
 
 def pending(services: Services, roles: Roles, *, user: str) -> list[CommentFacts]:

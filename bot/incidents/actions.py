@@ -23,6 +23,7 @@ from bot.incidents import reminders, service
 from bot.incidents.service import CaseError, IncidentForm, Step
 from bot.roles import Roles
 from bot.services import Services
+from bot.submissions import Key, edit
 from store.db import session_scope
 from store.models import Incident
 
@@ -261,22 +262,45 @@ def apply_step(
     version: int,
     user: str,
     reply: Reply = _no_reply,
+    submission: Key | None = None,
 ) -> Case:
-    """A submitted step form (assessment, escalation, platform's answer, resolution, hand-off)."""
+    """A submitted step form (assessment, escalation, platform's answer, resolution, hand-off).
+    The same `submission` again is answered from the case and changes nothing: no second step,
+    audit entry or message."""
     _require_slt(roles, user)
-    return _change(
-        services,
-        lambda session, now: service.apply_step(
-            session,
-            step=step,
-            values=values,
-            incident_id=incident_id,
-            version=version,
-            user=user,
-            now=now,
-        ),
-        reply,
+    now = services.clock.now()
+
+    def change(session: Session) -> Case:
+        return Case.of(
+            service.apply_step(
+                session,
+                step=step,
+                values=values,
+                incident_id=incident_id,
+                version=version,
+                user=user,
+                now=now,
+            )
+        )
+
+    def again(session: Session) -> Case | None:
+        incident = service.get(session, incident_id=incident_id)
+        return Case.of(incident) if incident is not None else None
+
+    taken = edit(
+        services.sessions,
+        submission,
+        record="incident",
+        record_id=incident_id,
+        version=version,
+        now=now,
+        change=change,
+        again=again,
     )
+    reply(taken.result)
+    if taken.new:
+        _deliver(services, incident_id)
+    return taken.result
 
 
 def open_cases(services: Services, *, roles: Roles, user: str) -> list[Case]:

@@ -18,7 +18,7 @@ from bot.reviews import service
 from bot.reviews.service import DraftForm, ReviewError
 from bot.roles import Roles
 from bot.services import Services
-from bot.submissions import Key, once
+from bot.submissions import Key, edit, once
 from store.db import session_scope
 from store.models import DraftReview
 
@@ -188,23 +188,37 @@ def decide(
     approve: bool,
     notes: str = "",
     reply: Reply = _no_reply,
+    submission: Key | None = None,
 ) -> Review:
     """Approve the draft, or send it back with notes: the card shows the outcome and the author
-    is told. `reply` answers the reviewer first."""
+    is told. `reply` answers the reviewer first. The same `submission` again is answered from
+    the draft and tells the author nothing twice."""
     if not roles.is_reviewer(reviewer):
         raise NotAllowed(NOT_A_REVIEWER)
-    with session_scope(services.sessions) as session:
-        row = service.decide(
+    now = services.clock.now()
+    taken = edit(
+        services.sessions,
+        submission,
+        record="review",
+        record_id=review_id,
+        version=version,
+        now=now,
+        change=lambda session: service.decide(
             session,
             review_id=review_id,
             version=version,
             reviewer=reviewer,
             approve=approve,
             notes=notes,
-            now=services.clock.now(),
-        )
+            now=now,
+        ),
+        again=lambda session: session.get(DraftReview, review_id),
+    )
+    row = taken.result
     review = Review.of(row)
     reply(review)
+    if not taken.new:
+        return review
     try:
         services.notifier.review_decided(row)
     except DeliveryError as error:

@@ -16,7 +16,6 @@ from bot.accounts import actions
 from bot.accounts.actions import Account, InvalidForm
 from bot.accounts.service import AccountError, Application, Field
 from bot.services import Services
-from bot.submissions import Key
 from handlers.present import accounts as present
 from handlers.present.verbs import AccountAction
 from handlers.slack import forms, render
@@ -90,7 +89,7 @@ def submit_application(
             user=body["user"]["id"],
             front_end=FRONT_END,
             reply=lambda _: ack(),
-            submission=Key(FRONT_END, body["user"]["id"], view["callback_id"], view["id"]),
+            submission=forms.submission(body, view),
         )
     except InvalidForm as invalid:
         ack(response_action="errors", errors=invalid.errors)
@@ -172,6 +171,7 @@ def submit_decline(
             approve=False,
             reason=forms.text(view, Field.REASON),
             reply=lambda _: ack(),
+            submission=forms.submission(body, view),
         )
     except AccountError as error:
         ack(response_action="errors", errors={Field.REASON: str(error)})
@@ -215,6 +215,7 @@ def submit_created(
             handle=forms.text(view, Field.HANDLE),
             link=forms.text(view, Field.LINK),
             credentials=forms.text(view, Field.CREDENTIALS),
+            submission=forms.submission(body, view),
         )
     except InvalidForm as invalid:
         ack(response_action="errors", errors=invalid.errors)
@@ -285,6 +286,7 @@ def submit_handover(
             handover_id=forms.record_id(view.get("private_metadata")),
             user=body["user"]["id"],
             new_lead=forms.values(view).get(Field.NEW_LEAD),
+            submission=forms.submission(body, view),
         )
     except AccountError as error:
         ack(response_action="errors", errors={Field.NEW_LEAD: str(error)})

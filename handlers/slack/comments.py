@@ -12,7 +12,6 @@ from bot.comments import actions
 from bot.comments.actions import NOT_A_MODERATOR, InvalidForm
 from bot.comments.service import CommentError, CommentForm, Field
 from bot.services import Services
-from bot.submissions import Key
 from handlers.present import comments as present
 from handlers.present.verbs import CommentAction
 from handlers.slack import forms
@@ -117,7 +116,7 @@ def submit_log(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: S
             form=_form(view),
             user=body["user"]["id"],
             front_end=FRONT_END,
-            submission=Key(FRONT_END, body["user"]["id"], view["callback_id"], view["id"]),
+            submission=forms.submission(body, view),
         )
     except InvalidForm as refused:
         ack(response_action="errors", errors=refused.errors)
@@ -166,6 +165,7 @@ def submit_responded(
             response=forms.choice(view, Field.RESPONSE),
             note=forms.text(view, Field.NOTE),
             reply=ack,
+            submission=forms.submission(body, view),
         )
     except InvalidForm as refused:
         ack(response_action="errors", errors=refused.errors)

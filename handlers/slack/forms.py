@@ -10,6 +10,8 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot import validation
+from bot.submissions import Key
+from handlers.slack.ids import FRONT_END
 
 
 def register(app: App) -> None:
@@ -95,3 +97,9 @@ def values(view: dict[str, Any]) -> dict[str, Any]:
         else:
             read[block_id] = text(view, block_id)
     return read
+
+
+def submission(body: dict[str, Any], view: dict[str, Any]) -> Key:
+    """Who submitted which opening of a modal: Slack's view id is the same in a retry or a
+    replay of the same submission, and new each time a modal is opened."""
+    return Key(FRONT_END, body["user"]["id"], view["callback_id"], view["id"])

@@ -15,7 +15,6 @@ from bot.incidents import actions
 from bot.incidents.actions import Case, InvalidReport
 from bot.incidents.service import CaseError, Field, IncidentForm, Step
 from bot.services import Services
-from bot.submissions import Key
 from handlers.present import incidents as present
 from handlers.present.verbs import IncidentAction
 from handlers.slack import forms, render
@@ -167,9 +166,7 @@ def submit_report(ack: Ack, body: dict[str, Any], view: dict[str, Any], services
             services,
             form=_form(view),
             reporter=body["user"]["id"],
-            submission_key=Key(
-                FRONT_END, body["user"]["id"], view["callback_id"], view["id"]
-            ).digest(),
+            submission_key=forms.submission(body, view).digest(),
             front_end=FRONT_END,
             comment_id=forms.record_id(metadata) or None,
             reply=lambda case: ack(response_action="update", view=views.reported_view(case)),
@@ -281,6 +278,7 @@ def submit_step(
             version=version,
             user=body["user"]["id"],
             reply=lambda _: ack(),
+            submission=forms.submission(body, view),
         )
     except CaseError as error:
         ack(response_action="errors", errors={first_field: error.describe(mention)})

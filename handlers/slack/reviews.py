@@ -15,7 +15,6 @@ from bot.reviews import actions
 from bot.reviews.actions import InvalidForm
 from bot.reviews.service import DraftForm, Field, ReviewError
 from bot.services import Services
-from bot.submissions import Key
 from handlers.present.verbs import ReviewAction
 from handlers.slack import forms
 from handlers.slack.ids import FRONT_END, ReviewCallback
@@ -86,7 +85,7 @@ def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Servi
             comment_id=forms.record_id(metadata) or None,
             front_end=FRONT_END,
             reply=lambda _: ack(),
-            submission=Key(FRONT_END, body["user"]["id"], view["callback_id"], view["id"]),
+            submission=forms.submission(body, view),
         )
     except InvalidForm as invalid:
         ack(response_action="errors", errors=invalid.errors)
@@ -148,6 +147,7 @@ def submit_send_back(
             approve=False,
             notes=forms.text(view, Field.NOTES),
             reply=lambda _: ack(),
+            submission=forms.submission(body, view),
         )
     except ReviewError as error:
         ack(response_action="errors", errors={Field.NOTES: str(error)})

@@ -151,11 +151,11 @@ class AccountListeners(TeamsTurns):
         if dialog == AccountAction.APPLY:
             return await self._submit_application(data, user, submission)
         if dialog == AccountAction.DECLINE:
-            return await self._submit_decline(data, user)
+            return await self._submit_decline(data, user, submission)
         if dialog == AccountAction.MARK_CREATED:
-            return await self._submit_created(data, user)
+            return await self._submit_created(data, user, submission)
         if dialog == AccountAction.HANDOVER:
-            return await self._submit_handover(data, user)
+            return await self._submit_handover(data, user, submission)
         return await self._submit_leaver(data, user)
 
     async def _submit_application(
@@ -187,7 +187,9 @@ class AccountListeners(TeamsTurns):
             )
         return self._done(present.APPLIED if sent.reached else SLT_UNREACHED)
 
-    async def _submit_decline(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
+    async def _submit_decline(
+        self, data: dict[str, Any], user: str, submission: Key
+    ) -> TaskModuleResponse:
         account_id, version = _target(data)
         try:
             await asyncio.to_thread(
@@ -199,6 +201,7 @@ class AccountListeners(TeamsTurns):
                 user=user,
                 approve=False,
                 reason=str(data.get(Field.REASON) or ""),
+                submission=submission,
             )
         except actions.NotAllowed as error:
             return self._done(str(error))
@@ -211,7 +214,9 @@ class AccountListeners(TeamsTurns):
             )
         return self._done(present.DECLINED)
 
-    async def _submit_created(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
+    async def _submit_created(
+        self, data: dict[str, Any], user: str, submission: Key
+    ) -> TaskModuleResponse:
         account_id, version = _target(data)
         try:
             account = await asyncio.to_thread(
@@ -224,6 +229,7 @@ class AccountListeners(TeamsTurns):
                 handle=str(data.get(Field.HANDLE) or ""),
                 link=str(data.get(Field.LINK) or ""),
                 credentials=str(data.get(Field.CREDENTIALS) or ""),
+                submission=submission,
             )
         except InvalidForm as invalid:  # the form comes back with what was typed, and what to fix
             current = await asyncio.to_thread(actions.account, self.services, account_id=account_id)
@@ -237,7 +243,9 @@ class AccountListeners(TeamsTurns):
             return self._done(str(error))
         return self._done(present.created(account))
 
-    async def _submit_handover(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
+    async def _submit_handover(
+        self, data: dict[str, Any], user: str, submission: Key
+    ) -> TaskModuleResponse:
         new_lead = _people(data.get(Field.NEW_LEAD))
         try:
             task = await asyncio.to_thread(
@@ -247,6 +255,7 @@ class AccountListeners(TeamsTurns):
                 handover_id=record_id(data, "handover"),
                 user=user,
                 new_lead=new_lead[0] if new_lead else None,
+                submission=submission,
             )
         except AccountError as error:
             return self._done(str(error))

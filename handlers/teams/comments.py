@@ -79,7 +79,7 @@ class CommentListeners(TeamsTurns):
     ) -> TaskModuleResponse:
         if name == LOG:
             return await self._submit_log(data, user, submission)
-        return await self._submit_respond(data, user)
+        return await self._submit_respond(data, user, submission)
 
     async def _submit_log(
         self, data: dict[str, Any], user: str, submission: Key
@@ -120,7 +120,9 @@ class CommentListeners(TeamsTurns):
         await asyncio.to_thread(actions.post_card, self.services, comment_id=comment.id)
         return self._done(present.logged_note(comment))
 
-    async def _submit_respond(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
+    async def _submit_respond(
+        self, data: dict[str, Any], user: str, submission: Key
+    ) -> TaskModuleResponse:
         comment_id = _comment_id(data)
         try:
             comment = await asyncio.to_thread(
@@ -131,6 +133,7 @@ class CommentListeners(TeamsTurns):
                 user=user,
                 response=data.get(Field.RESPONSE),
                 note=str(data.get(Field.NOTE) or ""),
+                submission=submission,
             )
         except InvalidForm as refused:
             try:

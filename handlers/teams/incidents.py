@@ -158,6 +158,7 @@ class IncidentListeners(TeamsTurns):
                 incident_id=incident_id,
                 version=version,
                 user=user,
+                submission=submission,
             )
         except CaseError as error:
             return self._done(error.describe(self._names()))

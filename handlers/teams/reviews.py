@@ -66,7 +66,7 @@ class ReviewListeners(TeamsTurns):
     ) -> TaskModuleResponse:
         if DIALOGS[name] == ReviewAction.OPEN:
             return await self._submit(data, user, submission)
-        return self._done(await self._decide(data, user, approve=False))
+        return self._done(await self._decide(data, user, approve=False, submission=submission))
 
     async def _submit(self, data: dict[str, Any], user: str, submission: Key) -> TaskModuleResponse:
         form = DraftForm(
@@ -97,7 +97,9 @@ class ReviewListeners(TeamsTurns):
             return self._done("Saved, but SLT could not be reached in Teams just now.")
         return self._done(present.SENT)
 
-    async def _decide(self, data: dict[str, Any], user: str, *, approve: bool) -> str:
+    async def _decide(
+        self, data: dict[str, Any], user: str, *, approve: bool, submission: Key | None = None
+    ) -> str:
         try:
             review = await asyncio.to_thread(
                 actions.decide,
@@ -108,6 +110,7 @@ class ReviewListeners(TeamsTurns):
                 reviewer=user,
                 approve=approve,
                 notes=str(data.get(Field.NOTES) or ""),
+                submission=submission,
             )
         except ReviewError as error:
             return str(error)
