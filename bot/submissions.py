@@ -11,6 +11,13 @@ A form that edits a record (`edit`) is keyed the same way plus the record and th
 state) it was opened on: a replay is answered as the first time and changes nothing twice, and a
 form opened on a record that has since moved on is refused by the record's own check, not
 applied again.
+
+Keys are kept only as long as a copy could still arrive (`KEPT`), then the retention sweep
+forgets them (`prune`): Slack refuses a signed request more than 5 minutes old and retries within
+seconds; Teams resends an invoke within seconds, and the Bot Connector's token that signs it
+lasts about an hour. A day covers both many times over and stays well clear of the clocks of two
+instances disagreeing; the hour on top is the margin, so a key is never forgotten early because
+the daily sweep happened to run just after it was stored.
 """
 
 from __future__ import annotations
@@ -18,9 +25,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,6 +36,7 @@ from store.db import session_scope
 from store.models import Submission
 
 T = TypeVar("T")
+KEPT = timedelta(days=1, hours=1)  # a day past the longest replay window, plus a margin
 
 
 @dataclass(frozen=True)
@@ -116,3 +125,8 @@ def edit(
         make=lambda session: (record_id, change(session)),
         again=lambda session, _: again(session),
     )
+
+
+def prune(session: Session, *, now: datetime) -> None:
+    """Forget the keys no copy can arrive for any more. The records they made stay."""
+    session.execute(delete(Submission).where(Submission.at < now - KEPT))

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.app.cli import main
 from bot.app.jobs import RETENTION_JOB
+from bot.submissions import KEPT
 from store.db import session_scope
 from store.models import (
     AuditEvent,
@@ -20,11 +21,12 @@ from store.models import (
     Incident,
     Question,
     RetentionEvent,
+    Submission,
 )
 from tests.conftest import RunningBot
 from tests.slack_requests import radio, text_input
 from tests.slack_requests import select as choose
-from tests.test_comments import MODERATOR, MODS_CHANNEL
+from tests.test_comments import MODERATOR, MODS_CHANNEL, comment_form, posts_to
 from tests.test_comments import log_comment as log_one
 from tests.test_incidents import DETAILS, REPORTER, SLT, click, submit_report
 
@@ -126,3 +128,25 @@ def test_export_of_everything_held_about_one_person(
     assert DETAILS not in json.dumps(exported)
     assert main(["export", "--user", REPORTER]) == 0
     assert json.loads(capsys.readouterr().out)["incident_cases"][0]["role"] == "reporter"
+
+
+def test_form_keys_are_forgotten_once_no_copy_can_arrive(bot: RunningBot) -> None:
+    """A replay inside the window is still known; a day and more later the key is gone, and the
+    comment it made stays."""
+    form = comment_form(bot.clock.now())
+    bot.modals.submit("comment.log", form, user=MODERATOR, view_id="V0LOG0001")
+    bot.settle()
+    assert len(rows(bot, Submission)) == 1
+
+    bot.clock.advance(KEPT - timedelta(minutes=1))
+    bot.tick(RETENTION_JOB)
+    assert len(rows(bot, Submission)) == 1
+    bot.modals.submit("comment.log", form, user=MODERATOR, view_id="V0LOG0001")
+    bot.settle()
+    assert len(rows(bot, Comment)) == 1  # still answered from the key
+
+    bot.clock.advance(timedelta(minutes=2))
+    bot.tick(RETENTION_JOB)
+    assert rows(bot, Submission) == []
+    assert len(rows(bot, Comment)) == 1
+    assert len(posts_to(bot, MODS_CHANNEL)) == 1  # its card, once

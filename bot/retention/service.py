@@ -9,6 +9,8 @@
   audit trail) and the references held by other bodies (police, platform, safeguarding system)
   go, from the case and from its audit entries; the audit chain is kept verifiable (see
   `bot.incidents.audit`).
+- Form submission keys (`bot.submissions`): forgotten once no copy of the form can arrive any
+  more. They hold no content (a hash of who submitted which form), so they are not logged.
 Each removal is logged (record type, record, action, rule), never its content. On SQLite the
 freed space is then reclaimed and the write-ahead log truncated, so no copy of what was removed
 stays in the database files (`store.db.reclaim_free_space`).
@@ -23,6 +25,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
+from bot import submissions
 from bot.incidents import audit as audit_trail
 from bot.incidents.service import Status, audit, redacted_summary
 from store.db import reclaim_free_space
@@ -49,6 +52,7 @@ def _log(
 
 def apply(session: Session, *, policy: RetentionPolicy, now: datetime) -> int:
     """Remove what has passed its retention period; returns how many records were touched."""
+    submissions.prune(session, now=now)
     touched = 0
     rule = f"comments kept {policy.comments.days} days after the reply"
     for comment in session.scalars(
