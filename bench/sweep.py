@@ -77,8 +77,8 @@ class NullNotifier:
 
     def remind_assignee(
         self, comment: Comment, *, left: timedelta, late_since: datetime | None
-    ) -> None:
-        pass
+    ) -> Posted | None:
+        return None
 
     def escalate(self, comment: Comment, *, late_since: datetime | None) -> None:
         pass

@@ -70,8 +70,9 @@ class FrontEnd(Protocol):
 
     def remind_assignee(
         self, comment: Comment, *, left: timedelta, late_since: datetime | None
-    ) -> None:
-        """The same reminder, privately to whoever took the comment on."""
+    ) -> Posted | None:
+        """The same reminder, privately to whoever took the comment on; where it went (it
+        quotes the summary, so it is redrawn when the comment is erased)."""
         ...
 
     def escalate(self, comment: Comment, *, late_since: datetime | None) -> None:
@@ -168,6 +169,10 @@ class FrontEnd(Protocol):
         """The weekly digest to SLT, with its chart (PNG)."""
         ...
 
+    def redraw_erased(self, where: Posted, *, record: str) -> None:
+        """Redraw a message that showed a `record` retention has since erased, without it."""
+        ...
+
 
 class Notifier(Protocol):
     """What the domain sends. Records go back where they came from; notices to SLT go to the
@@ -184,7 +189,7 @@ class Notifier(Protocol):
 
     def remind_assignee(
         self, comment: Comment, *, left: timedelta, late_since: datetime | None
-    ) -> None: ...
+    ) -> Posted | None: ...
 
     def escalate(self, comment: Comment, *, late_since: datetime | None) -> None: ...
 
@@ -242,6 +247,8 @@ class Notifier(Protocol):
 
     def digest(self, *, front_end: str, figures: Figures, chart: bytes) -> None: ...
 
+    def redraw_erased(self, where: Posted, *, front_end: str, record: str) -> None: ...
+
 
 class Router:
     """The `Notifier`: each message goes through the front end its record came from."""
@@ -270,8 +277,10 @@ class Router:
 
     def remind_assignee(
         self, comment: Comment, *, left: timedelta, late_since: datetime | None
-    ) -> None:
-        self._to(comment.front_end).remind_assignee(comment, left=left, late_since=late_since)
+    ) -> Posted | None:
+        return self._to(comment.front_end).remind_assignee(
+            comment, left=left, late_since=late_since
+        )
 
     def escalate(self, comment: Comment, *, late_since: datetime | None) -> None:
         self._to(comment.front_end).escalate(comment, late_since=late_since)
@@ -354,3 +363,6 @@ class Router:
 
     def digest(self, *, front_end: str, figures: Figures, chart: bytes) -> None:
         self._to(front_end).digest(figures, chart=chart)
+
+    def redraw_erased(self, where: Posted, *, front_end: str, record: str) -> None:
+        self._to(front_end).redraw_erased(where, record=record)

@@ -390,3 +390,29 @@ class Submission(Base):
     record: Mapped[str] = mapped_column(String(20))
     record_id: Mapped[int]
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CardRedraw(Base):
+    """A message that carried a comment's summary (its card, the assignee's reminder DMs) or a
+    draft's text (its review card). Recorded when it is sent; once retention erases the record,
+    `due_at` is set and the `erased-messages` sweep redraws the message without it, claimed
+    before the call and marked after, so each is redrawn once and a failure is retried."""
+
+    __tablename__ = "card_redraws"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    front_end: Mapped[str] = mapped_column(String(10))
+    channel: Mapped[str] = mapped_column(String(200))
+    ts: Mapped[str] = mapped_column(String(64))
+    record: Mapped[str] = mapped_column(String(20))  # comment, review
+    record_id: Mapped[int]  # no foreign key: the row outlives the record, to redraw its cards
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    redrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    given_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __table_args__ = (
+        Index("ix_card_redraws_record", "record", "record_id"),
+        Index("ix_card_redraws_due_at", "due_at"),
+    )

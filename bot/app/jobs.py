@@ -13,6 +13,7 @@ from bot.incidents import reminders as incident_reminders
 from bot.knowledge import reminders as knowledge_reminders
 from bot.policy.document import PolicySet
 from bot.reports import digest
+from bot.retention import redraws
 from bot.retention import service as retention_service
 from bot.retention.service import RetentionPolicy
 from bot.reviews import reminders as review_reminders
@@ -23,6 +24,7 @@ COMMENT_SWEEP_JOB = "comment-reminders"
 INCIDENT_SWEEP_JOB = "incident-reminders"
 REVIEW_SWEEP_JOB = "policy-review-reminders"
 RETENTION_JOB = "retention"
+ERASED_JOB = "erased-messages"
 DIGEST_JOB = "weekly-digest"
 HANDOVER_JOB = "account-handovers"
 REVIEW_JOB = "draft-reviews"
@@ -100,6 +102,11 @@ def jobs(
                 sessions=sessions,
                 clock=clock,
             ),
+            every,
+        ),
+        Job(
+            ERASED_JOB,
+            partial(redraws.sweep, sessions=sessions, notifier=services.notifier, clock=clock),
             every,
         ),
         Job(

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import notices, sweeps
 from bot.clock import Clock
 from bot.ports import DeliveryError, Notifier
+from bot.retention import redraws
 from store.models import Comment, CommentNotice
 
 logger = logging.getLogger(__name__)
@@ -163,11 +164,19 @@ def _remind(
         _redraw(notifier, comment)
         send(policy.reminder(stage), partial(notifier.remind, comment, left=left, late_since=late))
     if comment.assignee:
-        send(
-            policy.reminder_dm(stage),
-            partial(notifier.remind_assignee, comment, left=left, late_since=late),
-            person=True,
-        )
+
+        def remind_assignee() -> None:
+            where = notifier.remind_assignee(comment, left=left, late_since=late)
+            if where is not None:  # it quotes the summary: redrawn if the comment is erased
+                redraws.carried(
+                    ledger.session,
+                    where,
+                    front_end=comment.front_end,
+                    record="comment",
+                    record_id=comment.id,
+                )
+
+        send(policy.reminder_dm(stage), remind_assignee, person=True)
 
 
 def deliver_now(

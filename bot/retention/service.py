@@ -11,6 +11,8 @@
   `bot.incidents.audit`).
 - Form submission keys (`bot.submissions`): forgotten once no copy of the form can arrive any
   more. They hold no content (a hash of who submitted which form), so they are not logged.
+A deleted comment's card and reminder DMs, and a deleted review's card, are then redrawn
+without what they showed (`bot.retention.redraws`).
 Each removal is logged (record type, record, action, rule), never its content. On SQLite the
 freed space is then reclaimed and the write-ahead log truncated, so no copy of what was removed
 stays in the database files (`store.db.reclaim_free_space`).
@@ -28,6 +30,8 @@ from sqlalchemy.orm import Session
 from bot import submissions
 from bot.incidents import audit as audit_trail
 from bot.incidents.service import Status, audit, redacted_summary
+from bot.ports import Posted
+from bot.retention import redraws
 from store.db import reclaim_free_space
 from store.models import Comment, DraftReview, Incident, Question, RetentionEvent
 
@@ -61,6 +65,14 @@ def apply(session: Session, *, policy: RetentionPolicy, now: datetime) -> int:
         )
     ):
         _log(session, kind="comment", record=f"#{comment.id}", action="deleted", rule=rule, now=now)
+        redraws.erased(
+            session,
+            front_end=comment.front_end,
+            record="comment",
+            record_id=comment.id,
+            card=_card(comment),
+            now=now,
+        )
         session.delete(comment)
         touched += 1
     rule = f"questions kept {policy.questions.days} days"
@@ -85,6 +97,14 @@ def apply(session: Session, *, policy: RetentionPolicy, now: datetime) -> int:
         )
     ):
         _log(session, kind="review", record=f"#{review.id}", action="deleted", rule=rule, now=now)
+        redraws.erased(
+            session,
+            front_end=review.front_end,
+            record="review",
+            record_id=review.id,
+            card=_card(review),
+            now=now,
+        )
         session.delete(review)
         touched += 1
     rule = f"cases kept {policy.incidents.days} days after resolution"
@@ -120,6 +140,13 @@ def apply(session: Session, *, policy: RetentionPolicy, now: datetime) -> int:
     if touched:
         event.listen(session, "after_commit", _reclaim, once=True)
     return touched
+
+
+def _card(record: Comment | DraftReview) -> Posted | None:
+    """Where the record's card is, if it was posted."""
+    if record.card_channel and record.card_ts:
+        return Posted(channel=record.card_channel, ts=record.card_ts)
+    return None
 
 
 def _reclaim(session: Session) -> None:

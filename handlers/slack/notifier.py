@@ -32,6 +32,7 @@ from handlers.present import comments as present_comments
 from handlers.present import incidents as present
 from handlers.present import knowledge as present_knowledge
 from handlers.present import reviews as present_reviews
+from handlers.present.erased import erased_card
 from handlers.present.model import Group
 from handlers.slack import render
 from handlers.slack.pacing import Pacer
@@ -193,10 +194,10 @@ class SlackNotifier:
 
     def remind_assignee(
         self, comment: Comment, *, left: timedelta, late_since: datetime | None
-    ) -> None:
+    ) -> Posted | None:
         if comment.assignee is None:
-            return
-        self.direct_message(
+            return None
+        return self.direct_message(
             comment.assignee, self._reminder(comment, left=left, late_since=late_since, dm=True)
         )
 
@@ -228,10 +229,20 @@ class SlackNotifier:
         )
         return response["permalink"]
 
-    def direct_message(self, user_id: str, payload: dict[str, Any]) -> None:
+    def direct_message(self, user_id: str, payload: dict[str, Any]) -> Posted:
         opened = self._call(user_id, self.client.conversations_open, users=user_id)
         channel = opened["channel"]["id"]
-        self._post(channel, **payload)
+        response = self._post(channel, **payload)
+        return Posted(channel=response["channel"], ts=response["ts"])
+
+    def redraw_erased(self, where: Posted, *, record: str) -> None:
+        self._call(
+            where.channel,
+            self.client.chat_update,
+            channel=where.channel,
+            ts=where.ts,
+            **render.render(erased_card(record)),
+        )
 
     # Incidents. Case details never pass through here: cards, steps and alerts carry the kind,
     # urgency, place and time only; the details open in a modal for SLT.

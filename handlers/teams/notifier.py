@@ -41,6 +41,7 @@ from handlers.present import comments as present_comments
 from handlers.present import incidents as present
 from handlers.present import knowledge as present_knowledge
 from handlers.present import reviews as present_reviews
+from handlers.present.erased import erased_card
 from handlers.present.model import Card
 from handlers.teams import cards, render, reports
 from handlers.teams.conversations import TeamsDirectory
@@ -150,8 +151,16 @@ class TeamsNotifier:
             ref = self._ref(fallback, what)
         self._send(ref, content)
 
-    def direct_message(self, user: str, content: cards.Card) -> None:
-        self._send(self.directory.personal(user) or self._start_personal_chat(user), content)
+    def direct_message(self, user: str, content: cards.Card) -> Posted:
+        ref = self.directory.personal(user) or self._start_personal_chat(user)
+        return Posted(channel=ref.conversation.id, ts=self._send(ref, content))
+
+    def redraw_erased(self, where: Posted, *, record: str) -> None:
+        self._send(
+            self._ref(where.channel, "an erased record's"),
+            render.render(erased_card(record), self._name()),
+            update=where.ts,
+        )
 
     def _start_personal_chat(self, user: str) -> ConversationReference:
         """Open a 1:1 chat with someone the bot knows from a roster or a channel, so nobody has
@@ -216,12 +225,12 @@ class TeamsNotifier:
 
     def remind_assignee(
         self, comment: Comment, *, left: timedelta, late_since: datetime | None
-    ) -> None:
-        if comment.assignee:
-            self.direct_message(
-                comment.assignee,
-                self._reminder(comment, left=left, late_since=late_since, dm=True),
-            )
+    ) -> Posted | None:
+        if not comment.assignee:
+            return None
+        return self.direct_message(
+            comment.assignee, self._reminder(comment, left=left, late_since=late_since, dm=True)
+        )
 
     def escalate(self, comment: Comment, *, late_since: datetime | None) -> None:
         card = present_comments.escalation_card(
