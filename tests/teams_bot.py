@@ -59,7 +59,7 @@ def teams_bot(bot_factory: Callable[..., RunningBot], connector: BotConnectorSta
         teams_moderators_conversation=MODS_CONVERSATION,
         school_accounts=["Facebook: @ourschool"],
     )
-    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url)
+    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url, bot.settle)
     for conversation in (SLT_CONVERSATION, MODS_CONVERSATION):
         assert (
             teams.install(

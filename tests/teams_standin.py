@@ -8,6 +8,7 @@ import json
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -200,9 +201,14 @@ def _handler_for(stand_in: BotConnectorStandIn) -> type[BaseHTTPRequestHandler]:
 class TeamsSender:
     """Posts activities to the bot as Teams does (unsigned: the local-testing switch is on)."""
 
-    def __init__(self, messages_url: str, service_url: str) -> None:
+    def __init__(
+        self, messages_url: str, service_url: str, settle: Callable[[], None] | None = None
+    ) -> None:
+        """`settle`, if given, waits after each invoke for the deliveries the bot makes after
+        answering it, for tests about what was delivered rather than when."""
         self.messages_url = messages_url
         self.service_url = service_url
+        self.settle = settle
         self.http = httpx.Client(timeout=15, verify=LOOPBACK_TLS)
         self._ids = itertools.count(1)
 
@@ -292,6 +298,8 @@ class TeamsSender:
         if response.status_code == 200 and response.content:
             found = adaptive_cards.invoke_problems(name, response.json())
             assert not found, f"the bot answered an invoke in a shape Teams does not take: {found}"
+        if self.settle is not None:
+            self.settle()
         return response
 
     def open_dialog(self, data: dict[str, Any], *, user: str) -> httpx.Response:

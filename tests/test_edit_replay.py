@@ -77,7 +77,7 @@ def both(bot_factory: Callable[..., RunningBot], connector: BotConnectorStandIn)
         teams_slt_conversation=SLT_CONVERSATION,
         teams_moderators_conversation=MODS_CONVERSATION,
     )
-    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url)
+    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url, bot.settle)
     for conversation in (SLT_CONVERSATION, MODS_CONVERSATION):
         teams.install(user=TEAMS_SLT, conversation=conversation, conversation_type="channel")
     for user in (TEAMS_SLT, TEAMS_MOD, TEAMS_STAFF, TEAMS_REVIEWER):

@@ -78,7 +78,7 @@ def both(bot_factory: Callable[..., RunningBot], connector: BotConnectorStandIn)
         teams_reviewers=[TEAMS_REVIEWER],
         teams_slt_conversation=SLT_CONVERSATION,
     )
-    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url)
+    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url, bot.settle)
     teams.install(user=TEAMS_SLT, conversation=SLT_CONVERSATION, conversation_type="channel")
     for user in TEAMS_PEOPLE:
         teams.install(user=user, conversation=f"a:{user}", conversation_type="personal")

@@ -241,7 +241,7 @@ def both(bot_factory: Callable[..., RunningBot], connector: BotConnectorStandIn)
         teams_slt_conversation=SLT_CONVERSATION,
     )
     bot.stand_in.usergroups[SLT_GROUP] = [SLACK_SLT]
-    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url)
+    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url, bot.settle)
     teams.install(user=SLT, conversation=SLT_CONVERSATION, conversation_type="channel")
     for user in (SLT, STAFF):
         teams.install(user=user, conversation=f"a:{user}", conversation_type="personal")

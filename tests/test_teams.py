@@ -77,7 +77,7 @@ def test_unsigned_requests_are_refused_when_the_local_switch_is_off(
         teams_app_id=APP_ID,
         teams_app_password="secret",
     )
-    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url)
+    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url, bot.settle)
 
     assert teams.message("hello", user=STAFF).status_code == 401
     assert connector.sent == []
@@ -282,7 +282,7 @@ def test_slack_and_teams_share_one_port(
     bot_factory: Callable[..., RunningBot], connector: BotConnectorStandIn
 ) -> None:
     bot = bot_factory(teams_app_id=APP_ID, dangerously_allow_unauthenticated_requests=True)
-    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url)
+    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url, bot.settle)
 
     assert "Pupils and former pupils" in bot.slack.command("can i follow an ex pupil").text
     teams.message(
@@ -320,7 +320,7 @@ def test_slt_choose_their_channels_from_inside_them(
         dangerously_allow_unauthenticated_requests=True,
         teams_slt_users=[SLT],
     )
-    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url)
+    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url, bot.settle)
     teams.install(user=STAFF, conversation=f"a:{STAFF}", conversation_type="personal")
     teams.message(
         "use this channel for SLT",
@@ -385,7 +385,7 @@ def test_journalist_contact_reaches_the_spokesperson_in_teams(
         teams_slt_conversation=SLT_CONVERSATION,
         teams_media_contact_users=[media],
     )
-    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url)
+    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url, bot.settle)
     teams.install(user=SLT, conversation=SLT_CONVERSATION, conversation_type="channel")
     for user in (STAFF, media):
         teams.install(user=user, conversation=f"a:{user}", conversation_type="personal")

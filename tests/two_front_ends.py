@@ -63,7 +63,7 @@ def start(bot_factory: Callable[..., RunningBot], connector: BotConnectorStandIn
         teams_slt_conversation=SLT_CONVERSATION,
         teams_moderators_conversation=MODS_CONVERSATION,
     )
-    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url)
+    teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url, bot.settle)
     for conversation in (SLT_CONVERSATION, MODS_CONVERSATION):
         teams.install(user=SLT, conversation=conversation, conversation_type="channel")
     for user in (SLT, MODERATOR, STAFF):

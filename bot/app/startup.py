@@ -53,6 +53,7 @@ logger = logging.getLogger(__name__)
 # this pool. Its default of 5 threads is taken by five slow deliveries, and then the next request
 # waits for a thread past Slack's 3-second limit. The threads mostly wait on Slack or the
 # database, so many are cheap.
+TEAMS_FOLLOW_UP_THREADS = 32  # bounded: each waits on Teams, not the CPU
 LISTENER_THREADS = 256
 
 
@@ -228,7 +229,11 @@ def build(
     if teams is not None and teams_notifier is not None and directory is not None:
         from handlers.teams.listeners import TeamsListeners
 
-        TeamsListeners(teams.app, services, teams.roles, teams_notifier, directory)
+        # Deliveries a Teams action owes run here, after its invoke is answered.
+        follow_ups = listener_executor or ThreadPoolExecutor(
+            TEAMS_FOLLOW_UP_THREADS, thread_name_prefix="teams-follow-up"
+        )
+        TeamsListeners(teams.app, services, teams.roles, teams_notifier, directory, follow_ups)
     scheduler = build_scheduler(jobs(services, settings, policy.policies), zone=settings.zone)
     return Runtime(
         settings=settings,

@@ -124,7 +124,7 @@ def respond(
     user: str,
     response: str | None,
     note: str,
-    reply: Callable[[], object] | None = None,
+    reply: Callable[[CommentFacts], object] | None = None,
     submission: Key | None = None,
 ) -> CommentFacts:
     """Close the comment with how it was answered; its card is redrawn. `reply`, once it is
@@ -156,11 +156,12 @@ def respond(
         change=change,
         again=lambda session: comments.get(session, comment_id=comment_id),
     )
+    facts = CommentFacts.of(taken.result)
     if reply is not None:
-        reply()
+        reply(facts)
     if taken.new:
         _refresh(services, taken.result)
-    return CommentFacts.of(taken.result)
+    return facts
 
 
 def pending(services: Services, roles: Roles, *, user: str) -> list[CommentFacts]:

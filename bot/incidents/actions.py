@@ -209,7 +209,13 @@ def step_form(
 
 
 def take_lead(
-    services: Services, *, roles: Roles, incident_id: int, version: int, user: str
+    services: Services,
+    *,
+    roles: Roles,
+    incident_id: int,
+    version: int,
+    user: str,
+    reply: Reply = _no_reply,
 ) -> Case:
     _require_slt(roles, user)
     return _change(
@@ -217,23 +223,37 @@ def take_lead(
         lambda session, now: service.take_lead(
             session, incident_id=incident_id, version=version, user=user, now=now
         ),
-        _no_reply,
+        reply,
     )
 
 
-def reopen(services: Services, *, roles: Roles, incident_id: int, version: int, user: str) -> Case:
+def reopen(
+    services: Services,
+    *,
+    roles: Roles,
+    incident_id: int,
+    version: int,
+    user: str,
+    reply: Reply = _no_reply,
+) -> Case:
     _require_slt(roles, user)
     return _change(
         services,
         lambda session, now: service.reopen(
             session, incident_id=incident_id, version=version, user=user, now=now
         ),
-        _no_reply,
+        reply,
     )
 
 
 def toggle_legal_hold(
-    services: Services, *, roles: Roles, incident_id: int, version: int, user: str
+    services: Services,
+    *,
+    roles: Roles,
+    incident_id: int,
+    version: int,
+    user: str,
+    reply: Reply = _no_reply,
 ) -> Case:
     """Put the case on legal hold, or release it: the card's one button does both."""
     _require_slt(roles, user)
@@ -249,7 +269,7 @@ def toggle_legal_hold(
             now=now,
         )
 
-    return _change(services, work, _no_reply)
+    return _change(services, work, reply)
 
 
 def apply_step(

@@ -164,7 +164,7 @@ def submit_responded(
             user=body["user"]["id"],
             response=forms.choice(view, Field.RESPONSE),
             note=forms.text(view, Field.NOTE),
-            reply=ack,
+            reply=lambda _: ack(),
             submission=forms.submission(body, view),
         )
     except InvalidForm as refused:

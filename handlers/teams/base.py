@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Executor
 from datetime import date, datetime, time
 from typing import Any, TypeVar
 
@@ -96,12 +97,40 @@ class TeamsTurns:
         roles: Roles,
         notifier: TeamsNotifier,
         directory: TeamsDirectory,
+        follow_ups: Executor,
     ) -> None:
+        self.follow_ups = follow_ups
         self.directory = directory
         self.services = services
         self.roles = roles
         self.notifier = notifier
         self.zone = services.zone
+
+    async def _answer_first(self, work: Callable[..., T], /, **kwargs: Any) -> T:
+        """Run a domain action that answers through `reply` before it delivers (as Slack's
+        listeners `ack()` first) on the bounded follow-up pool, and return what it answered as
+        soon as it does: Teams waits about 15 seconds for an invoke's response, and proactive
+        messages to a slow or failing Teams must not spend them. What it raises before
+        answering is raised here; its deliveries carry on in the pool."""
+        loop = asyncio.get_running_loop()
+        answered: asyncio.Future[T] = loop.create_future()
+
+        def settle(value: Any, error: BaseException | None = None) -> None:
+            if answered.done():
+                return
+            if error is not None:
+                answered.set_exception(error)
+            else:
+                answered.set_result(value)
+
+        def run() -> None:
+            try:
+                work(reply=lambda value: loop.call_soon_threadsafe(settle, value), **kwargs)
+            except BaseException as error:
+                loop.call_soon_threadsafe(settle, None, error)
+
+        self.follow_ups.submit(run)
+        return await answered
 
     def _names(self) -> Callable[[str], str]:
         return self.directory.name

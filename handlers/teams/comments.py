@@ -117,7 +117,7 @@ class CommentListeners(TeamsTurns):
             return self._dialog(present.LOG_TITLE, content, again=data)
         except CommentError as error:
             return self._done(str(error))
-        await asyncio.to_thread(actions.post_card, self.services, comment_id=comment.id)
+        self.follow_ups.submit(actions.post_card, self.services, comment_id=comment.id)
         return self._done(present.logged_note(comment))
 
     async def _submit_respond(
@@ -125,10 +125,10 @@ class CommentListeners(TeamsTurns):
     ) -> TaskModuleResponse:
         comment_id = _comment_id(data)
         try:
-            comment = await asyncio.to_thread(
+            comment = await self._answer_first(
                 actions.respond,
-                self.services,
-                self.roles,
+                services=self.services,
+                roles=self.roles,
                 comment_id=comment_id,
                 user=user,
                 response=data.get(Field.RESPONSE),

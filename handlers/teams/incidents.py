@@ -67,9 +67,9 @@ class IncidentListeners(TeamsTurns):
         }[verb]
         incident_id, version = _target(data)
         try:
-            case = await asyncio.to_thread(
+            case = await self._answer_first(
                 change,
-                self.services,
+                services=self.services,
                 roles=self.roles,
                 incident_id=incident_id,
                 version=version,
@@ -149,9 +149,9 @@ class IncidentListeners(TeamsTurns):
             Field.WHEN: self._moment(data, Field.WHEN),
         }
         try:
-            case = await asyncio.to_thread(
+            case = await self._answer_first(
                 actions.apply_step,
-                self.services,
+                services=self.services,
                 roles=self.roles,
                 step=STEP_DIALOGS[name],
                 values=values,
@@ -180,9 +180,9 @@ class IncidentListeners(TeamsTurns):
         )
         comment_id = record_id(data, "comment") or None
         try:
-            case = await asyncio.to_thread(
+            case = await self._answer_first(
                 actions.report,
-                self.services,
+                services=self.services,
                 form=form,
                 reporter=user,
                 submission_key=submission.digest(),

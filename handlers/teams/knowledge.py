@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import Executor
 
 from microsoft_teams.api import ApiClient
 
@@ -40,10 +41,11 @@ class TeamsAcknowledgements(TeamsTurns):
         roles: Roles,
         notifier: TeamsNotifier,
         directory: TeamsDirectory,
+        follow_ups: Executor,
         *,
         api: ApiClient,
     ) -> None:
-        super().__init__(services, roles, notifier, directory)
+        super().__init__(services, roles, notifier, directory, follow_ups)
         self.api = api
         self._nudging: set[asyncio.Task[None]] = set()  # held, so a running nudge is not lost
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from concurrent.futures import Executor
 from typing import Any
 
 from microsoft_teams.api import (
@@ -64,17 +65,18 @@ class TeamsListeners(TeamsTurns):
         roles: Roles,
         notifier: TeamsNotifier,
         directory: TeamsDirectory,
+        follow_ups: Executor,
     ) -> None:
-        super().__init__(services, roles, notifier, directory)
-        self.accounts = AccountListeners(services, roles, notifier, directory)
-        self.reviews = ReviewListeners(services, roles, notifier, directory)
-        self.comments = CommentListeners(services, roles, notifier, directory)
-        self.answers = AnswerListeners(services, roles, notifier, directory)
+        super().__init__(services, roles, notifier, directory, follow_ups)
+        self.accounts = AccountListeners(services, roles, notifier, directory, follow_ups)
+        self.reviews = ReviewListeners(services, roles, notifier, directory, follow_ups)
+        self.comments = CommentListeners(services, roles, notifier, directory, follow_ups)
+        self.answers = AnswerListeners(services, roles, notifier, directory, follow_ups)
         self.acknowledgements = TeamsAcknowledgements(
-            services, roles, notifier, directory, api=app.api
+            services, roles, notifier, directory, follow_ups, api=app.api
         )
         self.reports = TeamsReports(services, roles)
-        self.incidents = IncidentListeners(services, roles, notifier, directory)
+        self.incidents = IncidentListeners(services, roles, notifier, directory, follow_ups)
         app.on_message(self.on_message)
         app.on_conversation_update(self.on_conversation_update)
         app.on_installation_update(self.on_conversation_update)

@@ -101,10 +101,10 @@ class ReviewListeners(TeamsTurns):
         self, data: dict[str, Any], user: str, *, approve: bool, submission: Key | None = None
     ) -> str:
         try:
-            review = await asyncio.to_thread(
+            review = await self._answer_first(
                 actions.decide,
-                self.services,
-                self.roles,
+                services=self.services,
+                roles=self.roles,
                 review_id=record_id(data, "review"),
                 version=record_id(data, "version"),
                 reviewer=user,
