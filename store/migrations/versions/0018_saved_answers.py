@@ -17,7 +17,7 @@ down_revision = "0016"
 branch_labels = None
 depends_on = None
 
-QUESTION_COLUMNS = (
+QUESTION_COLUMNS: tuple[sa.Column[object], ...] = (
     sa.Column("front_end", sa.String(10)),
     sa.Column("saved_answer_id", sa.Integer()),
     sa.Column("slt_answer", sa.Text()),
