@@ -59,7 +59,7 @@ def replied(result: Replied) -> str:
     said = (
         "Sent to the member of staff who asked."
         if result.delivered
-        else ("Saved; they could not be reached just now, so it will be sent again shortly.")
+        else "Recorded; they could not be reached just now, so it will be sent again shortly."
     )
     return said + (" Saved as the school's answer to this question." if result.saved else "")
 
