@@ -3,12 +3,12 @@
 Each front end (Slack, Teams) implements `FrontEnd`. The domain only ever holds a `Notifier`:
 the `Router`, which sends each record's messages back through the front end it came from, and
 messages with no record of their own (the digest, the policy review, a question for SLT, a
-nudge) through the front end it is asked for.
+nudge, the saved answers to look at again) through the front end it is asked for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -22,6 +22,7 @@ from store.models import (
     Handover,
     Incident,
     Question,
+    SavedAnswer,
     SchoolAccount,
 )
 
@@ -125,6 +126,14 @@ class FrontEnd(Protocol):
         """Pass on a question its asker (`asked_by`) chose to send to SLT."""
         ...
 
+    def answer_to_asker(self, question: Question) -> None:
+        """SLT's reply (`slt_answer`) to the question's asker, by DM."""
+        ...
+
+    def saved_answers_review(self, answers: Sequence[SavedAnswer]) -> None:
+        """Tell SLT which saved answers were saved against an earlier version of the policy."""
+        ...
+
     # School accounts -----------------------------------------------------------------------
     def account_applied(self, account: SchoolAccount) -> None:
         """Show SLT an application to decide on."""
@@ -224,6 +233,10 @@ class Notifier(Protocol):
     def offers_ask_slt(self, *, front_end: str) -> bool: ...
 
     def ask_slt(self, question: Question, *, front_end: str) -> None: ...
+
+    def answer_to_asker(self, question: Question) -> None: ...
+
+    def saved_answers_review(self, *, front_end: str, answers: Sequence[SavedAnswer]) -> None: ...
 
     def account_applied(self, account: SchoolAccount) -> None: ...
 
@@ -333,6 +346,13 @@ class Router:
 
     def ask_slt(self, question: Question, *, front_end: str) -> None:
         self._to(front_end).ask_slt(question)
+
+    def answer_to_asker(self, question: Question) -> None:
+        """Back through the front end the question was passed on from."""
+        self._to(question.front_end or "").answer_to_asker(question)
+
+    def saved_answers_review(self, *, front_end: str, answers: Sequence[SavedAnswer]) -> None:
+        self._to(front_end).saved_answers_review(answers)
 
     def account_applied(self, account: SchoolAccount) -> None:
         self._to(account.front_end).account_applied(account)

@@ -31,8 +31,43 @@ class Question(Base):
     feedback: Mapped[int | None] = mapped_column(SmallInteger)
     asked_by: Mapped[str | None] = mapped_column(String(32))
     sent_to_slt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    front_end: Mapped[str | None] = mapped_column(String(10))  # the asker's, once sent to SLT
+    saved_answer_id: Mapped[int | None]  # the school's saved answer it was given first
+    slt_answer: Mapped[str | None] = mapped_column(Text)  # SLT's reply to the asker
+    slt_answered_by: Mapped[str | None] = mapped_column(String(64))
+    slt_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    slt_answer_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    __table_args__ = (Index("ix_questions_confident_asked_at", "confident", "asked_at"),)
+    __table_args__ = (
+        Index("ix_questions_confident_asked_at", "confident", "asked_at"),
+        Index("ix_questions_slt_answer_pending", "slt_answer_sent_at", "slt_answered_at"),
+    )
+
+
+class SavedAnswer(Base):
+    """SLT's answer to a question, saved as the school's: later questions that mean the same get
+    it first. School content, not personal data: it never names who asked. Stamped with the
+    policy version (`version_key`) it was saved against; a new version flags it for SLT to look
+    at again. Removing it keeps the row, as the record of who removed it and when.
+    """
+
+    __tablename__ = "saved_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    section: Mapped[str | None] = mapped_column(String(500))  # the policy section's path
+    version_key: Mapped[str] = mapped_column(String(32))
+    policy_version: Mapped[str] = mapped_column(String(200))
+    saved_by: Mapped[str] = mapped_column(String(64))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    needs_review_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removed_by: Mapped[str | None] = mapped_column(String(64))
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_saved_answers_removed_at", "removed_at"),)
 
 
 class Comment(Base):

@@ -12,11 +12,13 @@ from bot.comments import reminders
 from bot.incidents import reminders as incident_reminders
 from bot.knowledge import reminders as knowledge_reminders
 from bot.policy.document import PolicySet
+from bot.questions import replies
 from bot.reports import digest
 from bot.retention import redraws
 from bot.retention import service as retention_service
 from bot.retention.service import RetentionPolicy
 from bot.reviews import reminders as review_reminders
+from bot.saved_answers import reminders as saved_answer_reminders
 from bot.services import Services
 from store.db import session_scope
 
@@ -28,6 +30,8 @@ ERASED_JOB = "erased-messages"
 DIGEST_JOB = "weekly-digest"
 HANDOVER_JOB = "account-handovers"
 REVIEW_JOB = "draft-reviews"
+SLT_ANSWERS_JOB = "slt-answers"
+SAVED_ANSWERS_JOB = "saved-answers-review"
 DAY_SECONDS = 24 * 60 * 60
 
 
@@ -86,6 +90,22 @@ def jobs(
                 policies=policies,
                 override=settings.policy_review_due,
                 zone=settings.zone,
+                sessions=sessions,
+                clock=clock,
+            ),
+            every,
+        ),
+        Job(
+            SLT_ANSWERS_JOB,
+            partial(replies.sweep, notifier=services.notifier, sessions=sessions, clock=clock),
+            every,
+        ),
+        Job(
+            SAVED_ANSWERS_JOB,
+            partial(
+                saved_answer_reminders.sweep_review,
+                notifier=services.notifier,
+                policies=policies,
                 sessions=sessions,
                 clock=clock,
             ),

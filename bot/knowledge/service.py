@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.policy.document import PolicySet
@@ -71,11 +71,13 @@ class Unanswered:
 
 
 def unanswered(session: Session, *, limit: int = 20) -> list[Unanswered]:
-    """Questions the policy could not answer confidently, most often asked first."""
+    """Questions the bot could not answer, most often asked first: those the policy did not
+    answer confidently and no saved answer did either, and those whose answer got a 👎."""
     key = func.lower(func.trim(Question.text))
+    not_answered = and_(Question.confident.is_(False), Question.saved_answer_id.is_(None))
     rows = session.execute(
         select(func.min(Question.text), func.count(), func.max(Question.asked_at))
-        .where(Question.confident.is_(False))
+        .where(or_(not_answered, Question.feedback == -1))
         .group_by(key)
         .order_by(func.count().desc(), func.max(Question.asked_at).desc())
         .limit(limit)

@@ -170,6 +170,11 @@ class PolicyIndex:
         count = len(self._hits)
         return float(np.log(1 + (count - frequency + 0.5) / (frequency + 0.5)))
 
+    def concepts(self, question: str) -> list[Concept]:
+        """The question's meaningful words, read as search reads them (shorthand, typos
+        repaired against the policy's own words, synonym groups)."""
+        return self._analyzer.concepts(question)
+
     def search(self, question: str, limit: int = 3) -> Answer:
         concepts = self._analyzer.concepts(question)
         if not concepts or not self._hits:

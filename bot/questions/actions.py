@@ -13,6 +13,8 @@ from bot.policy.search import Answer
 from bot.policy.service import Asked
 from bot.ports import DeliveryError
 from bot.questions import service as questions
+from bot.saved_answers import actions as saved_answers
+from bot.saved_answers.service import Saved
 from bot.services import Services
 from store.db import session_scope
 from store.models import Question
@@ -31,17 +33,20 @@ class QuestionError(Exception):
 
 @dataclass(frozen=True)
 class Answered:
-    """An answer to show, and the id its buttons refer to (kept when the database allowed)."""
+    """An answer to show, and the id its buttons refer to (kept when the database allowed);
+    `saved`, the school's answer to a question that means the same, is shown first."""
 
     asked: Asked
     question_id: str
     version: str
+    saved: Saved | None = None
 
 
 @dataclass(frozen=True)
 class PassedOn:
     """A question on its way to SLT: the asker is named, since they chose to ask."""
 
+    question_id: str
     text: str
     best_section: str | None
     asked_by: str
@@ -49,28 +54,36 @@ class PassedOn:
     @classmethod
     def of(cls, question: Question) -> PassedOn:
         return cls(
-            text=question.text, best_section=question.best_section, asked_by=question.asked_by or ""
+            question_id=question.id,
+            text=question.text,
+            best_section=question.best_section,
+            asked_by=question.asked_by or "",
         )
 
 
 def answer(services: Services, *, text: str) -> Answered:
-    """Answer first, then try to keep the question for SLT's review: a database failure never
-    stops the answer going out."""
+    """Answer from the policy, with the school's saved answer first when one means the same;
+    keep the question for SLT's review. A database failure never stops the policy's answer
+    going out."""
     asked = services.policy.ask(text)
     question_id = uuid.uuid4().hex
     version = services.policy.version
+    saved = None
     try:
         with session_scope(services.sessions) as session:
+            concepts = services.policy.index.concepts(asked.answer.question)
+            saved = saved_answers.closest(session, services, question=concepts)
             questions.record(
                 session,
                 question_id=question_id,
                 answer=asked.answer,
                 version=version,
+                saved_answer_id=saved.id if saved else None,
                 now=services.clock.now(),
             )
     except SQLAlchemyError:
         logger.exception("could not store a question; answering it anyway")
-    return Answered(asked=asked, question_id=question_id, version=version)
+    return Answered(asked=asked, question_id=question_id, version=version, saved=saved)
 
 
 def give_feedback(services: Services, *, question_id: str, helpful: bool) -> bool:
@@ -92,7 +105,11 @@ def ask_slt(services: Services, *, question_id: str, user_id: str, front_end: st
         if question.sent_to_slt_at is not None:
             raise QuestionError(ALREADY_WITH_SLT)
         questions.send_to_slt(
-            session, question_id=question_id, user_id=user_id, now=services.clock.now()
+            session,
+            question_id=question_id,
+            user_id=user_id,
+            front_end=front_end,
+            now=services.clock.now(),
         )
     try:
         services.notifier.ask_slt(question, front_end=front_end)
@@ -101,7 +118,7 @@ def ask_slt(services: Services, *, question_id: str, user_id: str, front_end: st
         with session_scope(services.sessions) as session:
             claimed = questions.get(session, question_id=question_id, lock=True)
             if claimed is not None:
-                claimed.sent_to_slt_at = claimed.asked_by = None
+                claimed.sent_to_slt_at = claimed.asked_by = claimed.front_end = None
         raise QuestionError(SLT_UNREACHABLE) from error
     return PassedOn.of(question)
 

@@ -11,7 +11,13 @@ from store.models import Question
 
 
 def record(
-    session: Session, *, question_id: str, answer: Answer, version: str, now: datetime
+    session: Session,
+    *,
+    question_id: str,
+    answer: Answer,
+    version: str,
+    saved_answer_id: int | None,
+    now: datetime,
 ) -> Question:
     """Keep the question without its author: who asked is only stored if they ask SLT."""
     best = answer.best
@@ -22,6 +28,7 @@ def record(
         best_section=best.section.path_text[:500] if best else None,
         confident=answer.confident,
         policy_version=version[:200],
+        saved_answer_id=saved_answer_id,
     )
     session.add(question)
     return question
@@ -40,10 +47,12 @@ def give_feedback(session: Session, *, question_id: str, helpful: bool) -> Quest
 
 
 def send_to_slt(
-    session: Session, *, question_id: str, user_id: str, now: datetime
+    session: Session, *, question_id: str, user_id: str, front_end: str, now: datetime
 ) -> Question | None:
+    """Who asked, and on which front end, so SLT's reply can reach them."""
     question = session.get(Question, question_id)
     if question is not None:
         question.asked_by = user_id
+        question.front_end = front_end
         question.sent_to_slt_at = now
     return question

@@ -9,9 +9,9 @@ from bot.policy.document import Section
 from bot.policy.search import Answer
 from bot.policy.service import MAX_QUESTION_CHARS, Asked
 from bot.questions.actions import Answered, PassedOn
-from handlers.present import comments
-from handlers.present.model import Button, Card, Command, Line, Person, Span, Strong, line
-from handlers.present.verbs import Action, CommentAction, IncidentAction
+from handlers.present import comments, saved_answers
+from handlers.present.model import Button, Card, Command, Line, Person, Span, Strong, line, plain
+from handlers.present.verbs import Action, CommentAction, IncidentAction, TeachAction
 
 NOT_FOUND = "I couldn't find this in the policy."
 NOT_SURE = "I'm not sure the policy answers this exactly. These are the closest passages:"
@@ -41,6 +41,7 @@ HELP: tuple[Line, ...] = (
     line(Command("acknowledge"), " — confirm you have read the current policy"),
     line(Command("acknowledgements"), " — who has not confirmed it yet, with a nudge (SLT)"),
     line(Command("unanswered"), " — questions the policy could not answer (SLT)"),
+    line(Command("answers"), " — the school's saved answers: edit or remove them (SLT)"),
     line(Command("accounts"), " — the register of school accounts"),
     line(Command("apply"), " — apply for a new school account (SLT approve)"),
     line(Command("leaver"), " — someone has left: hand over their accounts (administrators)"),
@@ -65,11 +66,12 @@ def _passage_lines(answer: Answer) -> list[Line]:
 
 
 def answer_card(answered: Answered, *, can_ask_slt: bool, can_share: bool) -> Card:
-    """The private answer: the policy's own words, said plainly to be only the closest passages
+    """The private answer: the school's saved answer first when a question meaning the same was
+    answered by SLT, then the policy's own words, said plainly to be only the closest passages
     when the bot is not sure, its version, and what the asker can do next."""
     asked: Asked = answered.asked
     answer = asked.answer
-    lines: list[Line] = []
+    lines: list[Line] = list(saved_answers.saved_lines(answered.saved)) if answered.saved else []
     if asked.truncated:
         lines.append(
             line(f"Your question was long, so I read its first {MAX_QUESTION_CHARS} characters.")
@@ -86,6 +88,8 @@ def answer_card(answered: Answered, *, can_ask_slt: bool, can_share: bool) -> Ca
     else:
         lines.append(line(NOT_FOUND))
         summary = NOT_FOUND
+    if answered.saved:
+        summary = plain(saved_answers.answered_by_slt(answered.saved))
     question = {"question": answered.question_id}
     buttons: list[Button] = [
         Button(Action.WHOLE_SECTION, "Whole section", {"section": h.section.key})
@@ -191,10 +195,13 @@ def slt_question_card(passed: PassedOn) -> Card:
     note: list[Span] = []
     if passed.best_section:
         note += [f"Closest section: {passed.best_section} · "]
-    note += ["Reply in this thread or message them directly."]
+    note += ["Reply sends them your answer, and can save it as the school's answer."]
     return Card(
         summary=f"Policy question from a member of staff: {passed.text}",
         lines=(line(Person(passed.asked_by), " asked a policy question the bot couldn't settle:"),),
         quote=passed.text,
         note=tuple(note),
+        buttons=(
+            Button(TeachAction.REPLY, "Reply", {"question": passed.question_id}, opens_form=True),
+        ),
     )

@@ -52,3 +52,12 @@ class ReviewAction(StrEnum):
     OPEN = "review.open"
     APPROVE = "review.approve"
     SEND_BACK = "review.send_back"
+
+
+class TeachAction(StrEnum):
+    """SLT teaching the bot: answering a question passed on, and looking after saved answers."""
+
+    REPLY = "teach.slt_reply"
+    EDIT = "teach.edit_saved"
+    REMOVE = "teach.remove_saved"
+    STILL_HOLDS = "teach.still_holds"

@@ -16,6 +16,7 @@ from handlers.slack import (
     incidents,
     knowledge,
     reviews,
+    saved_answers,
 )
 
 
@@ -30,4 +31,5 @@ def register(app: App, services: Services) -> None:
     knowledge.register(app, services)
     accounts.register(app, services)
     reviews.register(app, services)
+    saved_answers.register(app, services)
     home.register(app, services)

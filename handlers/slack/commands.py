@@ -12,7 +12,16 @@ from slack_sdk import WebClient
 from bot.questions import actions
 from bot.services import Services
 from handlers.present import answers
-from handlers.slack import accounts, comments, incidents, knowledge, render, reports, reviews
+from handlers.slack import (
+    accounts,
+    comments,
+    incidents,
+    knowledge,
+    render,
+    reports,
+    reviews,
+    saved_answers,
+)
 from handlers.slack.ids import COMMAND, FRONT_END
 
 
@@ -48,6 +57,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "acknowledge": lambda ack, cmd, client, respond, s: knowledge.acknowledge_command(ack, cmd, s),
     "acknowledgements": knowledge.acknowledgements,
     "unanswered": lambda ack, cmd, client, respond, s: knowledge.unanswered(ack, cmd, s),
+    "answers": lambda ack, cmd, client, respond, s: saved_answers.list_saved(ack, cmd, s),
     "apply": lambda ack, cmd, client, respond, s: accounts.open_application(ack, cmd, client),
     "review": lambda ack, cmd, client, respond, s: reviews.open_from_command(ack, cmd, client),
     "accounts": lambda ack, cmd, client, respond, s: accounts.list_accounts(ack, cmd, s),

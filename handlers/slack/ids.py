@@ -40,3 +40,9 @@ class AccountCallback(StrEnum):
 class ReviewCallback(StrEnum):
     SUBMIT = "review.submit"
     SEND_BACK = "review.send_back_submit"
+
+
+class TeachCallback(StrEnum):
+    REPLY = "teach.reply_submit"
+    EDIT = "teach.edit_submit"
+    REMOVE = "teach.remove_submit"

@@ -8,7 +8,7 @@ sweep treats as "not sent".
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -26,12 +26,14 @@ from bot.questions.actions import PassedOn
 from bot.reports.figures import Figures
 from bot.reviews.actions import Review
 from bot.roles import LookupFailed
+from bot.saved_answers.service import Saved
 from handlers.present import accounts as present_accounts
 from handlers.present import answers as present_answers
 from handlers.present import comments as present_comments
 from handlers.present import incidents as present
 from handlers.present import knowledge as present_knowledge
 from handlers.present import reviews as present_reviews
+from handlers.present import saved_answers as present_saved
 from handlers.present.erased import erased_card
 from handlers.present.model import Group
 from handlers.slack import render
@@ -47,6 +49,7 @@ from store.models import (
     Handover,
     Incident,
     Question,
+    SavedAnswer,
     SchoolAccount,
 )
 
@@ -375,6 +378,16 @@ class SlackNotifier:
         channel = self._slt_channel()
         card = present_answers.slt_question_card(PassedOn.of(question))
         self._post(channel, **render.render(card))
+
+    def answer_to_asker(self, question: Question) -> None:
+        if not question.asked_by or question.slt_answer is None:
+            raise DeliveryError("nobody to send SLT's answer to")
+        card = present_saved.answer_to_asker_card(question.text, question.slt_answer)
+        self.direct_message(question.asked_by, render.render(card))
+
+    def saved_answers_review(self, answers: Sequence[SavedAnswer]) -> None:
+        shown = present_saved.review_notice([Saved.of(a, self.zone) for a in answers])
+        self._post(self._slt_channel(), **render.render_many(shown))
 
     # School accounts -------------------------------------------------------------------------
 

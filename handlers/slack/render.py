@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, HeaderBlock
@@ -74,3 +75,8 @@ def blocks(card: Card) -> list[Block]:
 def render(card: Card) -> dict[str, Any]:
     """A whole message payload: blocks, and the summary for notifications."""
     return message(escape(card.summary), blocks(card))
+
+
+def render_many(cards: Sequence[Card]) -> dict[str, Any]:
+    """Cards one after another in one message, summed up by the first's summary."""
+    return message(escape(cards[0].summary), [b for card in cards for b in blocks(card)])

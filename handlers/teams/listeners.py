@@ -44,6 +44,9 @@ from handlers.teams.notifier import TeamsNotifier
 from handlers.teams.reports import TeamsReports
 from handlers.teams.reviews import DIALOGS as REVIEW_DIALOGS
 from handlers.teams.reviews import ReviewListeners
+from handlers.teams.saved_answers import DIALOGS as SAVED_ANSWER_DIALOGS
+from handlers.teams.saved_answers import VERBS as SAVED_ANSWER_VERBS
+from handlers.teams.saved_answers import SavedAnswerListeners
 
 logger = logging.getLogger(__name__)
 NOT_SLT = "Only SLT can see or act on incident cases."
@@ -72,6 +75,9 @@ class TeamsListeners(TeamsTurns):
         self.reviews = ReviewListeners(services, roles, notifier, directory, follow_ups)
         self.comments = CommentListeners(services, roles, notifier, directory, follow_ups)
         self.answers = AnswerListeners(services, roles, notifier, directory, follow_ups)
+        self.saved_answers = SavedAnswerListeners(
+            services, roles, notifier, directory, follow_ups
+        )
         self.acknowledgements = TeamsAcknowledgements(
             services, roles, notifier, directory, follow_ups, api=app.api
         )
@@ -160,6 +166,8 @@ class TeamsListeners(TeamsTurns):
             return await self.acknowledgements.acknowledge(user)
         if word == "unanswered" and not rest:
             return await self.acknowledgements.unanswered(user)
+        if word == "answers" and not rest:
+            return await self.saved_answers.listing(user)
         if word == "accounts" and not rest:
             return await self.accounts.register(user)
         if word in ("topics", "sections") and not rest:
@@ -179,6 +187,8 @@ class TeamsListeners(TeamsTurns):
     async def _action(self, verb: str, data: dict[str, Any], user: str) -> cards.Card:
         if verb in ANSWER_VERBS:
             return await self.answers.act(verb, data, user)
+        if verb in SAVED_ANSWER_VERBS:
+            return await self.saved_answers.act(verb, data, user)
         if verb in ACKNOWLEDGE:  # the nudge's button: exactly as the `acknowledge` message
             return await self.acknowledgements.acknowledge(user)
         if verb in NUDGE:
@@ -207,6 +217,8 @@ class TeamsListeners(TeamsTurns):
             return await self.incidents.open_dialog(name, data, user)
         if name in ACCOUNT_DIALOGS:
             return await self.accounts.open_dialog(name, data, user)
+        if name in SAVED_ANSWER_DIALOGS:
+            return await self.saved_answers.open_dialog(name, data, user)
         return self._done("That form is no longer in use.")
 
     async def on_dialog_submit(self, ctx: ActivityContext[Any]) -> TaskModuleResponse:
@@ -229,4 +241,6 @@ class TeamsListeners(TeamsTurns):
             return await self.incidents.submit_dialog(name, data, user, key)
         if name in ACCOUNT_DIALOGS:
             return await self.accounts.submit_dialog(name, data, user, key)
+        if name in SAVED_ANSWER_DIALOGS:  # each is refused once done: no key needed
+            return await self.saved_answers.submit_dialog(name, data, user)
         return self._done("That form is no longer in use.")

@@ -35,12 +35,14 @@ from bot.ports import DeliveryError, Posted
 from bot.questions.actions import PassedOn
 from bot.reports.figures import Figures
 from bot.reviews.actions import Review
+from bot.saved_answers.service import Saved
 from handlers.present import accounts as present_accounts
 from handlers.present import answers as present_answers
 from handlers.present import comments as present_comments
 from handlers.present import incidents as present
 from handlers.present import knowledge as present_knowledge
 from handlers.present import reviews as present_reviews
+from handlers.present import saved_answers as present_saved
 from handlers.present.erased import erased_card
 from handlers.present.model import Card
 from handlers.teams import cards, render, reports
@@ -52,6 +54,7 @@ from store.models import (
     Handover,
     Incident,
     Question,
+    SavedAnswer,
     SchoolAccount,
 )
 
@@ -350,6 +353,16 @@ class TeamsNotifier:
 
     def ask_slt(self, question: Question) -> None:
         self._tell_slt(self._draw(present_answers.slt_question_card(PassedOn.of(question))))
+
+    def answer_to_asker(self, question: Question) -> None:
+        if not question.asked_by or question.slt_answer is None:
+            raise DeliveryError("nobody to send SLT's answer to")
+        card = present_saved.answer_to_asker_card(question.text, question.slt_answer)
+        self.direct_message(question.asked_by, self._draw(card))
+
+    def saved_answers_review(self, answers: Sequence[SavedAnswer]) -> None:
+        shown = present_saved.review_notice([Saved.of(a, self.zone) for a in answers])
+        self._tell_slt(render.render_many(shown, self._name()))
 
     # Second opinions ---------------------------------------------------------------------
 

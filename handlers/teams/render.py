@@ -3,7 +3,7 @@ written for them. People are shown by name, looked up through `name`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 
 from handlers.present.model import Button, Card, Command, Group, Line, Link, Person, Strong
@@ -73,3 +73,14 @@ def body(card: Card, name: Name) -> list[cards.Card]:
 def render(card: Card, name: Name) -> cards.Card:
     """A whole Adaptive Card, checked against the SDK's card model."""
     return cards.card(*body(card, name), actions=[action(b) for b in card.buttons])
+
+
+def render_many(shown: Sequence[Card], name: Name) -> cards.Card:
+    """Cards one after another in one Adaptive Card, each followed by its own buttons: the
+    card's top-level actions could hold only a handful."""
+    built: list[cards.Card] = []
+    for card in shown:
+        built += body(card, name)
+        if card.buttons:
+            built.append({"type": "ActionSet", "actions": [action(b) for b in card.buttons]})
+    return cards.card(*built)
