@@ -25,7 +25,6 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,8 +34,8 @@ from sqlalchemy.engine import make_url
 
 from bench.slash_command import QUESTIONS, SIGNING_SECRET, _quiet, serving
 from bot.app.settings import Settings
-from bot.app.startup import LISTENER_THREADS, build
-from handlers.slack.pacing import Pacer
+from bot.app.startup import build
+from handlers.slack.pacing import listener_pool
 from store.db import session_scope
 from store.models import Comment, DraftReview, Incident, SchoolAccount
 from tests.slack_requests import SlackModals, SlackSender, checkboxes, datetime_input, text_input
@@ -173,11 +172,10 @@ def run(clients: int, seconds: float, postgres: str | None, delay: float) -> str
             moderator_users=[f"U0MOD{n:04d}" for n in range(MODERATOR_COUNT)],
             school_accounts=["Facebook: @ourschool"],
         )
-        listeners = ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="slack-listener")
-        # Slack's one message per second per channel would take minutes to drain a benchmark's
-        # thousand cards; a short interval keeps the runs apart. Pacing holds no lock any more,
-        # so it does not change how fast requests are acknowledged.
-        runtime = build(settings, listener_executor=listeners, pacer=Pacer(0.01))
+        listeners = listener_pool()
+        # Slack's own pace (one message per second per channel): a burst's cards beyond what
+        # a channel takes in a couple of seconds are left to the sweep, never to the listeners.
+        runtime = build(settings, listener_executor=listeners)
         tally = Tally()
         with serving(runtime.asgi) as base:
             SlackSender(f"{base}/slack/events", SIGNING_SECRET, stand_in.response_url()).command(

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.ports import DELIVERY, Delivery, DeliveryError
+from bot.ports import DELIVERY, Delivery, DeliveryDeferred, DeliveryError
 from store.db import session_scope
 from store.models import CommentNotice, IncidentNotice, PolicyNotice
 
@@ -164,6 +164,14 @@ class Ledger(Generic[Rec]):
         token = DELIVERY.set(Delivery(f"{self.marker_prefix}:{kind}", retrying=retrying))
         try:
             send()
+        except DeliveryDeferred as error:
+            self.relock()
+            row.claimed_at = None
+            row.attempts -= 1  # never tried: no retry's look-up, and no step towards giving up
+            logger.info(
+                "%s %s: left for the next sweep: %s", self.marker_prefix, kind.split(":")[0], error
+            )
+            return Outcome.FAILED
         except DeliveryError as error:
             self.relock()
             row.claimed_at = None

@@ -31,6 +31,12 @@ class DeliveryError(Exception):
     """A message could not be delivered even after retries; nothing is recorded as sent."""
 
 
+class DeliveryDeferred(DeliveryError):
+    """Not sent yet, and no failure: the platform can only take it later (its channel is busy
+    with a burst). The delivery stays owed for the next sweep, and the try does not count
+    towards giving up."""
+
+
 @dataclass(frozen=True)
 class Delivery:
     """The delivery a send belongs to. A front end that can tag its messages tags them with

@@ -24,7 +24,7 @@ from bot.app.jobs import COMMENT_SWEEP_JOB, INCIDENT_SWEEP_JOB
 from bot.app.settings import Settings
 from bot.app.startup import Runtime, build
 from bot.clock import ManualClock
-from handlers.slack.pacing import Pacer
+from handlers.slack.pacing import Pacer, answering_thread
 from store.db import make_engine, migrate
 from tests.slack_requests import SlackModals, SlackSender
 from tests.slack_standin import SlackStandIn
@@ -144,8 +144,9 @@ def make_settings(**overrides: Any) -> Settings:
 class TrackingExecutor(ThreadPoolExecutor):
     """Bolt's listener pool, remembering its work so a test can wait for it to finish."""
 
-    def __init__(self) -> None:
-        super().__init__(max_workers=10)
+    def __init__(self, *, answering: bool = False) -> None:
+        # `answering`: its threads are known as listener threads, as in the running bot
+        super().__init__(max_workers=10, initializer=answering_thread if answering else None)
         self.futures: list[Future[Any]] = []
         self._lock = threading.Lock()
 
@@ -167,17 +168,19 @@ class TrackingExecutor(ThreadPoolExecutor):
 
 
 class FakeTime:
-    """Monotonic time that only moves when something waits: pacing without real sleeps."""
+    """Monotonic time that only moves when something waits: pacing without real sleeps.
+    `frozen`: not even then, as if a burst arrived all in one instant."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, frozen: bool = False) -> None:
         self.now = 0.0
         self.slept = 0.0
+        self.frozen = frozen
 
     def monotonic(self) -> float:
         return self.now
 
     def sleep(self, seconds: float) -> None:
-        self.now += seconds
+        self.now += 0.0 if self.frozen else seconds
         self.slept += seconds
 
 
@@ -233,13 +236,15 @@ def bot_factory(
     stops: list[Callable[[], None]] = []
     runtimes: list[Runtime] = []
 
-    def start(**overrides: Any) -> RunningBot:
+    def start(*, burst: bool = False, **overrides: Any) -> RunningBot:
+        """`burst`: everything arrives in one instant on listener threads, so a channel's
+        pacing fills up as it would under a real burst."""
         settings = make_settings(
             database_url=database_url, slack_api_url=stand_in.api_url, **overrides
         )
-        fake_time = FakeTime()
+        fake_time = FakeTime(frozen=burst)
         pacer = Pacer(1.0, monotonic=fake_time.monotonic, sleep=fake_time.sleep)
-        executor = TrackingExecutor()
+        executor = TrackingExecutor(answering=burst)
         runtime = build(settings, clock=clock, pacer=pacer, listener_executor=executor)
         base_url, stop = _serve(runtime)
         stops.append(stop)

@@ -141,3 +141,43 @@ def test_with_slack_taking_4_seconds_a_question_and_a_form_are_acknowledged_with
     assert form_ack < 3.0 and question_ack < 3.0
     bot.settle()
     assert count(bot, Comment) == 1
+
+
+def test_a_burst_to_one_channel_leaves_cards_to_the_sweep_and_never_holds_a_listener(
+    bot_factory: Callable[..., RunningBot],
+) -> None:
+    """Slack takes one message a second per channel. Eight comments logged in the same instant:
+    the listeners post the cards the channel can take within a couple of seconds and leave the
+    rest owed (a listener sleeping for minutes would starve the next person's acknowledgement);
+    the next sweep posts those, each card once."""
+    bot = bot_factory(
+        burst=True,
+        moderators_channel=MODS_CHANNEL,
+        moderator_users=MODERATORS,
+        school_accounts=["Facebook: @ourschool"],
+    )
+
+    def log(n: int) -> httpx.Response:
+        fields = comment_form(bot.clock.now())
+        return bot.modals.submit("comment.log", fields, user=MODERATORS[n % 4], view_id=f"V{n}")
+
+    responses = [log(n) for n in range(8)]
+    bot.settle()
+
+    assert [r.status_code for r in responses] == [200] * 8
+    assert count(bot, Comment) == 8
+
+    def cards() -> list[Any]:
+        return [
+            c for c in bot.stand_in.to("chat.postMessage") if c.params["channel"] == MODS_CHANNEL
+        ]
+
+    assert len(cards()) == 3  # this second's slot and the next two; the rest wait for the sweep
+    assert bot.time.slept <= 3 * 2.0
+
+    bot.tick()
+
+    assert len(cards()) == 8
+    with session_scope(bot.runtime.services.sessions) as session:
+        posted = session.scalars(select(Comment.card_ts)).all()
+    assert len(set(posted)) == 8 and None not in posted

@@ -38,7 +38,7 @@ from bot.ports import FrontEnd, Router
 from bot.roles import LookupFailed, Roles
 from bot.services import Services
 from handlers.slack.notifier import SlackNotifier
-from handlers.slack.pacing import Pacer
+from handlers.slack.pacing import Pacer, listener_pool
 from handlers.slack.views.common import slt_mention
 from store.db import make_engine, make_session_factory, migrate
 
@@ -49,12 +49,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Bolt runs each listener, and whatever it does after `ack()` (posting a card, telling SLT), on
-# this pool. Its default of 5 threads is taken by five slow deliveries, and then the next request
-# waits for a thread past Slack's 3-second limit. The threads mostly wait on Slack or the
-# database, so many are cheap.
 TEAMS_FOLLOW_UP_THREADS = 32  # bounded: each waits on Teams, not the CPU
-LISTENER_THREADS = 256
 
 
 @dataclass
@@ -220,8 +215,7 @@ def build(
             client=client,
             signing_secret=signing_secret,
             token_verification_enabled=False,
-            listener_executor=listener_executor
-            or ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="slack-listener"),
+            listener_executor=listener_executor or listener_pool(),
         )
         handlers.slack.register(slack, services)
         if signing_secret is not None and not settings.socket_mode:
