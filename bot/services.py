@@ -16,7 +16,7 @@ from bot.incidents.service import engaged_section
 from bot.policy.service import PolicyService
 from bot.ports import Notifier
 from bot.roles import Roles
-from store.db import session_scope
+from store.db import read_scope
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Services:
     def comment_accounts(self) -> list[str]:
         """The accounts a comment can be logged against: the register's live ones, then any
         configured in SCHOOL_ACCOUNTS."""
-        with session_scope(self.sessions) as session:
+        with read_scope(self.sessions) as session:
             return accounts.comment_accounts(session, list(self.school_accounts))
 
     def policy_section(self, kind: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+READ_ONLY = "socialpolicy_read_only"  # an execution option: see `read_scope`
 
 
 def make_engine(url: str) -> Engine:
@@ -25,11 +27,20 @@ def make_engine(url: str) -> Engine:
     "Key (…)=(…) already exists") is dropped from its errors for the same reason.
     """
     if url.startswith("sqlite"):
+        # Connections are kept, not opened per request (each opening runs the pragmas below);
+        # transactions queue for SQLite's one writer either way.
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
+            pool_size=20,
+            max_overflow=20,
         )
+        writer = _WriterQueue()
         event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", writer.begin)
+        for returned in ("checkin", "invalidate", "close"):
+            event.listen(engine, returned, writer.returned)
         return engine
     engine = create_engine(
         url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
@@ -61,8 +72,10 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (below)
     cursor = dbapi_connection.cursor()
     # Only takes effect on a new, empty database (before its first table): freed pages can then
-    # be handed back to the file system by `reclaim_free_space`.
-    cursor.execute("PRAGMA auto_vacuum=INCREMENTAL")
+    # be handed back to the file system by `reclaim_free_space`. Setting it takes the write
+    # lock, so it is set only then: otherwise each new connection would queue behind writers.
+    if cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+        cursor.execute("PRAGMA auto_vacuum=INCREMENTAL")
     cursor.execute("PRAGMA secure_delete=ON")  # deleted and overwritten content is zeroed
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -71,14 +84,36 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection: Connection) -> None:
-    """Take SQLite's write lock at the start of each transaction.
+class _WriterQueue:
+    """Take SQLite's write lock at the start of each transaction, queueing for it in Python.
 
     SQLite has no row locks (it ignores FOR UPDATE), so a sweep and a listener could both read
-    "card not posted yet" and both post it. Serialising transactions closes that gap; with one
-    bot instance per SQLite file the cost is negligible. PostgreSQL uses row locks instead.
+    "card not posted yet" and both post it: each transaction that may write begins IMMEDIATE,
+    which serialises them (PostgreSQL uses row locks instead). SQLite's own wait for that lock
+    sleeps in growing steps of up to 100 ms and keeps no queue, so under a burst an unlucky
+    transaction lost the race for seconds. Writers in this process wait on a lock of ours first,
+    taken before BEGIN and given back when the connection returns to the pool (after its commit
+    or rollback); SQLite's wait is left for other processes. A `read_scope` takes neither.
     """
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    HELD = "socialpolicy_holds_writer"
+    WAIT = 30.0  # seconds, as SQLite's busy timeout; then SQLite's own wait decides
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def begin(self, connection: Connection) -> None:
+        if connection.get_execution_options().get(READ_ONLY, False):
+            connection.exec_driver_sql("BEGIN")
+            return
+        held = connection.info  # the pool's record of this DBAPI connection
+        if not held.get(self.HELD) and self._lock.acquire(timeout=self.WAIT):
+            held[self.HELD] = True
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    def returned(self, _dbapi_connection: Any, record: Any, *_: Any) -> None:
+        if record is not None and record.info.pop(self.HELD, False):
+            self._lock.release()
 
 
 def reclaim_free_space(engine: Engine) -> None:
@@ -115,6 +150,15 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: committed if the block finishes, rolled back if it raises."""
     with factory() as session, session.begin():
+        yield session
+
+
+@contextmanager
+def read_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A unit of work that only reads: on SQLite it does not queue for the write lock (in WAL
+    mode a reader sees the last commit while a writer goes on)."""
+    with factory() as session, session.begin():
+        session.connection(execution_options={READ_ONLY: True})
         yield session
 
 

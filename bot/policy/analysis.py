@@ -105,6 +105,7 @@ class QuestionAnalyzer:
         self._known = targets | set(SHORTHAND)
         # Only longer words are worth repairing to: a short one has too many near neighbours.
         self._repair_candidates = sorted(w for w in targets if len(w) >= 4)
+        zipf_frequency("policy", "en")  # loads the word list now, not on someone's question
 
     def _repair(self, word: str) -> str:
         """A misspelling becomes the document's nearest word; real English words stay as typed."""

@@ -16,7 +16,7 @@ from bot.questions import service as questions
 from bot.saved_answers import actions as saved_answers
 from bot.saved_answers.service import Saved
 from bot.services import Services
-from store.db import session_scope
+from store.db import read_scope, session_scope
 from store.models import Question
 
 logger = logging.getLogger(__name__)
@@ -70,9 +70,10 @@ def answer(services: Services, *, text: str) -> Answered:
     version = services.policy.version
     saved = None
     try:
-        with session_scope(services.sessions) as session:
+        with read_scope(services.sessions) as session:  # no write lock while questions compare
             concepts = services.policy.index.concepts(asked.answer.question)
             saved = saved_answers.closest(session, services, question=concepts)
+        with session_scope(services.sessions) as session:
             questions.record(
                 session,
                 question_id=question_id,

@@ -22,7 +22,10 @@ from concurrent.futures import ThreadPoolExecutor
 from bot.ports import DELIVERY, DeliveryDeferred
 
 LISTENER_PATIENCE = 2.0  # seconds a listener thread may wait for its channel's slot
-LISTENER_THREADS = 256  # mostly waiting on Slack or the database, so many are cheap
+# Threads are made only as they are needed. One waiting its turn on a busy channel for a message
+# the sweep does not send keeps its thread, so a burst may need many; the next person must still
+# find a free one at once.
+LISTENER_THREADS = 2048
 
 _thread = threading.local()
 

@@ -1,0 +1,70 @@
+"""SQLite's one writer: transactions queue for it in order, a reader never waits for it, and a
+transaction that fails gives it back."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from store.db import make_engine, make_session_factory, read_scope, session_scope
+
+
+@pytest.fixture
+def sessions(tmp_path: Path):  # type: ignore[no-untyped-def]
+    engine = make_engine(f"sqlite:///{tmp_path / 'writers.db'}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE n (v INTEGER)"))
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+def test_a_reader_is_not_held_up_by_a_writer(sessions) -> None:  # type: ignore[no-untyped-def]
+    writing, read = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with session_scope(sessions) as session:
+            session.execute(text("INSERT INTO n VALUES (1)"))
+            writing.set()
+            assert read.wait(10), "the reader waited for the writer"
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert writing.wait(10)
+    with read_scope(sessions) as session:
+        assert session.scalar(text("SELECT count(*) FROM n")) == 0  # the last commit
+    read.set()
+    thread.join()
+
+
+def test_a_failed_transaction_gives_the_writer_back(sessions) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(RuntimeError), session_scope(sessions) as session:
+        session.execute(text("INSERT INTO n VALUES (1)"))
+        raise RuntimeError("the form was refused")
+
+    done = threading.Event()
+
+    def other() -> None:
+        with session_scope(sessions) as session:
+            session.execute(text("INSERT INTO n VALUES (2)"))
+        done.set()
+
+    threading.Thread(target=other).start()
+    assert done.wait(10), "the writer was never given back"
+
+
+def test_many_writers_at_once_all_commit(sessions) -> None:  # type: ignore[no-untyped-def]
+    def write(n: int) -> None:
+        for _ in range(20):
+            with session_scope(sessions) as session:
+                session.execute(text("INSERT INTO n VALUES (:v)"), {"v": n})
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with read_scope(sessions) as session:
+        assert session.scalar(text("SELECT count(*) FROM n")) == 16 * 20
