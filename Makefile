@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench eval clean
+.PHONY: run test faults lint bench eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,14 @@ test: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 3
+
+# The fault, abuse and load tests alone (with TEST_DATABASE_URL set: on PostgreSQL too).
+FAULT_TESTS := $(addprefix tests/test_,faults_alerts faults_teams hostile_requests hostile_text \
+	load_and_replay teams_replay edit_replay teams_answer_first erased_cards privacy audit_trail \
+	roles_everywhere store_writers)
+
+faults: $(STAMP)
+	$(BIN)/python -m pytest -n 3 $(addsuffix .py,$(FAULT_TESTS))
 
 bench: $(STAMP)
 	$(BIN)/python bench/slash_command.py

@@ -353,3 +353,42 @@ def test_one_word_in_the_passage_beside_one_it_never_uses_is_not_confident(
 
     assert answer.confident is False
     assert best_title(answer) == "Passwords"
+
+
+AGREEMENTS = dedent(
+    """\
+    # Acceptable Use Agreements
+
+    ## Pupils' agreement
+
+    I will only use my mobile phone in lessons when my teacher allows it.
+
+    ## Staff agreement
+
+    I will only use my mobile phone in lessons for school purposes, away from pupils.
+    """
+)
+
+
+@pytest.fixture
+def agreements(tmp_path: Path) -> PolicyService:
+    path = tmp_path / "agreements.md"
+    path.write_text(AGREEMENTS, encoding="utf-8")
+    return PolicyService(load_policies(path))
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        pytest.param("can i use my mobile phone in lessons", "Staff agreement", id="staff"),
+        pytest.param(
+            "can students use a mobile phone in lessons", "Pupils' agreement", id="pupils"
+        ),
+    ],
+)
+def test_a_question_from_staff_prefers_the_passage_addressed_to_staff(
+    agreements: PolicyService, question: str, title: str
+) -> None:
+    """The pupils' agreement uses the same words; staff asking about themselves get theirs,
+    a question about pupils gets the pupils' one."""
+    assert best_title(agreements.ask(question).answer) == title

@@ -34,6 +34,7 @@ from bot.policy.analysis import (
     english_stemmer,
     words,
 )
+from bot.policy.audience import about_others, for_others
 from bot.policy.document import Passage, PolicySet, Section
 
 GROUP_MATCH_QUALITY = 0.8  # how much a synonym-only match covers of the word's meaning
@@ -48,6 +49,9 @@ CLEAR_MARGIN = 0.6
 # When confident, passages scoring at least this share of the best are other answers worth
 # showing; when not, the closest three are shown.
 RUNNER_UP_RATIO = 0.6
+# A passage addressed only to pupils or parents keeps this share of its score for a question
+# that is not about them (see `bot.policy.audience`).
+OTHERS_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,7 @@ class PolicyIndex:
         owner = {id(s): i for i, s in enumerate(sections)}
         self._owner = np.array([owner[id(s)] for s, _ in self._hits], dtype=np.int64)
         self._sections = sections
+        self._for_others = np.array([for_others(s, p) for s, p in self._hits], dtype=bool)
 
         passage_text = [f"{p.context or ''} {p.text}" for _, p in self._hits]
         heading_text = [" ".join((*s.path[1:], s.title)) for s, _ in self._hits]
@@ -197,6 +202,8 @@ class PolicyIndex:
         ranking = _scaled(score * (1.0 + coverage)) + PLAIN_BM25_WEIGHT * _scaled(
             self._plain_scores(question)
         )
+        if not about_others(question):
+            ranking = np.where(self._for_others, OTHERS_SHARE * ranking, ranking)
         order = np.argsort(-ranking, kind="stable")
         best = order[0]
         top = ranking[best]
