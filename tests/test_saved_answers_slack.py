@@ -14,6 +14,8 @@ import pytest
 
 from bot.app.jobs import SAVED_ANSWERS_JOB, SLT_ANSWERS_JOB
 from bot.policy.loader import default_policy_path
+from bot.retention.subject_access import export_user
+from store.db import session_scope
 from tests.conftest import RunningBot
 from tests.slack_requests import checkboxes, text_input
 
@@ -113,6 +115,12 @@ def test_slt_reply_reaches_the_asker_and_a_saved_answer_comes_first(
     assert "Policy section: " in later and "Pupils and former pupils" in later
     unrelated = _text(_ask(bot, UNRELATED, user=OTHER))
     assert "Answered by SLT" not in unrelated and "sixth form" not in unrelated
+
+    with session_scope(bot.runtime.services.sessions) as session:
+        asker, slt = (export_user(session, user_id=u) for u in (STAFF, SLT))
+    assert asker["questions_sent_to_slt"][0]["slt_answer"] == ANSWER
+    assert slt["questions_answered_for_slt"][0]["slt_answer"] == ANSWER
+    assert STAFF not in json.dumps(slt)  # who asked is not SLT's data
 
 
 def test_an_unreachable_asker_gets_the_answer_from_the_sweep(

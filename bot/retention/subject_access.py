@@ -72,6 +72,7 @@ def _review(draft: DraftReview, user_id: str) -> dict[str, Any]:
 
 def export_user(session: Session, *, user_id: str) -> dict[str, Any]:
     questions = session.scalars(select(Question).where(Question.asked_by == user_id))
+    answered = session.scalars(select(Question).where(Question.slt_answered_by == user_id))
     comments = session.scalars(
         select(Comment).where(
             or_(
@@ -101,7 +102,11 @@ def export_user(session: Session, *, user_id: str) -> dict[str, Any]:
         "user": user_id,
         "name_in_teams": person.name if person else None,
         "questions_sent_to_slt": [
-            _row(q, ("text", "asked_at", "sent_to_slt_at")) for q in questions
+            _row(q, ("text", "asked_at", "sent_to_slt_at", "slt_answer", "slt_answered_at"))
+            for q in questions
+        ],
+        "questions_answered_for_slt": [
+            _row(q, ("text", "slt_answer", "slt_answered_at")) for q in answered
         ],
         "comments": [
             _row(
