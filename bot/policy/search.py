@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 import bm25s
 import numpy as np
-from wordfreq import zipf_frequency
 
 from bot.policy.analysis import (
     Concept,
@@ -33,6 +32,7 @@ from bot.policy.analysis import (
     document_terms,
     english_stemmer,
     words,
+    zipf,
 )
 from bot.policy.audience import about_others, for_others
 from bot.policy.document import Passage, PolicySet, Section
@@ -166,7 +166,7 @@ class PolicyIndex:
         if not terms:
             # A word the policy never uses: a rare one ("payslip") is likely the whole point of
             # the question, an everyday one ("sent", "later") much less so.
-            rarity = (7.0 - zipf_frequency(concept.word, "en")) / 4.0
+            rarity = (7.0 - zipf(concept.word)) / 4.0
             return self._max_idf * float(np.clip(rarity, 0.2, 1.0))
         return self._idf(terms[0])
 
