@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import time
 
-from store.models import Incident
-from tests.teams_bot import SLT, SLT_CONVERSATION, STAFF, TeamsBot
+from store.models import Incident, SchoolAccount
+from tests.teams_bot import ADMIN, SLT, SLT_CONVERSATION, STAFF, TeamsBot
 from tests.test_teams import _report_form
+from tests.test_teams_accounts import _application
 
 SLOW = 4.0
 
@@ -50,3 +51,30 @@ def test_a_button_is_answered_before_the_card_is_redrawn(teams_bot: TeamsBot) ->
     connector.wait_for(SLT_CONVERSATION, "led by")
     teams_bot.bot.settle()
     assert len([s for s in connector.to(SLT_CONVERSATION, "PUT") if "led by" in s.text]) == 1
+
+
+def test_an_approval_is_answered_before_the_administrators_are_asked(
+    teams_bot: TeamsBot,
+) -> None:
+    """Approving asks every administrator and tells the applicant: with Teams slow, that would
+    outlast the invoke, so the card answers first. If no administrator can be asked, the SLT
+    member who approved is told by DM."""
+    teams, connector = teams_bot.teams, teams_bot.connector
+    assert "Sent to SLT" in teams.submit_dialog(_application(), user=STAFF).json()["task"]["value"]
+    teams_bot.bot.settle()
+    [applied] = teams_bot.rows(SchoolAccount)
+    connector.slow(f"a:{STAFF}", SLOW, times=10)
+    connector.fail(f"a:{ADMIN}", 500, times=50)
+    teams.settle = None  # what is asked here is when the answer comes
+
+    started = time.monotonic()
+    approved = teams.execute(
+        "account.approve", {"account": applied.id, "version": applied.version}, user=SLT
+    )
+
+    assert approved.status_code == 200 and "approved" in approved.text
+    assert "account.approve" not in approved.text  # redrawn without its buttons
+    assert time.monotonic() - started < SLOW
+    connector.wait_for(f"a:{SLT}", "administrators could not be reached")
+    teams_bot.bot.settle()
+    assert "was approved" in connector.to(f"a:{STAFF}")[-1].text

@@ -8,6 +8,7 @@ handover tasks come back here.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from microsoft_teams.api import TaskModuleResponse
@@ -15,6 +16,7 @@ from microsoft_teams.api import TaskModuleResponse
 from bot.accounts import actions
 from bot.accounts.actions import InvalidForm
 from bot.accounts.service import AccountError, Application, Field
+from bot.ports import DeliveryError
 from bot.submissions import Key
 from handlers.present import accounts as present
 from handlers.present.model import Card
@@ -22,6 +24,8 @@ from handlers.present.verbs import AccountAction
 from handlers.teams import account_cards as views
 from handlers.teams import cards, render
 from handlers.teams.base import FRONT_END, TeamsTurns, record_id
+
+logger = logging.getLogger(__name__)
 
 NOT_ADMIN = actions.NOT_ADMIN
 LEAVER = "account_leaver"
@@ -38,8 +42,8 @@ DIALOGS: dict[str, str] = {
 }
 APPLY_TITLE = "New school account"
 ADMINS_UNREACHED = (
-    "The administrators could not be reached in Teams: ask them to create it and record it from "
-    "`accounts`."
+    "The administrators could not be reached in Teams: ask them to create the account and record "
+    "it from the accounts command."
 )
 SLT_UNREACHED = (
     "Your application is saved, but SLT could not be reached in Teams just now: let them know "
@@ -78,21 +82,31 @@ class AccountListeners(TeamsTurns):
         """SLT approve: the card redraws, the administrators are asked to create the account."""
         account_id, version = _target(data)
         try:
-            sent = await asyncio.to_thread(
+            account: actions.Account = await self._answer_first(
                 actions.decide,
-                self.services,
-                self.roles,
+                services=self.services,
+                roles=self.roles,
                 account_id=account_id,
                 version=version,
                 user=user,
                 approve=True,
+                then=lambda sent: self._tell_if_unreached(user, sent),
             )
         except actions.NotAllowed as error:
             return cards.note_card(str(error))
         except AccountError as error:
             return await self._current(account_id, str(error))
-        alert = "" if sent.reached else ADMINS_UNREACHED
-        return self._card(present.application_card(sent.account, alert=alert))
+        return self._card(present.application_card(account))
+
+    def _tell_if_unreached(self, user: str, sent: actions.Sent) -> None:
+        """The card has already answered; if no administrator could be asked to create the
+        account, the SLT member who approved it is told by DM."""
+        if sent.reached:
+            return
+        try:
+            self.notifier.direct_message(user, cards.note_card(ADMINS_UNREACHED))
+        except DeliveryError as error:
+            logger.warning("approver not told that no administrator was reached: %s", error)
 
     async def _current(self, account_id: int, alert: str) -> cards.Card:
         """The card as it stands now, with why nothing changed."""

@@ -106,14 +106,22 @@ class TeamsTurns:
         self.notifier = notifier
         self.zone = services.zone
 
-    async def _answer_first(self, work: Callable[..., T], /, **kwargs: Any) -> T:
+    async def _answer_first(
+        self,
+        work: Callable[..., T],
+        /,
+        *,
+        then: Callable[[T], object] | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """Run a domain action that answers through `reply` before it delivers (as Slack's
         listeners `ack()` first) on the bounded follow-up pool, and return what it answered as
         soon as it does: Teams waits about 15 seconds for an invoke's response, and proactive
         messages to a slow or failing Teams must not spend them. What it raises before
-        answering is raised here; its deliveries carry on in the pool."""
+        answering is raised here; its deliveries carry on in the pool, and `then` is given
+        what it returns once they are done."""
         loop = asyncio.get_running_loop()
-        answered: asyncio.Future[T] = loop.create_future()
+        answered: asyncio.Future[Any] = loop.create_future()  # what `work` replied
 
         def settle(value: Any, error: BaseException | None = None) -> None:
             if answered.done():
@@ -125,9 +133,12 @@ class TeamsTurns:
 
         def run() -> None:
             try:
-                work(reply=lambda value: loop.call_soon_threadsafe(settle, value), **kwargs)
+                done = work(reply=lambda value: loop.call_soon_threadsafe(settle, value), **kwargs)
             except BaseException as error:
                 loop.call_soon_threadsafe(settle, None, error)
+                return
+            if then is not None:
+                then(done)
 
         self.follow_ups.submit(run)
         return await answered
