@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from store.models import Incident, SchoolAccount
+from store.models import DraftReview, Incident, SchoolAccount
 from tests.teams_bot import ADMIN, SLT, SLT_CONVERSATION, STAFF, TeamsBot
 from tests.test_teams import _report_form
 from tests.test_teams_accounts import _application
@@ -78,3 +78,24 @@ def test_an_approval_is_answered_before_the_administrators_are_asked(
     connector.wait_for(f"a:{SLT}", "administrators could not be reached")
     teams_bot.bot.settle()
     assert "was approved" in connector.to(f"a:{STAFF}")[-1].text
+
+
+def test_an_application_and_a_draft_are_answered_before_slt_get_them(teams_bot: TeamsBot) -> None:
+    """Each is saved and answered at once; when SLT cannot be reached after all, the person who
+    sent it is told by DM."""
+    teams, connector = teams_bot.teams, teams_bot.connector
+    teams.settle = None  # what is asked here is when the answer comes
+    connector.slow(SLT_CONVERSATION, SLOW, times=1)
+    connector.fail(SLT_CONVERSATION, 500, times=50)
+    draft = {"dialog": "review", "account": "Facebook: @ourschool", "draft": "Trip on Friday"}
+
+    for form, saved in ((_application(), "Sent to SLT"), (draft, "Sent for a second opinion")):
+        started = time.monotonic()
+        answer = teams.submit_dialog(form, user=STAFF).json()
+        assert saved in answer["task"]["value"]
+        assert time.monotonic() - started < SLOW
+    connector.wait_for(f"a:{STAFF}", "Your draft is saved, but SLT could not be reached")
+    teams_bot.bot.settle()
+    told = " ".join(s.text for s in connector.to(f"a:{STAFF}"))
+    assert "Your application is saved, but SLT could not be reached" in told
+    assert len(teams_bot.rows(SchoolAccount)) == 1 and len(teams_bot.rows(DraftReview)) == 1

@@ -8,7 +8,6 @@ handover tasks come back here.
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any
 
 from microsoft_teams.api import TaskModuleResponse
@@ -16,7 +15,6 @@ from microsoft_teams.api import TaskModuleResponse
 from bot.accounts import actions
 from bot.accounts.actions import InvalidForm
 from bot.accounts.service import AccountError, Application, Field
-from bot.ports import DeliveryError
 from bot.submissions import Key
 from handlers.present import accounts as present
 from handlers.present.model import Card
@@ -24,8 +22,6 @@ from handlers.present.verbs import AccountAction
 from handlers.teams import account_cards as views
 from handlers.teams import cards, render
 from handlers.teams.base import FRONT_END, TeamsTurns, record_id
-
-logger = logging.getLogger(__name__)
 
 NOT_ADMIN = actions.NOT_ADMIN
 LEAVER = "account_leaver"
@@ -90,7 +86,7 @@ class AccountListeners(TeamsTurns):
                 version=version,
                 user=user,
                 approve=True,
-                then=lambda sent: self._tell_if_unreached(user, sent),
+                then=lambda sent: self._tell_unless(sent.reached, user, ADMINS_UNREACHED),
             )
         except actions.NotAllowed as error:
             return cards.note_card(str(error))
@@ -98,15 +94,6 @@ class AccountListeners(TeamsTurns):
             return await self._current(account_id, str(error))
         return self._card(present.application_card(account))
 
-    def _tell_if_unreached(self, user: str, sent: actions.Sent) -> None:
-        """The card has already answered; if no administrator could be asked to create the
-        account, the SLT member who approved it is told by DM."""
-        if sent.reached:
-            return
-        try:
-            self.notifier.direct_message(user, cards.note_card(ADMINS_UNREACHED))
-        except DeliveryError as error:
-            logger.warning("approver not told that no administrator was reached: %s", error)
 
     async def _current(self, account_id: int, alert: str) -> cards.Card:
         """The card as it stands now, with why nothing changed."""
@@ -185,13 +172,14 @@ class AccountListeners(TeamsTurns):
             monitoring=str(data.get(Field.MONITORING) or ""),
         )
         try:
-            sent = await asyncio.to_thread(
+            await self._answer_first(
                 actions.apply,
-                self.services,
+                services=self.services,
                 form=form,
                 user=user,
                 front_end=FRONT_END,
                 submission=submission,
+                then=lambda sent: self._tell_unless(sent.reached, user, SLT_UNREACHED),
             )
         except InvalidForm as invalid:
             return self._dialog(
@@ -199,7 +187,7 @@ class AccountListeners(TeamsTurns):
                 views.apply_dialog_card(values=data, errors=invalid.errors),
                 again=data,
             )
-        return self._done(present.APPLIED if sent.reached else SLT_UNREACHED)
+        return self._done(present.APPLIED)
 
     async def _submit_decline(
         self, data: dict[str, Any], user: str, submission: Key

@@ -4,6 +4,7 @@ plumbing that turns an activity into domain work and a card into a response."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -23,12 +24,15 @@ from microsoft_teams.apps import ActivityContext
 from microsoft_teams.cards import AdaptiveCard
 
 from bot import validation
+from bot.ports import DeliveryError
 from bot.roles import Roles
 from bot.services import Services
 from bot.submissions import Key
 from handlers.teams import cards
 from handlers.teams.conversations import TeamsDirectory
 from handlers.teams.notifier import TeamsNotifier
+
+logger = logging.getLogger(__name__)
 
 FRONT_END = "teams"
 INSTANCE = "submission"
@@ -142,6 +146,16 @@ class TeamsTurns:
 
         self.follow_ups.submit(run)
         return await answered
+
+    def _tell_unless(self, went: bool, user: str, message: str) -> None:
+        """After the invoke was answered: unless what it owed `went`, say so to `user` by DM
+        (not being able to send that either is only logged)."""
+        if went:
+            return
+        try:
+            self.notifier.direct_message(user, cards.note_card(message))
+        except DeliveryError as error:
+            logger.warning("a follow-up note was not delivered: %s", error)
 
     def _names(self) -> Callable[[str], str]:
         return self.directory.name

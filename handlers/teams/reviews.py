@@ -23,6 +23,7 @@ from handlers.teams.base import FRONT_END, TeamsTurns, record_id
 
 # The dialogs' names: the `review` command's, each button's verb's last part, and the name
 # send-back cards used before that.
+SLT_UNREACHED = "Your draft is saved, but SLT could not be reached in Teams just now."
 DIALOGS: dict[str, ReviewAction] = {
     views.DRAFT: ReviewAction.OPEN,
     render.dialog_name(ReviewAction.OPEN): ReviewAction.OPEN,
@@ -76,14 +77,15 @@ class ReviewListeners(TeamsTurns):
         )
         comment_id = _comment(data)
         try:
-            review = await asyncio.to_thread(
+            await self._answer_first(
                 actions.submit,
-                self.services,
+                services=self.services,
                 form=form,
                 author=user,
                 comment_id=comment_id,
                 front_end=FRONT_END,
                 submission=submission,
+                then=lambda review: self._tell_unless(review.shown, user, SLT_UNREACHED),
             )
         except InvalidForm as invalid:
             return self._dialog(
@@ -93,8 +95,6 @@ class ReviewListeners(TeamsTurns):
                 ),
                 again=data,
             )
-        if not review.shown:
-            return self._done("Saved, but SLT could not be reached in Teams just now.")
         return self._done(present.SENT)
 
     async def _decide(
