@@ -6,7 +6,6 @@ unanswered. Only SLT may do any of it."""
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,22 +13,18 @@ from typing import Any
 import pytest
 
 from bot.app.jobs import SAVED_ANSWERS_JOB
-from bot.policy.loader import default_policy_path
 from tests.conftest import RunningBot
 from tests.teams_bot import SLT, SLT_CONVERSATION, STAFF, TeamsBot
 from tests.teams_standin import BotConnectorStandIn, TeamsSender
+from tests.test_saved_answers_slack import (  # the same questions, answer and policy file
+    ANSWER,
+    PARAPHRASE,
+    QUESTION,
+    UNRELATED,
+    policy_file,
+)
 
-QUESTION = "can i follow an ex student on insta"
-PARAPHRASE = "may i friend a former pupil on instagram"
-UNRELATED = "can i post photos of pupils on instagram"
-ANSWER = "No: not until they are 18 and have left the sixth form. Ask the DSL first."
-
-
-@pytest.fixture
-def policy_file(tmp_path: Path) -> Path:
-    path = tmp_path / "policy.md"
-    shutil.copyfile(default_policy_path(), path)
-    return path
+__all__ = ["policy_file"]  # a fixture, used by name
 
 
 @pytest.fixture
