@@ -1,4 +1,5 @@
-"""Who may do what: moderators, SLT, administrators and reviewers, from user ids and/or user groups.
+"""Who may do what: moderators, SLT, administrators, reviewers and who sets the bot up, from user
+ids and/or user groups.
 
 User group membership is looked up through a function the front end supplies (Slack's
 usergroups.users.list) and cached, so a role check costs nothing on most requests.
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
+from bot.setup.school import People
 
 logger = logging.getLogger(__name__)
 
@@ -25,16 +27,31 @@ class LookupFailed(Exception):
 
 @dataclass
 class Roles:
-    moderators: frozenset[str]
-    slt: frozenset[str]
-    moderator_group: str | None
-    slt_group: str | None
+    """Each check reads the school's settings as they are now (`people`), so a change made in
+    chat holds from the next request, on every instance."""
+
+    people: Callable[[], People]
     members_of: Callable[[str], Iterable[str]]
     clock: Clock
-    admins: frozenset[str] = frozenset()
-    reviewers: frozenset[str] = frozenset()
+    workspace_admin: Callable[[str], bool] = lambda user: False
     _cache: dict[str, tuple[datetime, frozenset[str]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def slt(self) -> frozenset[str]:
+        return frozenset(self.people().slt)
+
+    @property
+    def moderators(self) -> frozenset[str]:
+        return frozenset(self.people().moderators)
+
+    @property
+    def admins(self) -> frozenset[str]:
+        return frozenset(self.people().admins)
+
+    @property
+    def reviewers(self) -> frozenset[str]:
+        return frozenset(self.people().reviewers)
 
     def _group(self, group: str | None) -> frozenset[str]:
         if group is None:
@@ -54,13 +71,13 @@ class Roles:
         return members
 
     def is_slt(self, user_id: str) -> bool:
-        return user_id in self.slt or user_id in self._group(self.slt_group)
+        return user_id in self.slt or user_id in self._group(self.people().slt_group)
 
     def is_moderator(self, user_id: str) -> bool:
         """Moderators, and SLT, who oversee them."""
         return (
             user_id in self.moderators
-            or user_id in self._group(self.moderator_group)
+            or user_id in self._group(self.people().moderator_group)
             or self.is_slt(user_id)
         )
 
@@ -77,4 +94,9 @@ class Roles:
         return self.reviewers or self.slt
 
     def slt_members(self) -> frozenset[str]:
-        return self.slt | self._group(self.slt_group)
+        return self.slt | self._group(self.people().slt_group)
+
+    def can_set_up(self, user_id: str) -> bool:
+        """Who may change the school's settings: those named for it, and the workspace's own
+        administrators (who installed the app, or could have)."""
+        return user_id in self.people().setup_admins or self.workspace_admin(user_id)

@@ -402,16 +402,31 @@ class ReviewEvent(Base):
     summary: Mapped[str] = mapped_column(Text)
 
 
-class TeamsPlace(Base):
-    """A Teams conversation SLT chose for a purpose ("slt", "moderators") from inside it, for
-    schools that did not set TEAMS_SLT_CONVERSATION / TEAMS_MODERATORS_CONVERSATION."""
+class SchoolSetting(Base):
+    """A setting the school changed in chat; it wins over the environment's first value.
+    `value` is JSON; `key` is dotted ("slack.slt", "timezone")."""
 
-    __tablename__ = "teams_places"
+    __tablename__ = "school_settings"
 
-    role: Mapped[str] = mapped_column(String(20), primary_key=True)
-    conversation_id: Mapped[str] = mapped_column(String(300))
-    set_by: Mapped[str] = mapped_column(String(100))
-    set_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    changed_by: Mapped[str] = mapped_column(String(100))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SchoolSettingChange(Base):
+    """One change to the school's settings: who, when, from what, to what. Rows are only ever
+    added; the newest id is the settings' revision, which every instance watches."""
+
+    __tablename__ = "school_setting_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(100))
+    front_end: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(60))
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
 
 
 class Submission(Base):

@@ -1,4 +1,4 @@
-"""Every sweep the scheduler ticks, wired to its settings; each asks the database what is due."""
+"""Every sweep the scheduler ticks, wired to the services; each asks the database what is due."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from functools import partial
 
 from bot.accounts import reminders as handover_reminders
 from bot.app.scheduler import Job
-from bot.app.settings import Settings
 from bot.comments import reminders
 from bot.incidents import reminders as incident_reminders
 from bot.knowledge import reminders as knowledge_reminders
@@ -35,19 +34,15 @@ SAVED_ANSWERS_JOB = "saved-answers-review"
 DAY_SECONDS = 24 * 60 * 60
 
 
-def jobs(
-    services: Services,
-    settings: Settings,
-    policies: PolicySet,
-) -> list[Job]:
-    """Every sweep the scheduler ticks; each asks the database what is due."""
-    every = settings.reminder_sweep_seconds
+def jobs(services: Services, policies: PolicySet) -> list[Job]:
+    """Every sweep the scheduler ticks; each asks the database what is due, and reads the
+    school's settings as they are at that tick."""
+    every = int(services.sweep_interval.total_seconds())
     sessions, clock = services.sessions, services.clock
     return [
         Job(
             COMMENT_SWEEP_JOB,
-            partial(
-                reminders.sweep,
+            lambda: reminders.sweep(
                 notifier=services.notifier,
                 policy=services.reminders,
                 sessions=sessions,
@@ -57,8 +52,7 @@ def jobs(
         ),
         Job(
             INCIDENT_SWEEP_JOB,
-            partial(
-                incident_reminders.sweep,
+            lambda: incident_reminders.sweep(
                 notifier=services.notifier,
                 timers=services.incident_timers,
                 section_for=services.policy_section,
@@ -84,12 +78,11 @@ def jobs(
         ),
         Job(
             REVIEW_SWEEP_JOB,
-            partial(
-                knowledge_reminders.sweep_review,
+            lambda: knowledge_reminders.sweep_review(
                 notifier=services.notifier,
                 policies=policies,
-                override=settings.policy_review_due,
-                zone=settings.zone,
+                override=services.settings.policy_review_due,
+                zone=services.zone,
                 sessions=sessions,
                 clock=clock,
             ),
@@ -113,12 +106,11 @@ def jobs(
         ),
         Job(
             DIGEST_JOB,
-            partial(
-                digest.sweep_digest,
+            lambda: digest.sweep_digest(
                 notifier=services.notifier,
-                day=settings.digest_day,
-                at=settings.digest_time,
-                zone=settings.zone,
+                day=services.settings.digest_day,
+                at=services.settings.digest_time,
+                zone=services.zone,
                 sessions=sessions,
                 clock=clock,
             ),
@@ -131,22 +123,20 @@ def jobs(
         ),
         Job(
             RETENTION_JOB,
-            partial(
-                apply_retention,
-                services,
-                RetentionPolicy(
-                    comments=timedelta(days=settings.retention_comments_days),
-                    incidents=timedelta(days=settings.retention_incidents_days),
-                    questions=timedelta(days=settings.retention_questions_days),
-                    reviews=timedelta(days=settings.retention_reviews_days),
-                ),
-            ),
+            partial(apply_retention, services),
             DAY_SECONDS,
         ),
     ]
 
 
-def apply_retention(services: Services, policy: RetentionPolicy) -> int:
-    """The daily retention pass, in one unit of work."""
+def apply_retention(services: Services) -> int:
+    """The daily retention pass, in one unit of work, with the periods the school set."""
+    school = services.settings
+    policy = RetentionPolicy(
+        comments=timedelta(days=school.retention_comments_days),
+        incidents=timedelta(days=school.retention_incidents_days),
+        questions=timedelta(days=school.retention_questions_days),
+        reviews=timedelta(days=school.retention_reviews_days),
+    )
     with session_scope(services.sessions) as session:
         return retention_service.apply(session, policy=policy, now=services.clock.now())

@@ -10,7 +10,7 @@ import re
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
@@ -24,10 +24,19 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from bot.setup.school import (
+    People,
+    School,
+    check_day,
+    check_region,
+    check_thresholds,
+    check_zone,
+    split_csv,
+)
+
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _USERGROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
-_DURATION = re.compile(r"^(\d+)\s*([mhd])$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 # What to do about each setting, appended to any message naming it.
@@ -66,6 +75,10 @@ HINTS: dict[str, str] = {
     "POLICY_REVIEW_DUE": "a date such as 2027-01-31",
     "ADMIN_USERS": "comma-separated Slack user ids of the school's account administrators",
     "REVIEWERS": "comma-separated Slack user ids of those who give second opinions",
+    "SETUP_ADMINS": "comma-separated Slack user ids of those who may change the settings in "
+    "Slack (besides the workspace's owners and admins)",
+    "TEAMS_SETUP_ADMINS": "comma-separated Entra object ids of those who may change the settings "
+    "in Teams (besides whoever installed the app)",
     "DIGEST_DAY": "a day of the week such as Monday",
     "DIGEST_TIME": "a time of day such as 08:00",
     "TEAMS_APP_ID": "the bot's Microsoft Entra application (client) id, a GUID",
@@ -88,22 +101,6 @@ class SettingsError(Exception):
 class StartupError(Exception):
     """The settings are well formed but cannot work (a refused token, a port in use); the
     message is one line fit to show the user."""
-
-
-def _split_csv(value: Any) -> Any:
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    return value
-
-
-def parse_duration(text: str) -> timedelta:
-    match = _DURATION.match(text.strip().lower())
-    if not match:
-        raise ValueError(f"{text!r} is not a duration like 4h, 90m or 1d")
-    amount, unit = int(match[1]), match[2]
-    return {"m": timedelta(minutes=amount), "h": timedelta(hours=amount)}.get(
-        unit, timedelta(days=amount)
-    )
 
 
 class CoreSettings(BaseSettings):
@@ -144,11 +141,7 @@ class CoreSettings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown time zone {value!r}") from error
-        return value
+        return check_zone(value)
 
     @field_validator("log_level")
     @classmethod
@@ -193,6 +186,7 @@ class SlackSettings(CoreSettings):
     media_contact_users: Annotated[list[str], NoDecode] = []
     admin_users: Annotated[list[str], NoDecode] = []
     reviewers: Annotated[list[str], NoDecode] = []
+    setup_admins: Annotated[list[str], NoDecode] = []
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -235,11 +229,12 @@ class SlackSettings(CoreSettings):
         "media_contact_users",
         "admin_users",
         "reviewers",
+        "setup_admins",
         mode="before",
     )
     @classmethod
     def _users(cls, value: Any) -> Any:
-        users = _split_csv(value)
+        users = split_csv(value)
         bad = [u for u in users if not _USER_ID.match(u)]
         if bad:
             raise ValueError(f"{', '.join(map(repr, bad))} not a user id")
@@ -267,6 +262,7 @@ class TeamsSettings(CoreSettings):
     teams_admin_users: Annotated[list[str], NoDecode] = []
     teams_media_contact_users: Annotated[list[str], NoDecode] = []
     teams_reviewers: Annotated[list[str], NoDecode] = []
+    teams_setup_admins: Annotated[list[str], NoDecode] = []
     dangerously_allow_unauthenticated_requests: bool = False
 
     @field_validator(
@@ -275,11 +271,12 @@ class TeamsSettings(CoreSettings):
         "teams_admin_users",
         "teams_reviewers",
         "teams_media_contact_users",
+        "teams_setup_admins",
         mode="before",
     )
     @classmethod
     def _teams_users(cls, value: Any) -> Any:
-        return [user.lower() for user in _split_csv(value)] if isinstance(value, str) else value
+        return [user.lower() for user in split_csv(value)] if isinstance(value, str) else value
 
     @property
     def teams_on(self) -> bool:
@@ -312,41 +309,68 @@ class SchoolSettings(CoreSettings):
     @field_validator("school_accounts", mode="before")
     @classmethod
     def _accounts(cls, value: Any) -> Any:
-        return _split_csv(value)
+        return split_csv(value)
 
     @field_validator("digest_day")
     @classmethod
     def _digest_day(cls, value: str) -> str:
-        day = value.strip().lower()[:3]
-        if day not in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"):
-            raise ValueError(f"unknown day {value!r}")
-        return day
+        return check_day(value)
 
     @field_validator("holiday_region")
     @classmethod
     def _holiday_region(cls, value: str) -> str:
-        from bot.deadlines import UK_REGIONS
-
-        match = next((r for r in UK_REGIONS if r.lower() == value.replace(" ", "").lower()), None)
-        if match is None:
-            raise ValueError(f"unknown region {value!r}")
-        return match
+        return check_region(value)
 
     @field_validator("reminder_thresholds", mode="before")
     @classmethod
     def _thresholds(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            durations = [parse_duration(part) for part in _split_csv(value)]
-            if not durations or any(d <= timedelta(0) for d in durations):
-                raise ValueError("give at least one positive duration")
-            return sorted(set(durations), reverse=True)
-        return value
+        return check_thresholds(value)
 
 
 class Settings(SlackSettings, TeamsSettings, SchoolSettings):
     """Everything the running bot needs: the groups above, read from one environment."""
 
     port: int = Field(default=3000, ge=1, le=65535)
+
+    def school(self) -> School:
+        """The school's settings as the environment gives them: the first values of a new
+        install, under whatever is changed in chat."""
+        return School(
+            slack=People(
+                slt=tuple(self.slt_users),
+                slt_group=self.slt_usergroup,
+                moderators=tuple(self.moderator_users),
+                moderator_group=self.moderator_usergroup,
+                admins=tuple(self.admin_users),
+                reviewers=tuple(self.reviewers),
+                media_contacts=tuple(self.media_contact_users),
+                setup_admins=tuple(self.setup_admins),
+                slt_place=self.slt_channel,
+                moderators_place=self.moderators_channel,
+            ),
+            teams=People(
+                slt=tuple(self.teams_slt_users),
+                moderators=tuple(self.teams_moderator_users),
+                admins=tuple(self.teams_admin_users),
+                reviewers=tuple(self.teams_reviewers),
+                media_contacts=tuple(self.teams_media_contact_users),
+                setup_admins=tuple(self.teams_setup_admins),
+                slt_place=self.teams_slt_conversation,
+                moderators_place=self.teams_moderators_conversation,
+            ),
+            accounts=tuple(self.school_accounts),
+            timezone=self.timezone,
+            holiday_region=self.holiday_region,
+            working_day_end=self.working_day_end,
+            reminder_thresholds=tuple(self.reminder_thresholds),
+            digest_day=self.digest_day,
+            digest_time=self.digest_time,
+            retention_comments_days=self.retention_comments_days,
+            retention_incidents_days=self.retention_incidents_days,
+            retention_questions_days=self.retention_questions_days,
+            retention_reviews_days=self.retention_reviews_days,
+            policy_review_due=self.policy_review_due,
+        )
 
     @model_validator(mode="after")
     def _a_front_end_is_configured(self) -> Settings:

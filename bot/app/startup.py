@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,17 +30,14 @@ from bot.app.scheduler import build_scheduler
 from bot.app.settings import Settings, StartupError
 from bot.app.web import HealthCheck, asgi_app, serve_slack
 from bot.clock import Clock, SystemClock
-from bot.comments.reminders import ReminderPolicy
-from bot.deadlines import WorkingCalendar
-from bot.incidents.reminders import IncidentTimers
 from bot.policy.loader import default_policy_path, load_policies
 from bot.policy.service import PolicyService
 from bot.ports import FrontEnd, Router
 from bot.roles import LookupFailed, Roles
-from bot.services import Services
+from bot.services import IncidentWindows, Services
+from bot.setup.live import FRESHNESS_SECONDS, LiveSchool
 from handlers.slack.notifier import SlackNotifier
 from handlers.slack.pacing import Pacer, listener_pool
-from handlers.slack.views.common import slt_mention
 from store.db import make_engine, make_session_factory, migrate
 
 if TYPE_CHECKING:
@@ -50,6 +48,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 TEAMS_FOLLOW_UP_THREADS = 32  # bounded: each waits on Teams, not the CPU
+WORKSPACE_ADMIN_TTL_SECONDS = 300
 
 
 @dataclass
@@ -88,30 +87,39 @@ def _usergroup_members(client: WebClient) -> Callable[[str], list[str]]:
     return members
 
 
-def _slack_roles(settings: Settings, client: WebClient | None, clock: Clock) -> Roles:
+def _workspace_admin(client: WebClient) -> Callable[[str], bool]:
+    """Whether a user is one of the workspace's owners or admins (who install apps), asked of
+    Slack and kept for a few minutes."""
+    known: dict[str, tuple[float, bool]] = {}
+
+    def is_admin(user: str) -> bool:
+        now = time.monotonic()
+        cached = known.get(user)
+        if cached and now - cached[0] < WORKSPACE_ADMIN_TTL_SECONDS:
+            return cached[1]
+        try:
+            info = client.users_info(user=user)["user"]
+        except (SlackApiError, SlackClientError, OSError) as error:
+            logger.warning("could not look up a user's workspace role: %s", type(error).__name__)
+            return cached[1] if cached else False
+        answer = bool(info.get("is_owner") or info.get("is_admin"))
+        known[user] = (now, answer)
+        return answer
+
+    return is_admin
+
+
+def _slack_roles(school: LiveSchool, client: WebClient | None, clock: Clock) -> Roles:
     return Roles(
-        moderators=frozenset(settings.moderator_users),
-        slt=frozenset(settings.slt_users),
-        moderator_group=settings.moderator_usergroup,
-        slt_group=settings.slt_usergroup,
+        people=lambda: school.get().slack,
         members_of=_usergroup_members(client) if client else lambda group: [],
         clock=clock,
-        admins=frozenset(settings.admin_users),
-        reviewers=frozenset(settings.reviewers),
+        workspace_admin=_workspace_admin(client) if client else lambda user: False,
     )
 
 
-def _teams_roles(settings: Settings, clock: Clock) -> Roles:
-    return Roles(
-        moderators=frozenset(settings.teams_moderator_users),
-        slt=frozenset(settings.teams_slt_users),
-        moderator_group=None,
-        slt_group=None,
-        members_of=lambda group: [],
-        clock=clock,
-        admins=frozenset(settings.teams_admin_users),
-        reviewers=frozenset(settings.teams_reviewers),
-    )
+def _teams_roles(school: LiveSchool, clock: Clock) -> Roles:
+    return Roles(people=lambda: school.get().teams, members_of=lambda group: [], clock=clock)
 
 
 def build(
@@ -120,6 +128,7 @@ def build(
     clock: Clock | None = None,
     pacer: Pacer | None = None,
     listener_executor: Executor | None = None,
+    school_freshness: float = FRESHNESS_SECONDS,
 ) -> Runtime:
     """Everything the bot runs on, ready to serve. Raises `PolicyLoadError` on a bad policy."""
     clock = clock or SystemClock()
@@ -127,22 +136,19 @@ def build(
     engine = make_engine(settings.database_url)
     migrate(engine)
     sessions = make_session_factory(engine)
+    school = LiveSchool(sessions, settings.school(), freshness=school_freshness)
     health: list[HealthCheck] = []
     api = asgi_app(engine, health)
     client = web_client(settings) if settings.slack_on else None
-    roles = _slack_roles(settings, client, clock)
+    roles = _slack_roles(school, client, clock)
     front_ends: dict[str, FrontEnd] = {}
     if client is not None:
         front_ends["slack"] = SlackNotifier(
             client,
-            moderators_channel=settings.moderators_channel,
-            slt_channel=settings.slt_channel,
-            slt_mention=lambda: slt_mention(settings.slt_usergroup, settings.slt_users),
+            people=lambda: school.get().slack,
             slt_members=lambda: roles.slt_members(),
-            media_contacts=settings.media_contact_users,
-            admin_users=settings.admin_users,
             reviewers=roles.named_reviewers,
-            zone=settings.zone,
+            zone=lambda: school.get().zone,
             clock=clock,
             pacer=pacer or Pacer(),
         )
@@ -161,7 +167,7 @@ def build(
                 else None
             ),
             tenant_id=settings.teams_tenant_id,
-            roles=_teams_roles(settings, clock),
+            roles=_teams_roles(school, clock),
             unauthenticated=settings.dangerously_allow_unauthenticated_requests,
         )
         directory = TeamsDirectory(sessions)
@@ -169,39 +175,25 @@ def build(
             api=lambda: teams.app.api,
             loop=lambda: teams.loop,
             directory=directory,
-            moderators_conversation=settings.teams_moderators_conversation,
-            slt_conversation=settings.teams_slt_conversation,
-            slt_users=settings.teams_slt_users,
-            admin_users=settings.teams_admin_users,
+            people=lambda: school.get().teams,
             reviewers=teams.roles.named_reviewers,
-            media_contacts=settings.teams_media_contact_users,
-            zone=settings.zone,
+            zone=lambda: school.get().zone,
             clock=clock,
         )
     services = Services(
-        zone=settings.zone,
-        school_accounts=tuple(settings.school_accounts),
         sessions=sessions,
         policy=policy,
         clock=clock,
         roles=roles,
-        calendar=WorkingCalendar(
-            zone=settings.zone, region=settings.holiday_region, day_end=settings.working_day_end
-        ),
-        reminders=ReminderPolicy(
-            thresholds=tuple(settings.reminder_thresholds),
-            sweep_interval=timedelta(seconds=settings.reminder_sweep_seconds),
-        ),
-        incident_timers=IncidentTimers(
+        notifier=Router(front_ends),
+        school=school,
+        sweep_interval=timedelta(seconds=settings.reminder_sweep_seconds),
+        incident_windows=IncidentWindows(
             ack=timedelta(minutes=settings.incident_ack_minutes),
             urgent_ack=timedelta(minutes=settings.incident_urgent_ack_minutes),
             stale=timedelta(days=settings.incident_stale_days),
             platform_chase=timedelta(days=settings.platform_report_chase_days),
-            has_media_contacts=bool(
-                settings.media_contact_users or settings.teams_media_contact_users
-            ),
         ),
-        notifier=Router(front_ends),
     )
     slack = None
     if client is not None:
@@ -228,7 +220,7 @@ def build(
             TEAMS_FOLLOW_UP_THREADS, thread_name_prefix="teams-follow-up"
         )
         TeamsListeners(teams.app, services, teams.roles, teams_notifier, directory, follow_ups)
-    scheduler = build_scheduler(jobs(services, settings, policy.policies), zone=settings.zone)
+    scheduler = build_scheduler(jobs(services, policy.policies), zone=settings.zone)
     return Runtime(
         settings=settings,
         services=services,

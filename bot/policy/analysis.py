@@ -42,6 +42,8 @@ def zipf(word: str) -> float:
     use here needs (the typo threshold above, and rarity in search, which treats every rarer
     word alike); its full list would cost the running bot 33 MB more for the same answers."""
     return zipf_frequency(word, "en", wordlist="small")
+
+
 # How much a word that merely sets the scene ("on Facebook", "the school page") counts.
 CONTEXT_WEIGHT = 0.3
 _local = threading.local()

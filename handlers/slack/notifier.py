@@ -27,6 +27,7 @@ from bot.reports.figures import Figures
 from bot.reviews.actions import Review
 from bot.roles import LookupFailed
 from bot.saved_answers.service import Saved
+from bot.setup.school import People
 from handlers.present import accounts as present_accounts
 from handlers.present import answers as present_answers
 from handlers.present import comments as present_comments
@@ -41,7 +42,7 @@ from handlers.slack.pacing import Pacer
 from handlers.slack.views import knowledge as knowledge_views
 from handlers.slack.views import reports as report_views
 from handlers.slack.views import reviews as review_views
-from handlers.slack.views.common import escape, markdown, mention, message
+from handlers.slack.views.common import escape, markdown, mention, message, slt_mention
 from store.models import (
     AuditEvent,
     Comment,
@@ -65,28 +66,46 @@ class SlackNotifier:
         self,
         client: WebClient,
         *,
-        moderators_channel: str | None,
-        slt_channel: str | None,
-        slt_mention: Callable[[], str],
+        people: Callable[[], People],
         slt_members: Callable[[], frozenset[str]],
-        media_contacts: list[str],
-        admin_users: list[str],
         reviewers: Callable[[], Iterable[str]],
-        zone: ZoneInfo,
+        zone: Callable[[], ZoneInfo],
         clock: Clock,
         pacer: Pacer,
     ) -> None:
         self.client = client
-        self.moderators_channel = moderators_channel
-        self.slt_channel = slt_channel
-        self.slt_mention = slt_mention
+        self.people = people
         self.slt_members = slt_members
-        self.media_contacts = media_contacts
-        self.admin_users = admin_users
         self.reviewers = reviewers
-        self.zone = zone
+        self._zone = zone
         self.clock = clock
         self.pacer = pacer
+
+    # Read at each send, so a change made in the settings holds from the next message.
+
+    @property
+    def moderators_channel(self) -> str | None:
+        return self.people().moderators_place
+
+    @property
+    def slt_channel(self) -> str | None:
+        return self.people().slt_place
+
+    @property
+    def media_contacts(self) -> tuple[str, ...]:
+        return self.people().media_contacts
+
+    @property
+    def admin_users(self) -> tuple[str, ...]:
+        return self.people().admins
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self._zone()
+
+    def slt_mention(self) -> str:
+        people = self.people()
+        return slt_mention(people.slt_group, list(people.slt))
 
     def _call(self, pace_key: str, method: Callable[..., Any], **kwargs: Any) -> Any:
         self.pacer.wait(pace_key)

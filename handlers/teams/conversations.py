@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.db import session_scope
-from store.models import TeamsConversation, TeamsPerson, TeamsPlace
+from store.models import TeamsConversation, TeamsPerson
 
 
 def user_id(account: Account) -> str:
@@ -49,7 +49,6 @@ class TeamsDirectory:
             people = list(session.scalars(select(TeamsPerson)))
             self._names = {p.id: p.name for p in people if p.name}
             self._accounts = {p.id: p.account_id for p in people if p.account_id}
-            self._places = {p.role: p.conversation_id for p in session.scalars(select(TeamsPlace))}
 
     def remember(self, activity: Any, *, now: datetime) -> str:
         """Keep where this activity came from, and who sent it; returns the sender's id."""
@@ -114,19 +113,6 @@ class TeamsDirectory:
         with self._lock:
             self._conversations[conversation_id] = copied
         return _reference(copied, conversation_id)
-
-    def place(self, role: str) -> str | None:
-        """The conversation chosen for `role` ("slt", "moderators") from inside it, if any."""
-        with self._lock:
-            return self._places.get(role)
-
-    def choose_place(self, role: str, conversation_id: str, *, user: str, now: datetime) -> None:
-        with session_scope(self.sessions) as session:
-            row = session.get(TeamsPlace, role) or TeamsPlace(role=role)
-            row.conversation_id, row.set_by, row.set_at = conversation_id, user, now
-            session.add(row)
-        with self._lock:
-            self._places[role] = conversation_id
 
     def reference(self, conversation_id: str) -> ConversationReference | None:
         with self._lock:

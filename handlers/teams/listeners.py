@@ -23,6 +23,7 @@ from microsoft_teams.cards import AdaptiveCard
 from bot import validation
 from bot.roles import Roles
 from bot.services import Services
+from bot.setup import actions as setup
 from handlers.present.verbs import AccountAction, CommentAction, IncidentAction, ReviewAction
 from handlers.teams import cards
 from handlers.teams.accounts import DIALOGS as ACCOUNT_DIALOGS
@@ -30,7 +31,7 @@ from handlers.teams.accounts import NOT_ADMIN as ACCOUNTS_NOT_ADMIN
 from handlers.teams.accounts import AccountListeners
 from handlers.teams.answers import VERBS as ANSWER_VERBS
 from handlers.teams.answers import AnswerListeners
-from handlers.teams.base import UNSAFE_FORM, TeamsTurns, submission, tidy
+from handlers.teams.base import FRONT_END, UNSAFE_FORM, TeamsTurns, submission, tidy
 from handlers.teams.comments import DIALOGS as COMMENT_DIALOGS
 from handlers.teams.comments import CommentListeners
 from handlers.teams.conversations import TeamsDirectory
@@ -49,7 +50,6 @@ from handlers.teams.saved_answers import VERBS as SAVED_ANSWER_VERBS
 from handlers.teams.saved_answers import SavedAnswerListeners
 
 logger = logging.getLogger(__name__)
-NOT_SLT = "Only SLT can see or act on incident cases."
 FORMS = {
     "log": "Log a comment",
     "report": "Report to SLT",
@@ -75,9 +75,7 @@ class TeamsListeners(TeamsTurns):
         self.reviews = ReviewListeners(services, roles, notifier, directory, follow_ups)
         self.comments = CommentListeners(services, roles, notifier, directory, follow_ups)
         self.answers = AnswerListeners(services, roles, notifier, directory, follow_ups)
-        self.saved_answers = SavedAnswerListeners(
-            services, roles, notifier, directory, follow_ups
-        )
+        self.saved_answers = SavedAnswerListeners(services, roles, notifier, directory, follow_ups)
         self.acknowledgements = TeamsAcknowledgements(
             services, roles, notifier, directory, follow_ups, api=app.api
         )
@@ -132,16 +130,22 @@ class TeamsListeners(TeamsTurns):
         await self.reports.file_consent(ctx, await self._remember(ctx))
 
     async def _choose_place(self, ctx: ActivityContext[Any], role: str, user: str) -> cards.Card:
-        """SLT pick, from inside a channel, where SLT pings or comment cards go."""
-        if not self.roles.is_slt(user):
-            return cards.note_card(NOT_SLT)
+        """SLT, or those who set the bot up, pick from inside a channel where SLT pings or
+        comment cards go."""
         if (ctx.activity.conversation.conversation_type or "personal") == "personal":
             return cards.note_card("Say this in the channel you mean, not in a personal chat.")
-        key = "slt" if role.lower() == "slt" else "moderators"
-        now = self.services.clock.now()
-        await asyncio.to_thread(
-            self.directory.choose_place, key, ctx.activity.conversation.id, user=user, now=now
-        )
+        try:
+            await asyncio.to_thread(
+                setup.choose_place,
+                self.services,
+                self.roles,
+                user=user,
+                front_end=FRONT_END,
+                role=role.lower(),
+                place=ctx.activity.conversation.id,
+            )
+        except setup.NotAllowed as refusal:
+            return cards.note_card(str(refusal))
         return cards.note_card(f"This channel will now receive the {role} messages.")
 
     async def _command(self, text: str, user: str) -> cards.Card:

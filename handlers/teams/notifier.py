@@ -36,6 +36,7 @@ from bot.questions.actions import PassedOn
 from bot.reports.figures import Figures
 from bot.reviews.actions import Review
 from bot.saved_answers.service import Saved
+from bot.setup.school import People
 from handlers.present import accounts as present_accounts
 from handlers.present import answers as present_answers
 from handlers.present import comments as present_comments
@@ -69,35 +70,45 @@ class TeamsNotifier:
         api: Callable[[], ApiClient],
         loop: Callable[[], asyncio.AbstractEventLoop | None],
         directory: TeamsDirectory,
-        moderators_conversation: str | None,
-        slt_conversation: str | None,
-        slt_users: list[str],
-        admin_users: list[str],
+        people: Callable[[], People],
         reviewers: Callable[[], Iterable[str]],
-        media_contacts: list[str],
-        zone: ZoneInfo,
+        zone: Callable[[], ZoneInfo],
         clock: Clock,
     ) -> None:
         self._api = api
         self._loop = loop
         self.directory = directory
-        self._moderators_configured = moderators_conversation
-        self._slt_configured = slt_conversation
-        self.slt_users = slt_users
-        self.admin_users = admin_users
+        self.people = people
         self.reviewers = reviewers
-        self.media_contacts = media_contacts
-        self.zone = zone
+        self._zone = zone
         self.clock = clock
+
+    # Read at each send, so a change made in the settings holds from the next message.
 
     @property
     def slt_conversation(self) -> str | None:
-        """TEAMS_SLT_CONVERSATION, or the channel SLT chose from inside it."""
-        return self._slt_configured or self.directory.place("slt")
+        """The SLT channel, chosen in the settings or from inside it."""
+        return self.people().slt_place
 
     @property
     def moderators_conversation(self) -> str | None:
-        return self._moderators_configured or self.directory.place("moderators")
+        return self.people().moderators_place
+
+    @property
+    def slt_users(self) -> tuple[str, ...]:
+        return self.people().slt
+
+    @property
+    def admin_users(self) -> tuple[str, ...]:
+        return self.people().admins
+
+    @property
+    def media_contacts(self) -> tuple[str, ...]:
+        return self.people().media_contacts
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self._zone()
 
     # Plumbing ----------------------------------------------------------------------------
 

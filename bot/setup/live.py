@@ -1,0 +1,71 @@
+"""The school's settings as every instance sees them: read from the database, and read again
+whenever any instance has changed them, so a change needs no restart anywhere."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.setup import service
+from bot.setup.school import School
+from store.db import read_scope
+
+T = TypeVar("T")
+FRESHNESS_SECONDS = 1.0  # how stale another instance's change may be seen; one query a second
+
+
+class LiveSchool:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        defaults: School,
+        *,
+        freshness: float = FRESHNESS_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.sessions = sessions
+        self.defaults = defaults
+        self.freshness = freshness
+        self._monotonic = monotonic
+        self._lock = threading.Lock()
+        self._school = defaults
+        self._revision = -1
+        self._checked = float("-inf")
+        self._derived: dict[str, tuple[School, Any]] = {}
+
+    def get(self) -> School:
+        """The settings now: cached, and checked against the database's revision at most once
+        every `freshness` seconds."""
+        now = self._monotonic()
+        with self._lock:
+            if now - self._checked < self.freshness:
+                return self._school
+        with read_scope(self.sessions) as session:
+            revision = service.revision(session)
+            school = None if revision == self._revision else service.current(session, self.defaults)
+        with self._lock:
+            if school is not None:
+                self._school, self._revision = school, revision
+            self._checked = now
+            return self._school
+
+    def changed(self) -> None:
+        """This instance changed a setting: read it again at the next `get`."""
+        with self._lock:
+            self._checked = float("-inf")
+
+    def derived(self, name: str, make: Callable[[School], T]) -> T:
+        """Something built from the settings (a calendar, a policy), rebuilt when they change."""
+        school = self.get()
+        with self._lock:
+            cached = self._derived.get(name)
+            if cached is not None and cached[0] is school:
+                return cached[1]
+        value = make(school)
+        with self._lock:
+            self._derived[name] = (school, value)
+        return value
