@@ -50,6 +50,7 @@ class SlackStandIn:
     calls: list[Call] = field(default_factory=list)
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     members: list[dict[str, Any]] = field(default_factory=list)
+    workspace_admins: set[str] = field(default_factory=set)  # owners and admins (users.info)
     failures: dict[str, Failure] = field(default_factory=dict)
     refusals: dict[str, str] = field(default_factory=dict)  # method → Slack's error code
     violations: list[str] = field(default_factory=list)  # payloads Slack itself would refuse
@@ -178,6 +179,13 @@ class SlackStandIn:
             "views.publish": {"view": {"id": "V0000003"}},
             "usergroups.users.list": {"users": self.usergroups.get(params.get("usergroup"), [])},
             "users.list": {"members": self.members, "response_metadata": {"next_cursor": ""}},
+            "users.info": {
+                "user": {
+                    "id": params.get("user"),
+                    "is_admin": params.get("user") in self.workspace_admins,
+                    "is_owner": False,
+                }
+            },
             "files.getUploadURLExternal": {
                 "upload_url": f"{self.root}/upload/F{ts[-4:]}",
                 "file_id": f"F{ts[-4:]}",

@@ -98,7 +98,7 @@ def _workspace_admin(client: WebClient) -> Callable[[str], bool]:
         if cached and now - cached[0] < WORKSPACE_ADMIN_TTL_SECONDS:
             return cached[1]
         try:
-            info = client.users_info(user=user)["user"]
+            info = client.users_info(user=user).get("user") or {}
         except (SlackApiError, SlackClientError, OSError) as error:
             logger.warning("could not look up a user's workspace role: %s", type(error).__name__)
             return cached[1] if cached else False

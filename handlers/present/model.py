@@ -51,7 +51,16 @@ class Link:
     label: str
 
 
-Span = str | Strong | Person | Command | Group | Link
+@dataclass(frozen=True)
+class Place:
+    """A channel named by its platform id: a channel link in Slack, `words` in Teams, which
+    cannot name a channel from its id alone."""
+
+    conversation_id: str
+    words: str = "the channel chosen"
+
+
+Span = str | Strong | Person | Command | Group | Link | Place
 """A piece of a line. A plain `str` is always user or document text: renderers escape it."""
 
 Line = tuple[Span, ...]
@@ -104,6 +113,8 @@ def plain(spans: Line) -> str:
             out.append(span.user_id)
         elif isinstance(span, Link):
             out.append(span.label)
+        elif isinstance(span, Place):
+            out.append(span.conversation_id)
         else:
             out.append(span.words)
     return "".join(out)

@@ -61,3 +61,10 @@ class TeachAction(StrEnum):
     EDIT = "teach.edit_saved"
     REMOVE = "teach.remove_saved"
     STILL_HOLDS = "teach.still_holds"
+
+
+class SetupAction(StrEnum):
+    """The school's settings: each opens its form."""
+
+    PEOPLE = "setup.settings_people"
+    SCHOOL = "setup.settings_school"

@@ -94,6 +94,10 @@ def values(view: dict[str, Any]) -> dict[str, Any]:
             read[block_id] = choice(view, block_id)
         elif kind == "datetimepicker":
             read[block_id] = moment(view, block_id)
+        elif kind == "conversations_select":
+            read[block_id] = element.get("selected_conversation")
+        elif kind == "timepicker":
+            read[block_id] = element.get("selected_time")
         else:
             read[block_id] = text(view, block_id)
     return read

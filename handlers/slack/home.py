@@ -17,7 +17,7 @@ from bot.services import Services
 from handlers.present import accounts as present_accounts
 from handlers.present import knowledge as present_knowledge
 from handlers.present.verbs import Action
-from handlers.slack import render
+from handlers.slack import render, settings
 from handlers.slack.ids import FRONT_END
 from handlers.slack.views.comments import home_section
 from handlers.slack.views.home import home_view, section_modal
@@ -27,6 +27,9 @@ from store.db import session_scope
 
 def register(app: App, services: Services) -> None:
     app.event("app_home_opened")(lambda event, client: publish_home(event, client, services))
+    settings.register(
+        app, services, lambda user, client: publish_home({"user": user}, client, services)
+    )
     app.action(re.compile(rf"^{re.escape(Action.HOME_SECTION)}\.\d+$"))(
         lambda ack, action, body, client: open_section(ack, action, body, client, services)
     )
@@ -37,7 +40,8 @@ def publish_home(event: dict[str, Any], client: WebClient, services: Services) -
         return
     policy = services.policy
     user, zone = event["user"], services.zone
-    extra: list[Block] = [ActionsBlock(elements=[REPORT_BUTTON])]
+    extra: list[Block] = settings.home_blocks(services, user)
+    extra.append(ActionsBlock(elements=[REPORT_BUTTON]))
     confirmed = knowledge.acknowledgement(services, user=user, front_end=FRONT_END)
     extra += render.blocks(present_knowledge.home_card(confirmed, zone=zone))
     register = accounts.register(services, services.roles, user=user)

@@ -46,3 +46,8 @@ class TeachCallback(StrEnum):
     REPLY = "teach.reply_submit"
     EDIT = "teach.edit_submit"
     REMOVE = "teach.remove_submit"
+
+
+class SetupCallback(StrEnum):
+    PEOPLE = "setup.people_submit"
+    SCHOOL = "setup.school_submit"

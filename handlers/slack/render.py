@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, HeaderBlock
 
-from handlers.present.model import Button, Card, Command, Group, Line, Link, Person, Strong
+from handlers.present.model import Button, Card, Command, Group, Line, Link, Person, Place, Strong
 from handlers.slack.ids import COMMAND
 from handlers.slack.views.common import (
     chunked_markdown,
@@ -38,6 +38,8 @@ def text(spans: Line) -> str:
             out.append(span.markup or escape(span.words))
         elif isinstance(span, Link):
             out.append(f"<{escape(span.url).replace('|', '%7C')}|{escape(span.label)}>")
+        elif isinstance(span, Place):
+            out.append(f"<#{span.conversation_id}>")
     return "".join(out)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 
-from handlers.present.model import Button, Card, Command, Group, Line, Link, Person, Strong
+from handlers.present.model import Button, Card, Command, Group, Line, Link, Person, Place, Strong
 from handlers.present.verbs import CommentAction, IncidentAction, ReviewAction
 from handlers.teams import cards
 
@@ -29,6 +29,8 @@ def text(spans: Line, name: Name) -> str:
             out.append(cards.plain(span.words))
         elif isinstance(span, Link):
             out.append(f"[{cards.plain(span.label)}]({_url(span.url)})")
+        elif isinstance(span, Place):
+            out.append(cards.plain(span.words))
     return "".join(out)
 
 

@@ -1,0 +1,116 @@
+"""The settings on App Home: the first-run guide for everyone, the settings and their two
+forms for those who look after them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+from bot.services import Services
+from bot.setup import actions as setup
+from handlers.present import settings as present
+from handlers.present.verbs import SetupAction
+from handlers.slack import forms, render
+from handlers.slack.ids import FRONT_END, SetupCallback
+from handlers.slack.views import settings as views
+from handlers.slack.views.common import markdown
+
+Republish = Callable[[str, WebClient], None]
+
+
+def register(app: App, services: Services, republish: Republish) -> None:
+    app.action(SetupAction.PEOPLE)(
+        lambda ack, body, client: open_form(ack, body, client, services, setup.Form.PEOPLE)
+    )
+    app.action(SetupAction.SCHOOL)(
+        lambda ack, body, client: open_form(ack, body, client, services, setup.Form.SCHOOL)
+    )
+    app.view(SetupCallback.PEOPLE)(
+        lambda ack, body, view, client: submit(
+            ack, body, view, client, services, republish, _people_updates
+        )
+    )
+    app.view(SetupCallback.SCHOOL)(
+        lambda ack, body, view, client: submit(
+            ack, body, view, client, services, republish, _school_updates
+        )
+    )
+
+
+def home_blocks(services: Services, user: str) -> list[Block]:
+    """The guide to what is missing, then (for those who may change them) the settings."""
+    can = services.roles.can_set_up(user)
+    shown = present.guide(setup.missing(services, FRONT_END), can_fix=can)
+    if can:
+        overview = setup.overview(services, services.roles, user=user, front_end=FRONT_END)
+        shown.append(present.settings_card(overview, front_end=FRONT_END, zone=services.zone))
+    return [block for card in shown for block in render.blocks(card)]
+
+
+def _refusal(message: str) -> View:
+    return View(type="modal", title="Settings", close="Close", blocks=[markdown(message)])
+
+
+def open_form(
+    ack: Ack, body: dict[str, Any], client: WebClient, services: Services, form: setup.Form
+) -> None:
+    ack()
+    user = body["user"]["id"]
+    if not services.roles.can_set_up(user):
+        client.views_open(trigger_id=body["trigger_id"], view=_refusal(setup.NOT_SETUP))
+        return
+    school = services.settings
+    view = (
+        views.people_modal(school.slack)
+        if form is setup.Form.PEOPLE
+        else views.school_modal(school)
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def _people_updates(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The form's values by setting key, and each key's block."""
+    values = forms.values(view)
+    fields = [*present.PEOPLE_FIELDS, *present.PLACE_FIELDS]
+    keys = {f"{FRONT_END}.{field}": field for field in fields if field in values}
+    return {
+        key: values[field] or ([] if field in present.PEOPLE_FIELDS else None)
+        for key, field in keys.items()
+    }, keys
+
+
+def _school_updates(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    values = forms.values(view)
+    keys = {field: field for field in present.SCHOOL_FIELDS if field in values}
+    return {key: values[key] for key in keys}, keys
+
+
+def submit(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    services: Services,
+    republish: Republish,
+    read: Callable[[dict[str, Any]], tuple[dict[str, Any], dict[str, str]]],
+) -> None:
+    user = body["user"]["id"]
+    updates, blocks = read(view)
+    try:
+        setup.change(services, services.roles, user=user, front_end=FRONT_END, updates=updates)
+    except setup.Invalid as invalid:
+        errors = {
+            blocks.get(key, next(iter(blocks))): message for key, message in invalid.errors.items()
+        }
+        ack(response_action="errors", errors=errors)
+        return
+    except setup.NotAllowed as refusal:
+        ack(response_action="update", view=_refusal(str(refusal)))
+        return
+    ack()
+    republish(user, client)
