@@ -321,6 +321,8 @@ def test_slt_choose_their_channels_from_inside_them(
         teams_slt_users=[SLT],
     )
     teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url, bot.settle)
+    # SLT installed it, so SLT look after its settings; staff only use it.
+    teams.install(user=SLT, conversation=f"a:{SLT}", conversation_type="personal")
     teams.install(user=STAFF, conversation=f"a:{STAFF}", conversation_type="personal")
     teams.message(
         "use this channel for SLT",

@@ -189,3 +189,7 @@ def saved_line(changes: Sequence[Change]) -> str:
     if not changes:
         return NO_CHANGE
     return f"{SAVED} Changed: {', '.join(label(c.key) for c in changes)}."
+
+
+def refusal(message: str) -> Card:
+    return Card(summary=message, lines=(line(message),))

@@ -21,6 +21,7 @@ from handlers.slack import (
     reports,
     reviews,
     saved_answers,
+    settings,
 )
 from handlers.slack.ids import COMMAND, FRONT_END
 
@@ -61,6 +62,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "apply": lambda ack, cmd, client, respond, s: accounts.open_application(ack, cmd, client),
     "review": lambda ack, cmd, client, respond, s: reviews.open_from_command(ack, cmd, client),
     "accounts": lambda ack, cmd, client, respond, s: accounts.list_accounts(ack, cmd, s),
+    "settings": lambda ack, cmd, client, respond, s: settings.command(ack, cmd, s),
 }
 
 

@@ -14,6 +14,7 @@ from slack_sdk.models.views import View
 from bot.services import Services
 from bot.setup import actions as setup
 from handlers.present import settings as present
+from handlers.present.model import Card
 from handlers.present.verbs import SetupAction
 from handlers.slack import forms, render
 from handlers.slack.ids import FRONT_END, SetupCallback
@@ -42,14 +43,27 @@ def register(app: App, services: Services, republish: Republish) -> None:
     )
 
 
-def home_blocks(services: Services, user: str) -> list[Block]:
+def _shown(services: Services, user: str) -> list[Card]:
     """The guide to what is missing, then (for those who may change them) the settings."""
     can = services.roles.can_set_up(user)
     shown = present.guide(setup.missing(services, FRONT_END), can_fix=can)
     if can:
         overview = setup.overview(services, services.roles, user=user, front_end=FRONT_END)
         shown.append(present.settings_card(overview, front_end=FRONT_END, zone=services.zone))
-    return [block for card in shown for block in render.blocks(card)]
+    return shown
+
+
+def home_blocks(services: Services, user: str) -> list[Block]:
+    return [block for card in _shown(services, user) for block in render.blocks(card)]
+
+
+def command(ack: Ack, command: dict[str, Any], services: Services) -> None:
+    """`/socialpolicy settings`: what App Home shows of them, privately."""
+    user = command["user_id"]
+    shown = _shown(services, user)
+    if not services.roles.can_set_up(user):
+        shown.append(present.refusal(setup.NOT_SETUP))
+    ack(**render.render_many(shown))
 
 
 def _refusal(message: str) -> View:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from datetime import date, datetime, time
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from microsoft_teams.api import (
     AdaptiveCardAttachment,
@@ -108,7 +109,11 @@ class TeamsTurns:
         self.services = services
         self.roles = roles
         self.notifier = notifier
-        self.zone = services.zone
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The school's time zone as it is set now."""
+        return self.services.zone
 
     async def _answer_first(
         self,

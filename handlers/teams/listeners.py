@@ -48,6 +48,8 @@ from handlers.teams.reviews import ReviewListeners
 from handlers.teams.saved_answers import DIALOGS as SAVED_ANSWER_DIALOGS
 from handlers.teams.saved_answers import VERBS as SAVED_ANSWER_VERBS
 from handlers.teams.saved_answers import SavedAnswerListeners
+from handlers.teams.settings import DIALOGS as SETTINGS_DIALOGS
+from handlers.teams.settings import SettingsListeners
 
 logger = logging.getLogger(__name__)
 FORMS = {
@@ -80,6 +82,7 @@ class TeamsListeners(TeamsTurns):
             services, roles, notifier, directory, follow_ups, api=app.api
         )
         self.reports = TeamsReports(services, roles)
+        self.settings = SettingsListeners(services, roles, notifier, directory, follow_ups)
         self.incidents = IncidentListeners(services, roles, notifier, directory, follow_ups)
         app.on_message(self.on_message)
         app.on_conversation_update(self.on_conversation_update)
@@ -92,8 +95,21 @@ class TeamsListeners(TeamsTurns):
     # Messages ----------------------------------------------------------------------------
 
     async def on_conversation_update(self, ctx: ActivityContext[Any]) -> None:
-        """Installed, or added to a team or chat: keep the reference for proactive messages."""
-        await self._remember(ctx)
+        """Installed, or added to a team or chat: keep the reference for proactive messages,
+        and tell whoever installed it what the set-up still lacks."""
+        user = await self._remember(ctx)
+        activity = ctx.activity
+        added = getattr(activity, "members_added", None) or []
+        bot = activity.recipient.id if activity.recipient else None
+        installed = any(member.id == bot for member in added) or (
+            getattr(activity, "action", None) == "add"
+        )
+        if not installed:
+            return
+        personal = (activity.conversation.conversation_type or "personal") == "personal"
+        guide = await self.settings.installed(user, personal=personal)
+        if guide is not None:
+            await ctx.send(self._message(guide))
 
     async def on_message(self, ctx: ActivityContext[Any]) -> None:
         user = await self._remember(ctx)
@@ -172,6 +188,8 @@ class TeamsListeners(TeamsTurns):
             return await self.acknowledgements.unanswered(user)
         if word == "answers" and not rest:
             return await self.saved_answers.listing(user)
+        if word == "settings" and not rest:
+            return await self.settings.command(user)
         if word == "accounts" and not rest:
             return await self.accounts.register(user)
         if word in ("topics", "sections") and not rest:
@@ -223,6 +241,8 @@ class TeamsListeners(TeamsTurns):
             return await self.accounts.open_dialog(name, data, user)
         if name in SAVED_ANSWER_DIALOGS:
             return await self.saved_answers.open_dialog(name, data, user)
+        if name in SETTINGS_DIALOGS:
+            return await self.settings.open_dialog(name, user)
         return self._done("That form is no longer in use.")
 
     async def on_dialog_submit(self, ctx: ActivityContext[Any]) -> TaskModuleResponse:
@@ -247,4 +267,6 @@ class TeamsListeners(TeamsTurns):
             return await self.accounts.submit_dialog(name, data, user, key)
         if name in SAVED_ANSWER_DIALOGS:  # each is refused once done: no key needed
             return await self.saved_answers.submit_dialog(name, data, user)
+        if name in SETTINGS_DIALOGS:  # the same values again change nothing: no key needed
+            return await self.settings.submit_dialog(name, data, user)
         return self._done("That form is no longer in use.")

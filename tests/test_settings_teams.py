@@ -1,0 +1,132 @@
+"""The school set up from inside Teams: whoever installs the app is told what is missing and
+looks after the settings; the `settings` message, its dialogs with Teams' people picker, inline
+errors, channels chosen from inside them, and changes that hold at once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select
+
+from store.db import session_scope
+from store.models import SchoolSettingChange
+from tests.conftest import RunningBot
+from tests.teams_bot import APP_ID
+from tests.teams_standin import BotConnectorStandIn, TeamsSender
+
+INSTALLER = "aad-head-1"
+DEPUTY = "aad-deputy-1"
+STAFF = "aad-staff-9"
+SLT_ROOM = "19:sltroom@thread.tacv2"
+
+
+@pytest.fixture
+def fresh(
+    bot_factory: Callable[..., RunningBot], connector: BotConnectorStandIn
+) -> tuple[RunningBot, TeamsSender]:
+    """A Teams-only install with only its app id and a database."""
+    bot = bot_factory(
+        slack_bot_token=None,
+        slack_signing_secret=None,
+        slt_channel=None,
+        teams_app_id=APP_ID,
+        dangerously_allow_unauthenticated_requests=True,
+    )
+    return bot, TeamsSender(f"{bot.base_url}/api/messages", connector.url, bot.settle)
+
+
+def changes(bot: RunningBot) -> list[tuple[str, str, str]]:
+    with session_scope(bot.runtime.services.sessions) as session:
+        rows = session.scalars(select(SchoolSettingChange).order_by(SchoolSettingChange.id))
+        return [(row.actor, row.key, row.new or "") for row in rows]
+
+
+def school_values(**typed: object) -> dict[str, object]:
+    values: dict[str, object] = {
+        "dialog": "settings_school",
+        "accounts": "Facebook: @ourschool",
+        "timezone": "Europe/London",
+        "holiday_region": "Wales",
+        "working_day_end": "16:30",
+        "reminder_thresholds": "3h",
+        "digest_day": "fri",
+        "digest_time": "07:30",
+        "retention_comments_days": "200",
+        "retention_incidents_days": "2190",
+        "retention_questions_days": "365",
+        "retention_reviews_days": "365",
+    }
+    values.update(typed)
+    return values
+
+
+def test_the_installer_is_told_what_is_missing_and_sets_it_up(
+    fresh: tuple[RunningBot, TeamsSender], connector: BotConnectorStandIn
+) -> None:
+    bot, teams = fresh
+    teams.install(user=INSTALLER, conversation=f"a:{INSTALLER}", conversation_type="personal")
+    guide = connector.wait_for(f"a:{INSTALLER}", "Finish setting up").text
+    assert "No SLT channel" in guide and "escalations and incident alerts have nowhere" in guide
+    assert (INSTALLER, "teams.setup_admins", json.dumps([INSTALLER])) in changes(bot)
+
+    # A second person installing it does not take the settings over.
+    teams.install(user=STAFF, conversation=f"a:{STAFF}", conversation_type="personal")
+    assert bot.runtime.services.settings.teams.setup_admins == (INSTALLER,)
+    refused = teams.message("settings", user=STAFF)
+    assert refused.status_code == 200
+    assert "Only the people who look after" in connector.wait_for(f"a:{STAFF}", "Only the").text
+
+    teams.message("settings", user=INSTALLER)
+    listing = connector.wait_for(f"a:{INSTALLER}", "Latest changes").text
+    assert "settings_people" in listing and "settings_school" in listing
+
+    opened = teams.open_dialog({"dialog": "settings_people"}, user=INSTALLER).json()
+    body = json.dumps(opened)
+    assert "graph.microsoft.com/users" in body  # Teams' own people picker
+
+    done = teams.submit_dialog(
+        {"dialog": "settings_people", "slt": f"{INSTALLER},{DEPUTY.upper()}", "admins": DEPUTY},
+        user=INSTALLER,
+    ).json()
+    assert "Settings saved" in json.dumps(done)
+    assert bot.runtime.services.roles.is_slt(DEPUTY) is False  # Slack's roles are apart
+    services = bot.runtime.services
+    assert set(services.settings.teams.slt) == {INSTALLER, DEPUTY}
+
+    # SLT choose their channel from inside it.
+    teams.install(user=INSTALLER, conversation=SLT_ROOM, conversation_type="channel")
+    teams.message(
+        "use this channel for SLT",
+        user=INSTALLER,
+        conversation=SLT_ROOM,
+        conversation_type="channel",
+        mention=True,
+    )
+    assert services.settings.teams.slt_place == SLT_ROOM
+    assert (INSTALLER, "teams.slt_place", json.dumps(SLT_ROOM)) in changes(bot)
+
+
+def test_bad_values_come_back_with_their_errors(
+    fresh: tuple[RunningBot, TeamsSender], connector: BotConnectorStandIn
+) -> None:
+    bot, teams = fresh
+    teams.install(user=INSTALLER, conversation=f"a:{INSTALLER}", conversation_type="personal")
+    before = changes(bot)
+    again = teams.submit_dialog(
+        school_values(timezone="Narnia/Cair", reminder_thresholds="later"), user=INSTALLER
+    ).json()
+    shown = json.dumps(again)
+    assert "unknown time zone" in shown and "Narnia/Cair" in shown
+    assert changes(bot) == before
+
+    saved = json.dumps(teams.submit_dialog(school_values(), user=INSTALLER).json())
+    assert "Settings saved" in saved
+    school = bot.runtime.services.settings
+    assert school.holiday_region == "Wales" and school.digest_day == "fri"
+    assert school.retention_comments_days == 200
+    assert bot.runtime.services.calendar.region == "Wales"  # the deadlines' calendar follows
+
+    crafted = json.dumps(teams.submit_dialog(school_values(), user=STAFF).json())
+    assert "Only the people who look after" in crafted
