@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -11,6 +11,7 @@ from bot.accounts import service as accounts
 from bot.clock import Clock
 from bot.comments.reminders import ReminderPolicy
 from bot.deadlines import WorkingCalendar
+from bot.health.service import HealthSetup
 from bot.incidents.reminders import IncidentTimers
 from bot.incidents.service import engaged_section
 from bot.policy.service import PolicyService
@@ -31,6 +32,7 @@ class Services:
     reminders: ReminderPolicy
     incident_timers: IncidentTimers
     notifier: Notifier
+    health: HealthSetup = field(default_factory=HealthSetup)  # read by the health view
 
     def comment_accounts(self) -> list[str]:
         """The accounts a comment can be logged against: the register's live ones, then any

@@ -24,6 +24,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from sqlalchemy import Engine
 
 import handlers.slack
+from bot.app.health import health_setup, recorded
 from bot.app.jobs import jobs
 from bot.app.scheduler import build_scheduler
 from bot.app.settings import Settings, StartupError
@@ -202,6 +203,7 @@ def build(
             ),
         ),
         notifier=Router(front_ends),
+        health=health_setup(settings, sessions),
     )
     slack = None
     if client is not None:
@@ -228,7 +230,8 @@ def build(
             TEAMS_FOLLOW_UP_THREADS, thread_name_prefix="teams-follow-up"
         )
         TeamsListeners(teams.app, services, teams.roles, teams_notifier, directory, follow_ups)
-    scheduler = build_scheduler(jobs(services, settings, policy.policies), zone=settings.zone)
+    sweeps = recorded(jobs(services, settings, policy.policies), sessions=sessions, clock=clock)
+    scheduler = build_scheduler(sweeps, zone=settings.zone)
     return Runtime(
         settings=settings,
         services=services,
