@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -114,6 +115,20 @@ def test_recording_never_makes_a_sweep_fail(tmp_path: Path) -> None:
     recorder.register({"example": 60})
     assert recorder.recorded("example", 60, lambda: 3)() == 3
     engine.dispose()
+
+
+def test_healthz_mentions_a_sweep_badly_overdue_but_stays_ok(bot: RunningBot) -> None:
+    assert httpx.get(f"{bot.base_url}/healthz").json() == {"status": "ok"}
+    bot.clock.advance(timedelta(minutes=11))  # ten minutes without a run
+    for job in bot.runtime.scheduler.get_jobs():
+        if job.id != INCIDENT_SWEEP_JOB:
+            bot.tick(job.id)
+
+    answer = httpx.get(f"{bot.base_url}/healthz")
+    assert answer.status_code == 200  # a restart would not mend it: the bot still answers
+    assert answer.json() == {"status": "ok", "sweeps_overdue": [INCIDENT_SWEEP_JOB]}
+    bot.tick(INCIDENT_SWEEP_JOB)
+    assert httpx.get(f"{bot.base_url}/healthz").json() == {"status": "ok"}
 
 
 # Deliveries ---------------------------------------------------------------------------------

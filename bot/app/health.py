@@ -4,7 +4,9 @@ derived from the settings until the in-chat settings supply their own."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,6 +15,7 @@ from bot.accounts import service as accounts
 from bot.app.scheduler import Job
 from bot.app.settings import Settings
 from bot.clock import Clock
+from bot.health import service
 from bot.health.runs import JobRuns, error_class
 from bot.health.service import HealthSetup, Problem, Problems
 from store.db import read_scope
@@ -27,6 +30,7 @@ MODERATOR_PEOPLE_WHY = "only SLT can log comments received on the school's accou
 ADMIN_WHY = "nobody can create school accounts or hand over a leaver's accounts"
 ACCOUNTS_WHY = "comments cannot be logged against one of the school's accounts"
 RESTART = ", then restart the bot"
+BADLY_OVERDUE = 10  # intervals without a successful run before /healthz mentions a sweep
 
 
 def recorded(jobs: list[Job], *, sessions: sessionmaker[Session], clock: Clock) -> list[Job]:
@@ -178,3 +182,22 @@ def health_setup(settings: Settings, sessions: sessionmaker[Session]) -> HealthS
         problems=settings_problems(settings, sessions),
         review_override=lambda: settings.policy_review_due,
     )
+
+
+def overdue_note(
+    sessions: sessionmaker[Session], clock: Clock
+) -> Callable[[], dict[str, Any] | None]:
+    """For /healthz: the sweeps with no successful run for BADLY_OVERDUE intervals. Reported
+    beside "ok", not as a failure: restarting every instance would not mend a sweep that fails
+    on its data, and would stop the bot answering too."""
+
+    def note() -> dict[str, Any] | None:
+        try:
+            with read_scope(sessions) as session:
+                late = service.overdue_sweeps(session, now=clock.now(), factor=BADLY_OVERDUE)
+        except Exception as error:  # the database check reports an unreachable database
+            logger.warning("health: could not read the sweeps' runs: %s", error_class(error))
+            return None
+        return {"sweeps_overdue": late} if late else None
+
+    return note

@@ -24,7 +24,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from sqlalchemy import Engine
 
 import handlers.slack
-from bot.app.health import health_setup, recorded
+from bot.app.health import health_setup, overdue_note, recorded
 from bot.app.jobs import jobs
 from bot.app.scheduler import build_scheduler
 from bot.app.settings import Settings, StartupError
@@ -129,7 +129,7 @@ def build(
     migrate(engine)
     sessions = make_session_factory(engine)
     health: list[HealthCheck] = []
-    api = asgi_app(engine, health)
+    api = asgi_app(engine, health, notes=[overdue_note(sessions, clock)])
     client = web_client(settings) if settings.slack_on else None
     roles = _slack_roles(settings, client, clock)
     front_ends: dict[str, FrontEnd] = {}

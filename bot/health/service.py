@@ -113,9 +113,9 @@ class HealthReport:
 # Sweeps ---------------------------------------------------------------------------------------
 
 
-def _overdue(run: JobRun, now: datetime) -> bool:
+def _overdue(run: JobRun, now: datetime, factor: float = OVERDUE_FACTOR) -> bool:
     since = run.succeeded_at or run.registered_at
-    return now - since > timedelta(seconds=run.every_seconds) * OVERDUE_FACTOR
+    return now - since > timedelta(seconds=run.every_seconds) * factor
 
 
 def sweeps(session: Session, *, now: datetime) -> list[Sweep]:
@@ -133,9 +133,10 @@ def sweeps(session: Session, *, now: datetime) -> list[Sweep]:
     ]
 
 
-def overdue_sweeps(session: Session, *, now: datetime) -> list[str]:
-    """The jobs with no success for more than OVERDUE_FACTOR intervals (for /healthz)."""
-    return [s.job for s in sweeps(session, now=now) if s.overdue]
+def overdue_sweeps(session: Session, *, now: datetime, factor: float) -> list[str]:
+    """The jobs with no success for more than `factor` intervals (for /healthz)."""
+    runs = session.scalars(select(JobRun).order_by(JobRun.job))
+    return [run.job for run in runs if _overdue(run, now, factor)]
 
 
 # Deliveries -----------------------------------------------------------------------------------
