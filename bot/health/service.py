@@ -95,20 +95,6 @@ class HealthReport:
     policy: PolicyReview
     problems: tuple[Problem, ...] = field(default=())
 
-    @property
-    def overdue(self) -> tuple[Sweep, ...]:
-        return tuple(s for s in self.sweeps if s.overdue)
-
-    @property
-    def healthy(self) -> bool:
-        return not (
-            self.overdue
-            or any(s.failing for s in self.sweeps)
-            or self.retrying
-            or self.problems
-            or self.policy.overdue
-        )
-
 
 # Sweeps ---------------------------------------------------------------------------------------
 
@@ -165,35 +151,28 @@ def _counted(
     return sorted(found, key=lambda c: (-c.count, c.source, c.kind))
 
 
-def _notices(model: Any) -> tuple[Any, Any]:
-    """A ledger table's rows being retried (failed, neither sent nor given up) and given up."""
-    retrying = and_(
-        model.sent_at.is_(None),
+def _failed(model: Any, done: Any) -> Any:
+    """Rows of a claimed-delivery table that failed and are waiting for a retry: neither done
+    nor given up, and failed at least once (before `first_failed_at` was kept: tried, and not
+    claimed now)."""
+    return and_(
+        done.is_(None),
         model.given_up_at.is_(None),
         or_(
             model.first_failed_at.is_not(None), and_(model.attempts > 0, model.claimed_at.is_(None))
         ),
     )
-    return retrying, model.given_up_at.is_not(None)
 
 
 def retrying(session: Session, *, now: datetime) -> list[DeliveryCount]:
     """Deliveries that failed and are being retried, by kind, with the oldest first failure."""
     rows: list[tuple[str, str, datetime | None]] = []
     for source, model in (("comment", CommentNotice), ("incident", IncidentNotice)):
-        condition, _ = _notices(model)
-        rows += [
-            (source, k, at)
-            for k, at in session.execute(select(model.kind, model.first_failed_at).where(condition))
-        ]
+        failed = select(model.kind, model.first_failed_at).where(_failed(model, model.sent_at))
+        rows += [(source, kind, at) for kind, at in session.execute(failed)]
     redraws = session.execute(
         select(CardRedraw.record, CardRedraw.first_failed_at).where(
-            CardRedraw.redrawn_at.is_(None),
-            CardRedraw.given_up_at.is_(None),
-            or_(
-                CardRedraw.first_failed_at.is_not(None),
-                and_(CardRedraw.attempts > 0, CardRedraw.claimed_at.is_(None)),
-            ),
+            _failed(CardRedraw, CardRedraw.redrawn_at)
         )
     )
     rows += [("redraw", record, at) for record, at in redraws]
