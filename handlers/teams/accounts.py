@@ -94,6 +94,7 @@ class AccountListeners(TeamsTurns):
             return await self._current(account_id, str(error))
         return self._card(present.application_card(account))
 
+
     async def _current(self, account_id: int, alert: str) -> cards.Card:
         """The card as it stands now, with why nothing changed."""
         account = await asyncio.to_thread(actions.account, self.services, account_id=account_id)

@@ -76,7 +76,9 @@ class TeamsListeners(TeamsTurns):
         self.reviews = ReviewListeners(services, roles, notifier, directory, follow_ups)
         self.comments = CommentListeners(services, roles, notifier, directory, follow_ups)
         self.answers = AnswerListeners(services, roles, notifier, directory, follow_ups)
-        self.saved_answers = SavedAnswerListeners(services, roles, notifier, directory, follow_ups)
+        self.saved_answers = SavedAnswerListeners(
+            services, roles, notifier, directory, follow_ups
+        )
         self.acknowledgements = TeamsAcknowledgements(
             services, roles, notifier, directory, follow_ups, api=app.api
         )
