@@ -175,6 +175,7 @@ class Ledger(Generic[Rec]):
         except DeliveryError as error:
             self.relock()
             row.claimed_at = None
+            row.first_failed_at = row.first_failed_at or self.now  # for the health view
             gave_up = tries is not None and row.attempts >= tries
             if gave_up:
                 row.given_up_at = self.now

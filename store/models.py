@@ -122,6 +122,7 @@ class CommentNotice(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     given_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    first_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     __table_args__ = (UniqueConstraint("comment_id", "kind", name="uq_comment_notices_kind"),)
 
@@ -206,6 +207,7 @@ class IncidentNotice(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     given_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    first_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     __table_args__ = (UniqueConstraint("incident_id", "kind", name="uq_incident_notices_kind"),)
 
@@ -461,8 +463,25 @@ class CardRedraw(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     redrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     given_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    first_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     __table_args__ = (
         Index("ix_card_redraws_record", "record", "record_id"),
         Index("ix_card_redraws_due_at", "due_at"),
     )
+
+
+class JobRun(Base):
+    """The last run of one scheduled sweep, whichever instance ran it: when it last started,
+    last finished, last failed and the failure's exception class (never its message, which
+    could quote a record). One row per job, upserted at the end of each run."""
+
+    __tablename__ = "job_runs"
+
+    job: Mapped[str] = mapped_column(String(60), primary_key=True)
+    every_seconds: Mapped[float]
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    error: Mapped[str | None] = mapped_column(String(200), nullable=True)

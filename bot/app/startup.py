@@ -25,6 +25,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from sqlalchemy import Engine
 
 import handlers.slack
+from bot.app.health import overdue_note, recorded
 from bot.app.jobs import jobs
 from bot.app.scheduler import build_scheduler
 from bot.app.settings import Settings, StartupError
@@ -138,7 +139,7 @@ def build(
     sessions = make_session_factory(engine)
     school = LiveSchool(sessions, settings.school(), freshness=school_freshness)
     health: list[HealthCheck] = []
-    api = asgi_app(engine, health)
+    api = asgi_app(engine, health, notes=[overdue_note(sessions, clock)])
     client = web_client(settings) if settings.slack_on else None
     roles = _slack_roles(school, client, clock)
     front_ends: dict[str, FrontEnd] = {}
@@ -220,7 +221,8 @@ def build(
             TEAMS_FOLLOW_UP_THREADS, thread_name_prefix="teams-follow-up"
         )
         TeamsListeners(teams.app, services, teams.roles, teams_notifier, directory, follow_ups)
-    scheduler = build_scheduler(jobs(services, policy.policies), zone=settings.zone)
+    sweeps = recorded(jobs(services, policy.policies), sessions=sessions, clock=clock)
+    scheduler = build_scheduler(sweeps, zone=settings.zone)
     return Runtime(
         settings=settings,
         services=services,

@@ -22,6 +22,9 @@ from bot.validation import text_problem
 
 HealthCheck = Callable[[], str | None]
 """Why the bot cannot work right now, in a few words; None when all is well."""
+HealthNote = Callable[[], dict[str, Any] | None]
+"""Something wrong that a restart would not mend (a sweep badly overdue, say), added to the
+answer of /healthz while it still says ok; None when there is nothing to add."""
 
 SIGNATURE_AGE = 60 * 5  # seconds, as Slack's own verifier allows
 SLACK_CONTENT_TYPES = ("application/x-www-form-urlencoded", "application/json")
@@ -42,7 +45,9 @@ TEAMS_IDS = {
 }
 
 
-def asgi_app(engine: Engine, checks: Sequence[HealthCheck] = ()) -> FastAPI:
+def asgi_app(
+    engine: Engine, checks: Sequence[HealthCheck] = (), notes: Sequence[HealthNote] = ()
+) -> FastAPI:
     """Slack at /slack/events, Teams at /api/messages, and a health check at /healthz.
 
     `checks` is read at each request, so a connection made after start-up (Socket Mode) can
@@ -66,7 +71,12 @@ def asgi_app(engine: Engine, checks: Sequence[HealthCheck] = ()) -> FastAPI:
             reason = await run_in_threadpool(check)
             if reason is not None:
                 return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
-        return JSONResponse({"status": "ok"})
+        answer: dict[str, Any] = {"status": "ok"}
+        for note in notes:
+            noted = await run_in_threadpool(note)
+            if noted:
+                answer.update(noted)
+        return JSONResponse(answer)
 
     return api
 

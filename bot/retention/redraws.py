@@ -101,6 +101,7 @@ def _redraw(
             failed = session.get(CardRedraw, row_id)
             assert failed is not None
             failed.claimed_at = None
+            failed.first_failed_at = failed.first_failed_at or now  # for the health view
             if failed.attempts >= TRIES:
                 failed.given_up_at = now
             logger.warning(

@@ -48,6 +48,7 @@ HELP: tuple[Line, ...] = (
     line(Command("report-csv <from> <to>"), " — the period's figures and rows as a CSV (SLT)"),
     line(Command("review"), " — ask for a second opinion on a draft post or reply"),
     line(Command("settings"), " — what the set-up lacks, and the bot's settings (its admins)"),
+    line(Command("health"), " — whether the bot is working, and what to fix (SLT, administrators)"),
     line(Command("help"), " — this message"),
 )
 

@@ -15,6 +15,7 @@ from handlers.present import answers
 from handlers.slack import (
     accounts,
     comments,
+    health,
     incidents,
     knowledge,
     render,
@@ -63,6 +64,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "review": lambda ack, cmd, client, respond, s: reviews.open_from_command(ack, cmd, client),
     "accounts": lambda ack, cmd, client, respond, s: accounts.list_accounts(ack, cmd, s),
     "settings": lambda ack, cmd, client, respond, s: settings.command(ack, cmd, s),
+    "health": lambda ack, cmd, client, respond, s: health.command(ack, cmd, s),
 }
 
 

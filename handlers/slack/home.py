@@ -17,7 +17,7 @@ from bot.services import Services
 from handlers.present import accounts as present_accounts
 from handlers.present import knowledge as present_knowledge
 from handlers.present.verbs import Action
-from handlers.slack import render, settings
+from handlers.slack import health, render, settings
 from handlers.slack.ids import FRONT_END
 from handlers.slack.views.comments import home_section
 from handlers.slack.views.home import home_view, section_modal
@@ -53,6 +53,7 @@ def publish_home(event: dict[str, Any], client: WebClient, services: Services) -
             extra += cases_blocks(incidents.open_cases(session), zone=zone)
         if services.roles.is_moderator(user):
             extra += home_section(comments.pending(session), zone=zone, now=services.clock.now())
+    extra += health.home_blocks(services, user)  # SLT and administrators only
     view = home_view(sections=policy.topics(), version=policy.version, extra=extra)
     client.views_publish(user_id=event["user"], view=view)
 

@@ -35,6 +35,7 @@ from handlers.teams.base import FRONT_END, UNSAFE_FORM, TeamsTurns, submission, 
 from handlers.teams.comments import DIALOGS as COMMENT_DIALOGS
 from handlers.teams.comments import CommentListeners
 from handlers.teams.conversations import TeamsDirectory
+from handlers.teams.health import TeamsHealth
 from handlers.teams.incidents import COMMANDS as INCIDENT_COMMANDS
 from handlers.teams.incidents import DIALOGS as INCIDENT_DIALOGS
 from handlers.teams.incidents import FORMS as INCIDENT_FORMS
@@ -83,6 +84,7 @@ class TeamsListeners(TeamsTurns):
         )
         self.reports = TeamsReports(services, roles)
         self.settings = SettingsListeners(services, roles, notifier, directory, follow_ups)
+        self.health = TeamsHealth(services, roles, directory)
         self.incidents = IncidentListeners(services, roles, notifier, directory, follow_ups)
         app.on_message(self.on_message)
         app.on_conversation_update(self.on_conversation_update)
@@ -138,6 +140,9 @@ class TeamsListeners(TeamsTurns):
         word, _, rest = text.partition(" ")
         if word.lower() == "report-csv":  # a file, offered in reply: it needs the conversation
             await self.reports.request(ctx, rest, user)
+            return
+        if word.lower() == "health" and not rest:  # SLT's view of the bot: personal chat only
+            await ctx.send(self._message(await self.health.command(ctx, user)))
             return
         await ctx.send(self._message(await self._command(text, user)))
 
