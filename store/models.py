@@ -418,7 +418,9 @@ class SchoolSetting(Base):
 
 class SchoolSettingChange(Base):
     """One change to the school's settings: who, when, from what, to what. Rows are only ever
-    added; the newest id is the settings' revision, which every instance watches."""
+    added (the database refuses anything else); the newest id is the settings' revision, which
+    every instance watches, and `digest` chains each change to the one before
+    (`bot.setup.service.link`)."""
 
     __tablename__ = "school_setting_changes"
 
@@ -429,6 +431,7 @@ class SchoolSettingChange(Base):
     key: Mapped[str] = mapped_column(String(60))
     old: Mapped[str | None] = mapped_column(Text)
     new: Mapped[str | None] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
 
 
 class Submission(Base):

@@ -94,7 +94,10 @@ def as_attacker(bot: RunningBot, statement: str) -> None:
 def test_the_trail_of_a_case_verifies_intact(
     bot: RunningBot, verify_audit: Callable[[], tuple[int, str]]
 ) -> None:
-    assert verify_audit() == (0, "audit trail intact: 0 entries\nlatest digest: (none)\n")
+    assert verify_audit() == (
+        0,
+        "audit trail intact: 0 entries\nlatest digest: (none)\nsettings' changes intact: 0\n",
+    )
     run_a_case(bot)
     written = entries(bot)
     assert [e.action for e in written] == [
@@ -110,6 +113,7 @@ def test_the_trail_of_a_case_verifies_intact(
     assert out.splitlines() == [
         "audit trail intact: 6 entries",
         f"latest digest: {written[-1].digest}",
+        "settings' changes intact: 0",
     ]
     # Each entry names the one before it, and the chain's head is the last entry.
     assert len({e.digest for e in written}) == 6

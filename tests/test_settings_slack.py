@@ -9,8 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
+from bot.app.cli import main
 from bot.app.jobs import DIGEST_JOB
 from store.db import session_scope
 from store.models import SchoolSettingChange
@@ -218,3 +220,43 @@ def test_a_setting_changed_in_chat_wins_over_the_environment(
     assert restarted.runtime.services.settings.digest_day == "wed"
     assert restarted.runtime.services.settings.slack.slt == (HEAD,)  # never changed: from env
     assert bot.tick(DIGEST_JOB) == 0  # the sweep reads the setting at its tick
+
+
+def test_the_changes_are_append_only_and_chained(
+    new_install: RunningBot,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bot = new_install
+    set_up(bot, slt=[HEAD])
+    bot.modals.submit("setup.people_submit", people_form(slt=[DEPUTY]), user=OWNER)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    capsys.readouterr()
+    assert main(["verify-audit"]) == 0
+    assert "settings' changes intact: " in capsys.readouterr().out
+
+    engine = bot.runtime.engine
+    with pytest.raises(DBAPIError), engine.begin() as connection:
+        connection.execute(text("UPDATE school_setting_changes SET actor = 'U0SOMEONE'"))
+    with pytest.raises(DBAPIError), engine.begin() as connection:
+        connection.execute(text("DELETE FROM school_setting_changes"))
+    # Forged behind the database's back (its guards dropped): the chain shows it.
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(
+                text(
+                    "ALTER TABLE school_setting_changes "
+                    "DISABLE TRIGGER school_setting_changes_append_only"
+                )
+            )
+        else:
+            connection.execute(text("DROP TRIGGER school_setting_changes_no_update"))
+        connection.execute(
+            text(
+                "UPDATE school_setting_changes SET new = '[\"U0SOMEONE\"]' WHERE key = 'slack.slt'"
+            )
+        )
+    capsys.readouterr()
+    assert main(["verify-audit"]) == 1
+    assert "does not match" in capsys.readouterr().out

@@ -172,14 +172,23 @@ def _export_case(reference: str) -> int:
 def _verify_audit() -> int:
     """Recompute the audit trail's hash chain: 0 if it is whole, 1 at the first broken link."""
     from bot.incidents.audit import verify
+    from bot.setup.service import verify as verify_settings
 
     zone = load_settings(CoreSettings).zone
     with session_scope(_database()) as session:
         verdict = verify(session)
+        settings = verify_settings(session)
+    if settings.broken is not None:
+        print(
+            f"settings change {settings.broken} does not match: the settings' changes were "
+            "changed at or before it"
+        )
+        return 1
     broken = verdict.broken
     if broken is None:
         print(f"audit trail intact: {verdict.entries} entries")
         print(f"latest digest: {verdict.head or '(none)'}")
+        print(f"settings' changes intact: {settings.entries}")
         return 0
     if broken.removed_from_end:
         where = (

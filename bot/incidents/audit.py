@@ -63,6 +63,12 @@ def _head(session: Session) -> AuditHead:
     return head
 
 
+def serialise(session: Session) -> None:
+    """Take the chain's lock until the transaction ends: every hash chain's writers (the
+    settings' changes too) queue here, so none can fork."""
+    _head(session)
+
+
 def append(
     session: Session, *, incident_id: int, at: datetime, actor: str, action: str, summary: str
 ) -> AuditEvent:

@@ -3,15 +3,17 @@ first values, each change recorded with who made it and when."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.incidents.audit import serialise
 from bot.setup.school import School
 from store.models import SchoolSetting, SchoolSettingChange
 
@@ -32,6 +34,56 @@ class Change:
     front_end: str
     old: Any
     new: Any
+
+
+def link(
+    previous: str,
+    *,
+    at: datetime,
+    actor: str,
+    front_end: str,
+    key: str,
+    old: str | None,
+    new: str | None,
+) -> str:
+    """A change's digest: sha256 over the previous change's digest and everything it says."""
+    parts = [previous, at.astimezone(UTC).isoformat(), actor, front_end, key, old, new]
+    encoded = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The changes' chain recomputed: how many there are, and the first that does not match."""
+
+    entries: int
+    broken: int | None
+
+
+def verify(session: Session) -> Checked:
+    previous, entries = "", 0
+    for row in session.scalars(select(SchoolSettingChange).order_by(SchoolSettingChange.id)):
+        entries += 1
+        expected = link(
+            previous,
+            at=row.at,
+            actor=row.actor,
+            front_end=row.front_end,
+            key=row.key,
+            old=row.old,
+            new=row.new,
+        )
+        if row.digest != expected:
+            return Checked(entries, row.id)
+        previous = row.digest
+    return Checked(entries, None)
+
+
+def _last_digest(session: Session) -> str:
+    last = session.scalar(
+        select(SchoolSettingChange.digest).order_by(SchoolSettingChange.id.desc()).limit(1)
+    )
+    return last or ""
 
 
 def revision(session: Session) -> int:
@@ -95,20 +147,34 @@ def change(
     before = compose(defaults, stored)
     after = compose(defaults, {**stored, **updates})
     made: list[Change] = []
+    previous: str | None = None
     for key in updates:
         old, new = _value(before, key), _value(after, key)
         if old == new:
             continue
-        text = json.dumps(new)
+        if previous is None:  # the first change: queue behind any other writer of a chain
+            serialise(session)
+            previous = _last_digest(session)
+        text, was = json.dumps(new), json.dumps(old)
         row = session.get(SchoolSetting, key) or SchoolSetting(key=key)
         row.value, row.changed_by, row.changed_at = text, actor, now
         session.add(row)
+        previous = link(
+            previous, at=now, actor=actor, front_end=front_end, key=key, old=was, new=text
+        )
         session.add(
             SchoolSettingChange(
-                at=now, actor=actor, front_end=front_end, key=key, old=json.dumps(old), new=text
+                at=now,
+                actor=actor,
+                front_end=front_end,
+                key=key,
+                old=was,
+                new=text,
+                digest=previous,
             )
         )
         made.append(Change(key=key, at=now, actor=actor, front_end=front_end, old=old, new=new))
+    session.flush()
     return after, made
 
 
