@@ -62,7 +62,7 @@ def both(bot_factory: Callable[..., RunningBot], connector: BotConnectorStandIn)
 
 
 def home_health(both: Both, user: str) -> dict[str, Any]:
-    """App Home's health part, from its header to its note."""
+    """App Home's health part, from its header to its note and the buttons after it."""
     before = len(both.bot.stand_in.to("views.publish"))
     both.bot.slack.event({"type": "app_home_opened", "user": user, "tab": "home"})
     view = both.bot.stand_in.wait_for("views.publish", before + 1)[-1].params["view"]
@@ -73,6 +73,8 @@ def home_health(both: Both, user: str) -> dict[str, Any]:
         if b["type"] == "header" and b["text"]["text"] == present.TITLE
     )
     end = next(i for i in range(start, len(blocks)) if blocks[i]["type"] == "context")
+    if end + 1 < len(blocks) and blocks[end + 1]["type"] == "actions":
+        end += 1
     return {"blocks": blocks[start : end + 1]}
 
 

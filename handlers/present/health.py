@@ -7,7 +7,9 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.health.service import DeliveryCount, HealthReport, PolicyReview, Problem, Sweep
+from bot.setup.actions import Form
 from handlers.present.model import Card, Command, Line, Strong, line
+from handlers.present.settings import FORM_BUTTONS
 from handlers.present.time import duration, local
 
 TITLE = "Bot health"
@@ -130,4 +132,9 @@ def health_card(report: HealthReport, *, zone: ZoneInfo) -> Card:
         alert=line(f"⚠️ {needs} thing{'s' if needs != 1 else ''} to look at") if needs else None,
         lines=tuple(lines),
         note=line(f"As of {local(now, zone)}. Ask again with ", Command("health"), "."),
+        buttons=tuple(
+            FORM_BUTTONS[form]
+            for form in Form
+            if any(problem.action == form for problem in report.problems)
+        ),
     )
