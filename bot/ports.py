@@ -188,6 +188,10 @@ class FrontEnd(Protocol):
         """Redraw a message that showed a `record` retention has since erased, without it."""
         ...
 
+    def settings_changed(self, *, actor: str, keys: Sequence[str]) -> None:
+        """Tell SLT who changed which of the settings that decide who may do what."""
+        ...
+
 
 class Notifier(Protocol):
     """What the domain sends. Records go back where they came from; notices to SLT go to the
@@ -267,6 +271,8 @@ class Notifier(Protocol):
     def digest(self, *, front_end: str, figures: Figures, chart: bytes) -> None: ...
 
     def redraw_erased(self, where: Posted, *, front_end: str, record: str) -> None: ...
+
+    def settings_changed(self, *, front_end: str, actor: str, keys: Sequence[str]) -> None: ...
 
 
 class Router:
@@ -392,3 +398,6 @@ class Router:
 
     def redraw_erased(self, where: Posted, *, front_end: str, record: str) -> None:
         self._to(front_end).redraw_erased(where, record=record)
+
+    def settings_changed(self, *, front_end: str, actor: str, keys: Sequence[str]) -> None:
+        self._to(front_end).settings_changed(actor=actor, keys=keys)

@@ -140,6 +140,10 @@ def test_a_new_install_is_set_up_from_app_home(new_install: RunningBot) -> None:
     assert f"<@{HEAD}>" in after and f"<#{SLT_CHANNEL}>" in after
     recorded = changes(bot)
     assert (OWNER, "slack.slt", json.dumps([HEAD])) in recorded
+    told = [
+        c.text for c in bot.stand_in.to("chat.postMessage") if c.params["channel"] == SLT_CHANNEL
+    ]
+    assert len(told) == 1 and f"<@{OWNER}> changed the bot's settings: SLT, " in told[0]
     assert (OWNER, "slack.slt_place", json.dumps(SLT_CHANNEL)) in recorded
 
     # The school's rules, then the guide is done.

@@ -105,6 +105,7 @@ def test_the_installer_is_told_what_is_missing_and_sets_it_up(
         mention=True,
     )
     assert services.settings.teams.slt_place == SLT_ROOM
+    assert "changed the bot's settings: SLT channel" in connector.wait_for(SLT_ROOM, "⚙️").text
     assert (INSTALLER, "teams.slt_place", json.dumps(SLT_ROOM)) in changes(bot)
 
 

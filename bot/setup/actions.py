@@ -3,10 +3,12 @@ seeing them with what is missing, changing them, and choosing a channel from ins
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from bot.ports import DeliveryError
 from bot.roles import Roles
 from bot.services import Services
 from bot.setup import service
@@ -15,6 +17,8 @@ from bot.setup.service import Change, Invalid
 from store.db import read_scope, session_scope
 
 __all__ = ["Invalid"]
+
+logger = logging.getLogger(__name__)
 
 NOT_SETUP = (
     "Only the people who look after the bot's settings can change them: the workspace's "
@@ -186,4 +190,18 @@ def _apply(
             now=services.clock.now(),
         )
     services.school.changed()
+    _tell_slt(services, front_end=front_end, actor=user, made=made)
     return made
+
+
+def _tell_slt(services: Services, *, front_end: str, actor: str, made: list[Change]) -> None:
+    """Who holds a role, and where SLT's messages go, are SLT's business: a change to them is
+    posted in the SLT channel (the new one, if that is what changed). A notice, not a record:
+    the record is the change itself, so a failure is only logged."""
+    keys = [c.key for c in made if "." in c.key]  # the people and places, not the rules
+    if not keys:
+        return
+    try:
+        services.notifier.settings_changed(front_end=front_end, actor=actor, keys=keys)
+    except DeliveryError as error:
+        logger.warning("SLT were not told of a settings change: %s", error)

@@ -193,3 +193,11 @@ def saved_line(changes: Sequence[Change]) -> str:
 
 def refusal(message: str) -> Card:
     return Card(summary=message, lines=(line(message),))
+
+
+def changed_notice(actor: str, keys: Sequence[str]) -> Card:
+    """What SLT are told when someone changes who may do what, or where messages go."""
+    said = line(
+        "⚙️ ", Person(actor), " changed the bot's settings: ", ", ".join(label(k) for k in keys), "."
+    )
+    return Card(summary="The bot's settings were changed", lines=(said,))

@@ -35,6 +35,7 @@ from handlers.present import incidents as present
 from handlers.present import knowledge as present_knowledge
 from handlers.present import reviews as present_reviews
 from handlers.present import saved_answers as present_saved
+from handlers.present import settings as present_settings
 from handlers.present.erased import erased_card
 from handlers.present.model import Group
 from handlers.slack import render
@@ -361,6 +362,11 @@ class SlackNotifier:
             channel,
             thread_ts=incident.card_ts,
             **render.render(present.platform_chase(Case.of(incident), waiting=waiting)),
+        )
+
+    def settings_changed(self, *, actor: str, keys: Sequence[str]) -> None:
+        self._post(
+            self._slt_channel(), **render.render(present_settings.changed_notice(actor, keys))
         )
 
     def policy_review(self, *, due: date, today: date) -> None:

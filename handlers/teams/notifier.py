@@ -44,6 +44,7 @@ from handlers.present import incidents as present
 from handlers.present import knowledge as present_knowledge
 from handlers.present import reviews as present_reviews
 from handlers.present import saved_answers as present_saved
+from handlers.present import settings as present_settings
 from handlers.present.erased import erased_card
 from handlers.present.model import Card
 from handlers.teams import cards, render, reports
@@ -340,6 +341,9 @@ class TeamsNotifier:
         )
 
     # The policy ------------------------------------------------------------------------------
+
+    def settings_changed(self, *, actor: str, keys: Sequence[str]) -> None:
+        self._tell_slt(self._draw(present_settings.changed_notice(actor, keys)))
 
     def policy_review(self, *, due: date, today: date) -> None:
         said = present_knowledge.policy_review(due=due, today=today)
