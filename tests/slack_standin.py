@@ -51,6 +51,8 @@ class SlackStandIn:
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     members: list[dict[str, Any]] = field(default_factory=list)
     workspace_admins: set[str] = field(default_factory=set)  # owners and admins (users.info)
+    outside: set[str] = field(default_factory=set)  # channels the bot is not a member of
+    private: set[str] = field(default_factory=set)  # private channels (it cannot join them)
     failures: dict[str, Failure] = field(default_factory=dict)
     refusals: dict[str, str] = field(default_factory=dict)  # method → Slack's error code
     violations: list[str] = field(default_factory=list)  # payloads Slack itself would refuse
@@ -179,6 +181,14 @@ class SlackStandIn:
             "views.publish": {"view": {"id": "V0000003"}},
             "usergroups.users.list": {"users": self.usergroups.get(params.get("usergroup"), [])},
             "users.list": {"members": self.members, "response_metadata": {"next_cursor": ""}},
+            "conversations.info": {
+                "channel": {
+                    "id": channel,
+                    "is_member": channel not in self.outside,
+                    "is_private": channel in self.private,
+                }
+            },
+            "conversations.join": {"channel": {"id": channel, "is_member": True}},
             "users.info": {
                 "user": {
                     "id": params.get("user"),
@@ -198,6 +208,10 @@ class SlackStandIn:
         refusal = self._refusal(method, params)
         if refusal is not None:
             return {"ok": False, "error": refusal}
+        if method == "conversations.join":
+            if channel in self.private:
+                return {"ok": False, "error": "method_not_supported_for_channel_type"}
+            self.outside.discard(channel)
         if method == "chat.postMessage":
             kept = {"channel": channel, "ts": ts, "text": params.get("text", "")}
             for key in ("thread_ts", "metadata"):

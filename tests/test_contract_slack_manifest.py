@@ -25,6 +25,9 @@ SCOPES = {
     "chat_postEphemeral": "chat:write",
     "chat_getPermalink": None,
     "conversations_open": "im:write",
+    # A channel chosen in the settings is checked (a private one with groups:read) and joined.
+    "conversations_info": "channels:read",
+    "conversations_join": "channels:join",
     # A retried delivery looks for its earlier try: in a channel, a private one or a DM (the
     # manifest grants groups:history and im:history too).
     "conversations_history": "channels:history",

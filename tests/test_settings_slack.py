@@ -264,3 +264,26 @@ def test_the_changes_are_append_only_and_chained(
     capsys.readouterr()
     assert main(["verify-audit"]) == 1
     assert "does not match" in capsys.readouterr().out
+
+
+def test_a_channel_the_bot_cannot_post_in_is_refused_under_its_field(
+    new_install: RunningBot,
+) -> None:
+    bot = new_install
+    bot.stand_in.outside |= {SLT_CHANNEL, MODERATORS_CHANNEL}
+    bot.stand_in.private.add(SLT_CHANNEL)
+    answer = bot.modals.submit(
+        "setup.people_submit",
+        people_form(slt=[HEAD], slt_place=SLT_CHANNEL, moderators_place=MODERATORS_CHANNEL),
+        user=OWNER,
+    ).json()
+    assert answer["response_action"] == "errors"
+    assert "invite me first" in answer["errors"]["slt_place"]
+    assert changes(bot) == []
+    # The public moderators' channel was joined; once invited to SLT's, the same form saves.
+    assert [c.params["channel"] for c in bot.stand_in.to("conversations.join")] == [
+        MODERATORS_CHANNEL
+    ]
+    bot.stand_in.outside.discard(SLT_CHANNEL)
+    set_up(bot, slt=[HEAD])
+    assert bot.runtime.services.settings.slack.slt_place == SLT_CHANNEL

@@ -3,11 +3,13 @@ forms for those who look after them."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
@@ -20,6 +22,8 @@ from handlers.slack import forms, render
 from handlers.slack.ids import FRONT_END, SetupCallback
 from handlers.slack.views import settings as views
 from handlers.slack.views.common import markdown
+
+logger = logging.getLogger(__name__)
 
 Republish = Callable[[str, WebClient], None]
 
@@ -104,6 +108,37 @@ def _school_updates(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str
     return {key: values[key] for key in keys}, keys
 
 
+NOT_IN_CHANNEL = (
+    "I am not in that private channel, so I could not post there: invite me first "
+    "(/invite @socialpolicy in the channel), then save again."
+)
+
+
+def _unreachable(client: WebClient, services: Services, updates: dict[str, Any]) -> dict[str, str]:
+    """Each newly chosen channel the bot cannot post in, with what to do: it joins a public one
+    itself, and must be invited to a private one. If Slack cannot be asked, the choice stands."""
+    people = services.settings.slack
+    found: dict[str, str] = {}
+    for field in present.PLACE_FIELDS:
+        channel = updates.get(f"{FRONT_END}.{field}")
+        if not channel or channel == getattr(people, field):
+            continue
+        try:
+            info = client.conversations_info(channel=channel).get("channel") or {}
+            if info.get("is_member"):
+                continue
+            if info.get("is_private"):
+                found[field] = NOT_IN_CHANNEL
+                continue
+            client.conversations_join(channel=channel)
+        except SlackApiError as error:
+            found[field] = f"I could not join that channel ({error.response.get('error')}): "
+            found[field] += "invite me to it first, then save again."
+        except (SlackClientError, OSError) as error:
+            logger.warning("could not check a chosen channel: %s", type(error).__name__)
+    return found
+
+
 def submit(
     ack: Ack,
     body: dict[str, Any],
@@ -115,6 +150,13 @@ def submit(
 ) -> None:
     user = body["user"]["id"]
     updates, blocks = read(view)
+    if not services.roles.can_set_up(user):
+        ack(response_action="update", view=_refusal(setup.NOT_SETUP))
+        return
+    unreachable = _unreachable(client, services, updates)
+    if unreachable:
+        ack(response_action="errors", errors=unreachable)
+        return
     try:
         setup.change(services, services.roles, user=user, front_end=FRONT_END, updates=updates)
     except setup.Invalid as invalid:
