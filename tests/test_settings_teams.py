@@ -106,6 +106,11 @@ def test_the_installer_is_told_what_is_missing_and_sets_it_up(
     )
     assert services.settings.teams.slt_place == SLT_ROOM
     assert "changed the bot's settings: SLT channel" in connector.wait_for(SLT_ROOM, "⚙️").text
+    # The settings name people: they are shown in a personal chat only.
+    teams.message(
+        "settings", user=INSTALLER, conversation=SLT_ROOM, conversation_type="channel", mention=True
+    )
+    assert "in a personal chat" in connector.to(SLT_ROOM)[-1].text
     assert (INSTALLER, "teams.slt_place", json.dumps(SLT_ROOM)) in changes(bot)
 
 

@@ -50,6 +50,7 @@ from handlers.teams.saved_answers import DIALOGS as SAVED_ANSWER_DIALOGS
 from handlers.teams.saved_answers import VERBS as SAVED_ANSWER_VERBS
 from handlers.teams.saved_answers import SavedAnswerListeners
 from handlers.teams.settings import DIALOGS as SETTINGS_DIALOGS
+from handlers.teams.settings import PERSONAL_ONLY as SETTINGS_PERSONAL_ONLY
 from handlers.teams.settings import SettingsListeners
 
 logger = logging.getLogger(__name__)
@@ -144,6 +145,15 @@ class TeamsListeners(TeamsTurns):
         if word.lower() == "health" and not rest:  # SLT's view of the bot: personal chat only
             await ctx.send(self._message(await self.health.command(ctx, user)))
             return
+        if word.lower() == "settings" and not rest:  # personal chat only, as health
+            personal = (ctx.activity.conversation.conversation_type or "personal") == "personal"
+            reply = (
+                await self.settings.command(user)
+                if personal
+                else cards.note_card(SETTINGS_PERSONAL_ONLY)
+            )
+            await ctx.send(self._message(reply))
+            return
         await ctx.send(self._message(await self._command(text, user)))
 
     async def on_file_consent(self, ctx: ActivityContext[Any]) -> None:
@@ -193,8 +203,6 @@ class TeamsListeners(TeamsTurns):
             return await self.acknowledgements.unanswered(user)
         if word == "answers" and not rest:
             return await self.saved_answers.listing(user)
-        if word == "settings" and not rest:
-            return await self.settings.command(user)
         if word == "accounts" and not rest:
             return await self.accounts.register(user)
         if word in ("topics", "sections") and not rest:

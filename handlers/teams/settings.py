@@ -22,6 +22,7 @@ from handlers.teams.base import FRONT_END, TeamsTurns
 logger = logging.getLogger(__name__)
 
 DIALOGS = frozenset({views.PEOPLE, views.SCHOOL})
+PERSONAL_ONLY = "Ask me for **settings** in a personal chat (open Social Policy under Chat)."
 PEOPLE_KEYS = present.PEOPLE_FIELDS
 
 
