@@ -30,6 +30,7 @@ from typing import Any
 
 import pytest
 import yaml
+from jsonschema import Draft7Validator
 from sqlalchemy.engine import make_url
 
 from bot.app.cli import main
@@ -316,6 +317,11 @@ def interpolate(value: str, env: dict[str, str]) -> str:
         return rest if how == ":-" else ""
 
     return re.sub(r"\$\{(\w+)(?:(:-|:\?)([^}]*))?\}", one, value)
+
+
+def test_compose_yaml_is_valid_under_the_compose_specification() -> None:
+    schema = json.loads((ROOT / "tests/contracts/compose/compose-spec.json").read_text())
+    assert [error.message for error in Draft7Validator(schema).iter_errors(compose())] == []
 
 
 def test_the_bot_waits_for_a_healthy_postgresql_with_its_data_on_a_named_volume() -> None:
