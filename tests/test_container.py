@@ -403,23 +403,9 @@ def _install(wheel: Path, venv: Path) -> Path:
     after its own site-packages by a .pth file: installing them again would take minutes)."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True)
     python = venv / "bin" / "python"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            python,
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-index",
-            wheel,
-        ],
-        check=True,
-        capture_output=True,
-        timeout=BUILD_SECONDS,
-    )
+    pip = [sys.executable, "-m", "pip", "--python", str(python)]  # this pip, for that venv
+    install = [*pip, "install", "--quiet", "--no-deps", "--no-index", str(wheel)]
+    subprocess.run(install, check=True, capture_output=True, timeout=BUILD_SECONDS)
     site = subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         check=True,
