@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -166,12 +166,21 @@ class DatabaseUnavailable(Exception):
     """The database cannot be opened; the message is one line fit to show the user."""
 
 
+MIGRATE_LOCK = 0x5350_4D49  # "SPMI": this bot's migrations, among the database's advisory locks
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema up to date; run at every start-up."""
+    """Bring the schema up to date; run at every start-up. On PostgreSQL, instances starting at
+    once take turns (an advisory lock held until the migration commits): the first migrates,
+    the others find the schema already up to date."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     try:
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATE_LOCK}
+                )
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except OperationalError as error:

@@ -7,9 +7,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
-from store.db import make_engine, make_session_factory, read_scope, session_scope
+from store.db import make_engine, make_session_factory, migrate, read_scope, session_scope
 
 
 @pytest.fixture
@@ -68,3 +68,34 @@ def test_many_writers_at_once_all_commit(sessions) -> None:  # type: ignore[no-u
         thread.join()
     with read_scope(sessions) as session:
         assert session.scalar(text("SELECT count(*) FROM n")) == 16 * 20
+
+
+def test_instances_starting_at_once_on_an_empty_database_both_start(
+    empty_database_url: str,
+) -> None:
+    """Two instances (two engines) migrate an empty database at the same moment: one migrates,
+    the other waits for it and finds the schema up to date."""
+    engines = [make_engine(empty_database_url) for _ in range(2)]
+    ready = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def start(engine: Engine) -> None:
+        ready.wait()
+        try:
+            migrate(engine)
+        except BaseException as error:  # what a starting instance would die of
+            failures.append(error)
+
+    threads = [threading.Thread(target=start, args=(engine,)) for engine in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    try:
+        assert failures == []
+        with engines[0].connect() as connection:
+            heads = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+        assert len(heads) == 1
+    finally:
+        for engine in engines:
+            engine.dispose()
