@@ -1,14 +1,16 @@
 """Conversation references and names: what the bot learns from each Teams activity, so it can
 write later (reminders, escalations, DMs) and name people on cards.
 
-They are kept in the database and mirrored in memory, so a delivery in progress (which holds
-its own transaction) never has to open another one to look them up.
+They are kept in the database and mirrored in memory, so most lookups cost nothing. Another
+instance may have learnt of a conversation or a person this one has not: a lookup that finds
+nothing reads the mirror again from the database (at most once every `RELOAD_SECONDS`).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +19,7 @@ from microsoft_teams.api import Account, ConversationAccount, ConversationRefere
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from store.db import session_scope
+from store.db import read_scope, session_scope
 from store.models import TeamsConversation, TeamsPerson
 
 
@@ -35,20 +37,46 @@ class Person:
     name: str | None
 
 
+RELOAD_SECONDS = 2.0
+
+
 class TeamsDirectory:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], *, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self.sessions = sessions
         self._lock = threading.Lock()
-        with session_scope(sessions) as session:
-            self._conversations = {
+        self._monotonic = monotonic
+        self._loaded = float("-inf")
+        self._conversations: dict[str, TeamsConversation] = {}
+        self._names: dict[str, str] = {}
+        self._accounts: dict[str, str] = {}
+        self._reload()
+        self._loaded = float("-inf")  # the first lookup that misses looks again at once
+
+    def _reload(self) -> None:
+        with read_scope(self.sessions) as session:
+            conversations = {
                 c.id: _copy(c)
                 for c in session.scalars(
                     select(TeamsConversation).order_by(TeamsConversation.updated_at)
                 )
             }
             people = list(session.scalars(select(TeamsPerson)))
-            self._names = {p.id: p.name for p in people if p.name}
-            self._accounts = {p.id: p.account_id for p in people if p.account_id}
+        with self._lock:
+            self._conversations.update(conversations)
+            self._names.update({p.id: p.name for p in people if p.name})
+            self._accounts.update({p.id: p.account_id for p in people if p.account_id})
+            self._loaded = self._monotonic()
+
+    def _missed(self) -> bool:
+        """Nothing found here: read what other instances have stored, unless that was just
+        done. Returns whether it was read again."""
+        with self._lock:
+            if self._monotonic() - self._loaded < RELOAD_SECONDS:
+                return False
+        self._reload()
+        return True
 
     def remember(self, activity: Any, *, now: datetime) -> str:
         """Keep where this activity came from, and who sent it; returns the sender's id."""
@@ -117,6 +145,8 @@ class TeamsDirectory:
     def reference(self, conversation_id: str) -> ConversationReference | None:
         with self._lock:
             row = self._conversations.get(conversation_id.split(";")[0])
+        if row is None and self._missed():
+            return self.reference(conversation_id)
         return _reference(row, conversation_id) if row else None
 
     def shared(self) -> list[ConversationReference]:
@@ -145,7 +175,10 @@ class TeamsDirectory:
 
     def account(self, user: str) -> str | None:
         with self._lock:
-            return self._accounts.get(user.lower())
+            found = self._accounts.get(user.lower())
+        if found is None and self._missed():
+            return self.account(user)
+        return found
 
     def personal(self, user: str) -> ConversationReference | None:
         with self._lock:
@@ -154,11 +187,16 @@ class TeamsDirectory:
                 for c in self._conversations.values()
                 if c.kind == "personal" and c.user_id == user.lower()
             ]
+        if not chats and self._missed():
+            return self.personal(user)
         return _reference(chats[-1], chats[-1].id) if chats else None
 
     def name(self, user: str, default: str = "a member of staff") -> str:
         with self._lock:
-            return self._names.get(user, default)
+            found = self._names.get(user)
+        if found is None and self._missed():
+            return self.name(user, default)
+        return found or default
 
 
 def _copy(row: TeamsConversation) -> TeamsConversation:
