@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from bot.accounts import reminders as handover_reminders
 from bot.app.scheduler import Job
@@ -11,7 +13,6 @@ from bot.app.settings import Settings
 from bot.comments import reminders
 from bot.incidents import reminders as incident_reminders
 from bot.knowledge import reminders as knowledge_reminders
-from bot.policy.document import PolicySet
 from bot.questions import replies
 from bot.reports import digest
 from bot.retention import redraws
@@ -38,9 +39,9 @@ DAY_SECONDS = 24 * 60 * 60
 def jobs(
     services: Services,
     settings: Settings,
-    policies: PolicySet,
 ) -> list[Job]:
-    """Every sweep the scheduler ticks; each asks the database what is due."""
+    """Every sweep the scheduler ticks; each asks the database what is due (and those about the
+    policy, `services.policy` which version is live)."""
     every = settings.reminder_sweep_seconds
     sessions, clock = services.sessions, services.clock
     return [
@@ -84,10 +85,10 @@ def jobs(
         ),
         Job(
             REVIEW_SWEEP_JOB,
-            partial(
+            live_policy(
                 knowledge_reminders.sweep_review,
+                services,
                 notifier=services.notifier,
-                policies=policies,
                 override=settings.policy_review_due,
                 zone=settings.zone,
                 sessions=sessions,
@@ -102,10 +103,10 @@ def jobs(
         ),
         Job(
             SAVED_ANSWERS_JOB,
-            partial(
+            live_policy(
                 saved_answer_reminders.sweep_review,
+                services,
                 notifier=services.notifier,
-                policies=policies,
                 sessions=sessions,
                 clock=clock,
             ),
@@ -144,6 +145,11 @@ def jobs(
             DAY_SECONDS,
         ),
     ]
+
+
+def live_policy(sweep: Callable[..., int], services: Services, **kwargs: Any) -> Callable[[], int]:
+    """`sweep` given the policy live at each tick, not at start-up."""
+    return lambda: sweep(policies=services.policy.policies, **kwargs)
 
 
 def apply_retention(services: Services, policy: RetentionPolicy) -> int:

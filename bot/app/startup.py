@@ -32,8 +32,8 @@ from bot.clock import Clock, SystemClock
 from bot.comments.reminders import ReminderPolicy
 from bot.deadlines import WorkingCalendar
 from bot.incidents.reminders import IncidentTimers
-from bot.policy.loader import default_policy_path, load_policies
-from bot.policy.service import PolicyService
+from bot.policy.live import CHECK_SECONDS, open_live_policy
+from bot.policy.loader import default_policy_path
 from bot.ports import FrontEnd, Router
 from bot.roles import LookupFailed, Roles
 from bot.services import Services
@@ -120,13 +120,21 @@ def build(
     clock: Clock | None = None,
     pacer: Pacer | None = None,
     listener_executor: Executor | None = None,
+    policy_check_seconds: float = CHECK_SECONDS,
 ) -> Runtime:
-    """Everything the bot runs on, ready to serve. Raises `PolicyLoadError` on a bad policy."""
+    """Everything the bot runs on, ready to serve. Raises `PolicyLoadError` on a bad policy.
+    `policy_check_seconds`: how often the live policy version is looked up."""
     clock = clock or SystemClock()
-    policy = PolicyService(load_policies(settings.policy_path or default_policy_path()))
     engine = make_engine(settings.database_url)
     migrate(engine)
     sessions = make_session_factory(engine)
+    # The database's live version; POLICY_PATH is only imported at a new install's first start.
+    policy = open_live_policy(
+        sessions,
+        settings.policy_path or default_policy_path(),
+        clock=clock,
+        ttl=policy_check_seconds,
+    )
     health: list[HealthCheck] = []
     api = asgi_app(engine, health)
     client = web_client(settings) if settings.slack_on else None
@@ -228,7 +236,7 @@ def build(
             TEAMS_FOLLOW_UP_THREADS, thread_name_prefix="teams-follow-up"
         )
         TeamsListeners(teams.app, services, teams.roles, teams_notifier, directory, follow_ups)
-    scheduler = build_scheduler(jobs(services, settings, policy.policies), zone=settings.zone)
+    scheduler = build_scheduler(jobs(services, settings), zone=settings.zone)
     return Runtime(
         settings=settings,
         services=services,

@@ -22,9 +22,20 @@ class Asked:
 
 
 class PolicyService:
+    """One version of the policy, parsed and indexed (`bot.policy.live.LivePolicy` is the one
+    the bot runs on: whichever version is live)."""
+
     def __init__(self, policies: PolicySet) -> None:
-        self.policies = policies
-        self.index = PolicyIndex(policies)
+        self._policies = policies
+        self._index = PolicyIndex(policies)
+
+    @property
+    def policies(self) -> PolicySet:
+        return self._policies
+
+    @property
+    def index(self) -> PolicyIndex:
+        return self._index
 
     @property
     def version(self) -> str:
