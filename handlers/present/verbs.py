@@ -61,3 +61,12 @@ class TeachAction(StrEnum):
     EDIT = "teach.edit_saved"
     REMOVE = "teach.remove_saved"
     STILL_HOLDS = "teach.still_holds"
+
+
+class PolicyVersionAction(StrEnum):
+    """SLT managing the policy's versions: the preview's buttons, rollback and the upload form."""
+
+    CONFIRM = "policy_version.confirm"
+    CANCEL = "policy_version.cancel"
+    ROLL_BACK = "policy_version.roll_back"
+    UPLOAD = "policy_version.upload"  # App Home's button: the form with a file input (Slack)

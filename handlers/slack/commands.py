@@ -17,6 +17,7 @@ from handlers.slack import (
     comments,
     incidents,
     knowledge,
+    policy_upload,
     render,
     reports,
     reviews,
@@ -78,6 +79,8 @@ def socialpolicy(
         SUBCOMMANDS[word](ack, command, client, respond, services)
     elif word == "leaver":
         accounts.leaver(ack, command, raw, services)  # the mention is the point here
+    elif word == "policy" and rest.lower() in ("", "versions"):
+        policy_upload.versions_command(ack, command, services)
     elif word == "report-csv":
         reports.report_csv(ack, command, rest, client, services)
     elif word in ("topics", "sections") and not rest:

@@ -46,3 +46,7 @@ class TeachCallback(StrEnum):
     REPLY = "teach.reply_submit"
     EDIT = "teach.edit_submit"
     REMOVE = "teach.remove_submit"
+
+
+class PolicyCallback(StrEnum):
+    UPLOAD = "policy_version.upload_submit"
