@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.app.jobs import POLICY_LIVE_JOB
 from store.db import session_scope
 from store.models import PolicySwitch, PolicyVersion
 from tests.conftest import RunningBot
@@ -130,6 +131,11 @@ def test_slt_upload_a_pdf_preview_it_confirm_and_every_instance_answers_from_it(
     assert "3 of 3" in live and "knowledge.nudge" in live  # nobody has confirmed this version
     assert NEW_PASSAGE in _answer(bot)
     assert NEW_PASSAGE in _answer(other_instance)  # no restart
+    assert bot.tick(POLICY_LIVE_JOB) == 1  # SLT's channel is told, once for all instances
+    assert other_instance.tick(POLICY_LIVE_JOB) == 0
+    notice = bot.stand_in.to("chat.postMessage")[-1]
+    assert notice.params["channel"] == "C0SLT0001"
+    assert f"<@{SLT}> confirmed a new policy version" in notice.text
 
     bot.slack.event({"type": "app_home_opened", "user": STAFF, "tab": "home"})
     home = bot.stand_in.wait_for("views.publish")[-1].text
@@ -143,6 +149,8 @@ def test_slt_upload_a_pdf_preview_it_confirm_and_every_instance_answers_from_it(
     assert "Rolled back" in _private(bot)
     assert NEW_PASSAGE not in _answer(bot)
     assert NEW_PASSAGE not in _answer(other_instance)
+    assert other_instance.tick(POLICY_LIVE_JOB) == 1
+    assert "rolled the policy back to" in bot.stand_in.to("chat.postMessage")[-1].text
     history = _text(bot.slack.command("policy versions", user=SLT).json())
     assert f"confirmed by <@{SLT}>" in history and f"rolled back to by <@{SLT}>" in history
     assert "set-up (POLICY_PATH)" in history

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from bot.app.jobs import POLICY_LIVE_JOB
 from store.models import PolicySwitch, PolicyVersion
 from tests.conftest import RunningBot
 from tests.policy_files import NEW_PASSAGE, OLD_POLICY, QUESTION, new_policy_pdf
@@ -43,6 +44,7 @@ def start(
             **overrides,
         )
         teams = TeamsSender(f"{bot.base_url}/api/messages", connector.url, bot.settle)
+        teams.install(user=SLT, conversation=SLT_CONVERSATION, conversation_type="channel")
         for user in (SLT, STAFF):
             teams.install(user=user, conversation=f"a:{user}", conversation_type="personal")
         return TeamsBot(bot, teams, connector)
@@ -109,6 +111,8 @@ def test_slt_send_a_pdf_preview_it_confirm_and_every_instance_answers_from_it(
     assert NEW_PASSAGE in _answer(both)
     assert NEW_PASSAGE in _answer(other_instance)  # no restart
     assert "2 of 2 staff have not confirmed" in _say(both, "acknowledgements", SLT)
+    assert both.bot.tick(POLICY_LIVE_JOB) == 1
+    assert "confirmed a new policy version" in both.connector.to(SLT_CONVERSATION)[-1].text
 
     both.teams.message("policy versions", user=SLT)
     listing = both.connector.to(f"a:{SLT}")[-1].body

@@ -13,6 +13,7 @@ from bot.app.settings import Settings
 from bot.comments import reminders
 from bot.incidents import reminders as incident_reminders
 from bot.knowledge import reminders as knowledge_reminders
+from bot.policy import announce
 from bot.questions import replies
 from bot.reports import digest
 from bot.retention import redraws
@@ -33,6 +34,7 @@ HANDOVER_JOB = "account-handovers"
 REVIEW_JOB = "draft-reviews"
 SLT_ANSWERS_JOB = "slt-answers"
 SAVED_ANSWERS_JOB = "saved-answers-review"
+POLICY_LIVE_JOB = "policy-live-notices"
 DAY_SECONDS = 24 * 60 * 60
 
 
@@ -109,6 +111,13 @@ def jobs(
                 notifier=services.notifier,
                 sessions=sessions,
                 clock=clock,
+            ),
+            every,
+        ),
+        Job(
+            POLICY_LIVE_JOB,
+            partial(
+                announce.sweep_live, notifier=services.notifier, sessions=sessions, clock=clock
             ),
             every,
         ),

@@ -187,3 +187,22 @@ def upload_home_card() -> Card:
 def said_card(text: str) -> Card:
     """A plain sentence (a refusal, why a file cannot be used), its file names escaped."""
     return Card(summary=text, lines=(line(text),))
+
+
+def live_notice(*, file_name: str, label: str, by: str | None, rolled_back: bool) -> Card:
+    """To SLT's channel: a new version is in force, and staff are asked to confirm it."""
+    who: Span = Person(by) if by else "SLT"
+    did = " rolled the policy back to " if rolled_back else " confirmed a new policy version: "
+    said = line(who, did, Strong(file_name), " (", label, ").")
+    return Card(
+        summary=f"The policy in force is now {file_name}",
+        lines=(
+            said,
+            line(
+                "Every answer now comes from it, and staff are asked to confirm they have read "
+                "it. See who has with ",
+                Command("acknowledgements"),
+                ".",
+            ),
+        ),
+    )

@@ -37,9 +37,7 @@ def upgrade() -> None:
     op.create_table(
         "policy_switches",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column(
-            "version_id", sa.Integer(), sa.ForeignKey("policy_versions.id"), nullable=False
-        ),
+        sa.Column("version_id", sa.Integer(), sa.ForeignKey("policy_versions.id"), nullable=False),
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("by", sa.String(100), nullable=False),
         sa.Column("front_end", sa.String(10), nullable=False),
