@@ -195,6 +195,11 @@ def test_a_file_that_cannot_be_read_gets_a_plain_reason_and_nothing_changes(
     huge = _send_file(bot, "huge.pdf", b"%PDF-1.7\n", size=50 * 1024 * 1024)
     assert "the most I take is 10 MB" in huge.text
     assert len(bot.stand_in.to("file_download")) == downloads  # refused before fetching
+    elsewhere = _send_file(
+        bot, "policy.md", OLD_POLICY.encode(), url_private_download="https://files.example.org/x"
+    )
+    assert "couldn't fetch that file from Slack" in elsewhere.text  # the token stays with Slack
+    assert len(bot.stand_in.to("file_download")) == downloads
     assert "blocks" in broken.params
     assert _versions(bot) == (1, 1)
     assert NEW_PASSAGE not in _answer(bot)

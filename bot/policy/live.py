@@ -50,6 +50,7 @@ class LivePolicy(PolicyService):
         self._ttl = ttl
         self._monotonic = monotonic
         self._lock = threading.Lock()
+        self._parsing = threading.Lock()  # one parse of a new version, however many ask at once
         self._parsed: OrderedDict[int, PolicyService] = OrderedDict()
         self._current = first
         self._live_id = first_id
@@ -119,13 +120,14 @@ class LivePolicy(PolicyService):
 
     def parsed(self, version_id: int) -> PolicyService | None:
         """A stored version, parsed (from the cache when it is there)."""
-        with self._lock:
-            if version_id in self._parsed:
-                return self._parsed[version_id]
-        service = parse_stored(self._sessions, version_id)
-        if service is not None:
-            self._keep(version_id, service)
-        return service
+        with self._parsing:
+            with self._lock:
+                if version_id in self._parsed:
+                    return self._parsed[version_id]
+            service = parse_stored(self._sessions, version_id)
+            if service is not None:
+                self._keep(version_id, service)
+            return service
 
     def _keep(self, version_id: int, service: PolicyService) -> None:
         with self._lock:

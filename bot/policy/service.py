@@ -41,6 +41,11 @@ class PolicyService:
     def version(self) -> str:
         return self.policies.version
 
+    def current(self) -> PolicyService:
+        """The version to answer from: this one (the live policy's is whichever is live), for
+        a caller that needs several things from one version."""
+        return self
+
     def ask(self, question: str) -> Asked:
         """Answer a question; an over-long one is read up to `MAX_QUESTION_CHARS`."""
         text = " ".join(question.split())

@@ -9,6 +9,7 @@ import logging
 import urllib.error
 import urllib.request
 from typing import Any
+from urllib.parse import urlsplit
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -124,11 +125,13 @@ def download(client: WebClient, file: dict[str, Any]) -> bytes:
     if refused:
         raise Unreadable(refused)
     url = str(file.get("url_private_download") or file.get("url_private") or "")
-    if not url.startswith(("https://", "http://")):
+    if not _slacks(url, client):
+        logger.warning("an uploaded policy file's address is not Slack's: not fetched")
         raise Unreadable(NOT_FETCHED)
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {client.token}"})
+    opener = urllib.request.build_opener(_SlackOnly(client))
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with opener.open(request, timeout=30) as response:
             data: bytes = response.read(MAX_BYTES + 1)
     except (urllib.error.URLError, OSError) as error:
         logger.warning("could not fetch an uploaded policy file: %s", error)
@@ -137,6 +140,31 @@ def download(client: WebClient, file: dict[str, Any]) -> bytes:
     if refused:
         raise Unreadable(refused)
     return data
+
+
+def _slacks(url: str, client: WebClient) -> bool:
+    """Whether `url` is Slack's (its file servers, or the Web API's host the bot is pointed at):
+    the bot's token goes nowhere else."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    api = urlsplit(client.base_url)
+    if parts.scheme == api.scheme and host == (api.hostname or "").lower():
+        return True
+    return parts.scheme == "https" and (host == "slack.com" or host.endswith(".slack.com"))
+
+
+class _SlackOnly(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to Slack: the request carries the bot's token."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def redirect_request(
+        self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> urllib.request.Request | None:
+        if not _slacks(newurl, self.client):
+            raise urllib.error.URLError("redirected away from Slack")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 # The form on App Home ------------------------------------------------------------------
