@@ -53,7 +53,9 @@ def preview_card(preview: Preview) -> Card:
             f"{preview.review_date:%-d %B %Y}"
             if preview.review_date
             else (preview.review_text or "none found in the document"),
-            f" · it will be shown as ({preview.label}).",
+            ". Answers will name this version “",
+            preview.label,
+            "”.",
         ),
         line("Compared with the policy in force (", preview.live_label, "):"),
     ]
@@ -63,7 +65,7 @@ def preview_card(preview: Preview) -> Card:
         ("Changed", changes.changed),
     ):
         if names:
-            lines.append(line(Strong(f"{title} ({len(names)}): "), _some(names, CHANGES_SHOWN)))
+            lines.append(line(Strong(f"{title} ({len(names)}):"), " ", _some(names, CHANGES_SHOWN)))
     if changes.none:
         lines.append(line("No section's text differs (only the file or its layout does)."))
     ref = {"version": preview.version_id}
