@@ -77,7 +77,8 @@ def _slack_source() -> str:
 
 def _called_methods() -> set[str]:
     """Web API methods called on a client: `client.chat_postMessage(`, `self.client.x,` …"""
-    return {m for m in re.findall(r"\bclient\.([a-z]+_\w+)\b", _slack_source())}
+    found = set(re.findall(r"\bclient\.([a-z]+_\w+)\b", _slack_source()))
+    return found - {"base_url"}  # the client's Web API address: an attribute, not a method
 
 
 def missing_scopes(candidate: dict[str, Any], called: set[str]) -> set[str]:
