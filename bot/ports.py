@@ -175,6 +175,10 @@ class FrontEnd(Protocol):
         """Ask a member of staff to confirm they have read `version` of the policy."""
         ...
 
+    def policy_live(self, *, file_name: str, label: str, by: str | None, rolled_back: bool) -> None:
+        """Tell SLT a new version of the policy is in force (`by`: who, when they are here)."""
+        ...
+
     # School-wide notices to SLT ------------------------------------------------------------
     def policy_review(self, *, due: date, today: date) -> None:
         """Tell SLT the policy is due (or overdue) for review."""
@@ -265,6 +269,10 @@ class Notifier(Protocol):
     def review_reminder(self, review: DraftReview) -> None: ...
 
     def nudge(self, user: str, *, front_end: str, version: str) -> None: ...
+
+    def policy_live(
+        self, *, front_end: str, file_name: str, label: str, by: str | None, rolled_back: bool
+    ) -> None: ...
 
     def policy_review(self, *, front_end: str, due: date, today: date) -> None: ...
 
@@ -389,6 +397,13 @@ class Router:
 
     def nudge(self, user: str, *, front_end: str, version: str) -> None:
         self._to(front_end).nudge(user, version=version)
+
+    def policy_live(
+        self, *, front_end: str, file_name: str, label: str, by: str | None, rolled_back: bool
+    ) -> None:
+        self._to(front_end).policy_live(
+            file_name=file_name, label=label, by=by, rolled_back=rolled_back
+        )
 
     def policy_review(self, *, front_end: str, due: date, today: date) -> None:
         self._to(front_end).policy_review(due=due, today=today)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from store.types import UTCDateTime
@@ -488,3 +497,38 @@ class JobRun(Base):
     succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     error: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class PolicyVersion(Base):
+    """One version of the school's policy as uploaded: the file itself, who uploaded it and who
+    confirmed it (or cancelled it at the preview). Which version is live is in `PolicySwitch`."""
+
+    __tablename__ = "policy_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    version_key: Mapped[str] = mapped_column(String(32))  # what acknowledgements are stamped with
+    label: Mapped[str] = mapped_column(String(200))  # the version staff are told of
+    front_end: Mapped[str] = mapped_column(String(10))  # where it was uploaded ("setup" at start)
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    confirmed_by: Mapped[str | None] = mapped_column(String(100))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_by: Mapped[str | None] = mapped_column(String(100))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PolicySwitch(Base):
+    """A version going live: imported at the first start, confirmed after its preview, or rolled
+    back to. Only ever added to: the newest row names the live version, for every instance."""
+
+    __tablename__ = "policy_switches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("policy_versions.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # "import", "confirm" or "rollback"
+    by: Mapped[str] = mapped_column(String(100))
+    front_end: Mapped[str] = mapped_column(String(10))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -236,16 +236,22 @@ def bot_factory(
     stops: list[Callable[[], None]] = []
     runtimes: list[Runtime] = []
 
-    def start(*, burst: bool = False, **overrides: Any) -> RunningBot:
+    def start(
+        *, burst: bool = False, policy_check_seconds: float | None = None, **overrides: Any
+    ) -> RunningBot:
         """`burst`: everything arrives in one instant on listener threads, so a channel's
-        pacing fills up as it would under a real burst."""
+        pacing fills up as it would under a real burst. `policy_check_seconds`: how often the
+        live policy version is looked up (0: at every use, as if the interval had passed)."""
         settings = make_settings(
             database_url=database_url, slack_api_url=stand_in.api_url, **overrides
         )
         fake_time = FakeTime(frozen=burst)
         pacer = Pacer(1.0, monotonic=fake_time.monotonic, sleep=fake_time.sleep)
         executor = TrackingExecutor(answering=burst)
-        runtime = build(settings, clock=clock, pacer=pacer, listener_executor=executor)
+        checks: dict[str, float] = (
+            {} if policy_check_seconds is None else {"policy_check_seconds": policy_check_seconds}
+        )
+        runtime = build(settings, clock=clock, pacer=pacer, listener_executor=executor, **checks)
         base_url, stop = _serve(runtime)
         stops.append(stop)
         runtimes.append(runtime)

@@ -62,6 +62,7 @@ class SlackStandIn:
     slowness: dict[str, tuple[float, int]] = field(default_factory=dict)  # method → (s, times)
     posted: list[dict[str, Any]] = field(default_factory=list)  # messages as Slack keeps them
     delay: float = 0.0  # seconds every Web API call takes to answer: a slow Slack
+    files: dict[str, bytes] = field(default_factory=dict)  # what each file_url serves
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
@@ -80,6 +81,10 @@ class SlackStandIn:
     @property
     def api_url(self) -> str:
         return f"{self.root}/api/"
+
+    def file_url(self, name: str) -> str:
+        """A file's `url_private_download`: served (to the bot's token only) from `files`."""
+        return f"{self.root}/files/{name}"
 
     def response_url(self, name: str = "r1") -> str:
         return f"{self.root}/response/{name}"
@@ -234,6 +239,22 @@ def _parse(body: bytes, content_type: str) -> dict[str, Any]:
 
 def _handler_for(stand_in: SlackStandIn) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # a shared file's url_private_download
+            name = self.path.removeprefix("/files/")
+            token = self.headers.get("Authorization", "")
+            stand_in.record(Call("file_download", {"file": name, "authorization": token}))
+            data = stand_in.files.get(name)
+            if not self.path.startswith("/files/") or data is None or not token:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             if self.path.startswith("/upload/"):  # a file's bytes, for files_upload_v2

@@ -61,6 +61,8 @@ class BotConnectorStandIn:
     violations: list[str] = field(default_factory=list)  # cards Teams itself would refuse
     failures: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     slowness: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)  # what each file_url serves
+    downloads: list[str] = field(default_factory=list)  # the files the bot fetched
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -100,6 +102,10 @@ class BotConnectorStandIn:
             self.sent.append(sent)
             self._changed.notify_all()
         return sent.activity_id or str(1_700_000_000_000 + next(self._ids))  # Teams ids are numeric
+
+    def file_url(self, name: str) -> str:
+        """A file's `downloadUrl`, as Teams hands a file sent to the bot: served from `files`."""
+        return f"{self.url}files/{name}"
 
     def upload_url(self, name: str) -> str:
         """Where the bot may PUT a file, as the upload URL Teams hands over on consent."""
@@ -171,6 +177,15 @@ def _handler_for(stand_in: BotConnectorStandIn) -> type[BaseHTTPRequestHandler]:
                 self._reply({"id": f"a:chat-with-{member}"})
 
         def do_GET(self) -> None:  # /v3/conversations/{id}/pagedMembers?continuationToken=…
+            if self.path.startswith("/files/"):  # a file sent to the bot: its downloadUrl
+                name = unquote(self.path.removeprefix("/files/"))
+                stand_in.downloads.append(name)
+                data = stand_in.files.get(name)
+                self.send_response(200 if data is not None else 404)
+                self.send_header("Content-Length", str(len(data or b"")))
+                self.end_headers()
+                self.wfile.write(data or b"")
+                return
             url = urlsplit(self.path)
             parts = url.path.split("/")
             if len(parts) != 5 or parts[4].lower() != "pagedmembers":
@@ -265,6 +280,27 @@ class TeamsSender:
             conversation=conversation or f"a:{user}",
             conversation_type=conversation_type,
             **extra,
+        )
+
+    def send_file(
+        self, name: str, download_url: str, *, user: str, size: int | None = None
+    ) -> httpx.Response:
+        """A file sent to the bot in its personal chat, as Teams hands it over."""
+        content: dict[str, Any] = {
+            "downloadUrl": download_url,
+            "uniqueId": "1234-abcd",
+            "fileType": name.rpartition(".")[2],
+        }
+        if size is not None:
+            content["size"] = size
+        attachment = {
+            "contentType": "application/vnd.microsoft.teams.file.download.info",
+            "contentUrl": f"https://school.sharepoint.com/personal/{user}/Documents/{name}",
+            "name": name,
+            "content": content,
+        }
+        return self.activity(
+            "message", user=user, conversation=f"a:{user}", text="", attachments=[attachment]
         )
 
     def install(self, *, user: str, conversation: str, conversation_type: str) -> httpx.Response:

@@ -14,6 +14,7 @@ from bot.app.jobs import REVIEW_SWEEP_JOB
 from store.db import session_scope
 from store.models import PolicyAcknowledgement
 from tests.conftest import RunningBot
+from tests.policy_versions import publish
 
 SLT = "U0SLT0001"
 STAFF = "U0STAFF01"
@@ -70,7 +71,7 @@ def test_staff_acknowledge_and_a_new_version_asks_again(
     assert "1 of 2 staff have not confirmed" in listing
     assert f"<@{OTHER}>" in listing and f"<@{STAFF}>" not in listing
 
-    policy_file.write_text(POLICY + "- Keep your settings private.\n", encoding="utf-8")
+    publish(bot.runtime, (POLICY + "- Keep your settings private.\n").encode(), user=SLT)
     bot.stand_in.calls.clear()
     revised = start()
     revised.stand_in.members = bot.stand_in.members

@@ -17,6 +17,7 @@ from bot.policy.loader import default_policy_path
 from bot.retention.subject_access import export_user
 from store.db import session_scope
 from tests.conftest import RunningBot
+from tests.policy_versions import publish
 from tests.slack_requests import checkboxes, text_input
 
 SLT = "U0SLT0001"
@@ -195,7 +196,8 @@ def test_a_new_policy_version_flags_saved_answers_until_slt_say_they_still_hold(
     _reply(bot, _pass_on(bot), ANSWER, save=True)
     assert bot.tick(SAVED_ANSWERS_JOB) == 0  # saved against this version: nothing to look at
 
-    policy_file.write_text(policy_file.read_text() + "\n- Keep your settings private.\n")
+    revised_text = policy_file.read_text() + "\n- Keep your settings private.\n"
+    publish(bot.runtime, revised_text.encode(), user=SLT)
     revised = start()
     assert revised.tick(SAVED_ANSWERS_JOB) == 1
     assert revised.tick(SAVED_ANSWERS_JOB) == 0  # once per version

@@ -14,6 +14,7 @@ import pytest
 
 from bot.app.jobs import SAVED_ANSWERS_JOB
 from tests.conftest import RunningBot
+from tests.policy_versions import publish
 from tests.teams_bot import SLT, SLT_CONVERSATION, STAFF, TeamsBot
 from tests.teams_standin import BotConnectorStandIn, TeamsSender
 from tests.test_saved_answers_slack import (  # the same questions, answer and policy file
@@ -184,7 +185,10 @@ def test_a_new_policy_version_flags_saved_answers_until_slt_say_they_still_hold(
     _reply(both, _pass_on(both), ANSWER)
     assert both.bot.tick(SAVED_ANSWERS_JOB) == 0
 
-    policy_file.write_text(policy_file.read_text() + "\n- Keep your settings private.\n")
+    revised_text = policy_file.read_text() + "\n- Keep your settings private.\n"
+    runtime = both.bot.runtime
+    assert runtime.teams is not None
+    publish(runtime, revised_text.encode(), user=SLT, roles=runtime.teams.roles, front_end="teams")
     revised = start()
     assert revised.bot.tick(SAVED_ANSWERS_JOB) == 1
     assert revised.bot.tick(SAVED_ANSWERS_JOB) == 0

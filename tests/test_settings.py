@@ -25,6 +25,10 @@ VALID = {
     "DATABASE_URL": "sqlite:///no-such-folder/bot.db",
 }
 
+# POLICY_PATH is read at a new install's first start, once the database is open (after that the
+# policy is the database's live version): a database that opens, with no policy in it yet.
+NEW_INSTALL = {"DATABASE_URL": "sqlite:///bot.db"}
+
 # (environment changes, words the one line must contain): None unsets a setting.
 CASES = [
     pytest.param(
@@ -88,17 +92,17 @@ CASES = [
         id="DATABASE_URL-in-memory-short",
     ),
     pytest.param(
-        {"POLICY_PATH": "policies/missing.md"},
+        {**NEW_INSTALL, "POLICY_PATH": "policies/missing.md"},
         ["missing.md", "no such file or folder", "POLICY_PATH"],
         id="POLICY_PATH-missing-file",
     ),
     pytest.param(
-        {"POLICY_PATH": "policy.odt"},
+        {**NEW_INSTALL, "POLICY_PATH": "policy.odt"},
         ["policy.odt", "unsupported file type .odt", "use .md, .txt, .docx, .pdf or .html"],
         id="POLICY_PATH-odt",
     ),
     pytest.param(
-        {"POLICY_PATH": "policy.pdf"},
+        {**NEW_INSTALL, "POLICY_PATH": "policy.pdf"},
         ["policy.pdf", "not a readable PDF", "export it as PDF again"],
         id="POLICY_PATH-broken-pdf",
     ),

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from bot.accounts import reminders as handover_reminders
 from bot.app.scheduler import Job
 from bot.comments import reminders
 from bot.incidents import reminders as incident_reminders
 from bot.knowledge import reminders as knowledge_reminders
-from bot.policy.document import PolicySet
+from bot.policy import announce
 from bot.questions import replies
 from bot.reports import digest
 from bot.retention import redraws
@@ -31,12 +33,13 @@ HANDOVER_JOB = "account-handovers"
 REVIEW_JOB = "draft-reviews"
 SLT_ANSWERS_JOB = "slt-answers"
 SAVED_ANSWERS_JOB = "saved-answers-review"
+POLICY_LIVE_JOB = "policy-live-notices"
 DAY_SECONDS = 24 * 60 * 60
 
 
-def jobs(services: Services, policies: PolicySet) -> list[Job]:
+def jobs(services: Services) -> list[Job]:
     """Every sweep the scheduler ticks; each asks the database what is due, and reads the
-    school's settings as they are at that tick."""
+    school's settings (and, for those about the policy, which version is live) at that tick."""
     every = int(services.sweep_interval.total_seconds())
     sessions, clock = services.sessions, services.clock
     return [
@@ -80,7 +83,7 @@ def jobs(services: Services, policies: PolicySet) -> list[Job]:
             REVIEW_SWEEP_JOB,
             lambda: knowledge_reminders.sweep_review(
                 notifier=services.notifier,
-                policies=policies,
+                policies=services.policy.policies,
                 override=services.settings.policy_review_due,
                 zone=services.zone,
                 sessions=sessions,
@@ -95,12 +98,19 @@ def jobs(services: Services, policies: PolicySet) -> list[Job]:
         ),
         Job(
             SAVED_ANSWERS_JOB,
-            partial(
+            live_policy(
                 saved_answer_reminders.sweep_review,
+                services,
                 notifier=services.notifier,
-                policies=policies,
                 sessions=sessions,
                 clock=clock,
+            ),
+            every,
+        ),
+        Job(
+            POLICY_LIVE_JOB,
+            partial(
+                announce.sweep_live, notifier=services.notifier, sessions=sessions, clock=clock
             ),
             every,
         ),
@@ -127,6 +137,11 @@ def jobs(services: Services, policies: PolicySet) -> list[Job]:
             DAY_SECONDS,
         ),
     ]
+
+
+def live_policy(sweep: Callable[..., int], services: Services, **kwargs: Any) -> Callable[[], int]:
+    """`sweep` given the policy live at each tick, not at start-up."""
+    return lambda: sweep(policies=services.policy.policies, **kwargs)
 
 
 def apply_retention(services: Services) -> int:

@@ -31,8 +31,8 @@ from bot.app.scheduler import build_scheduler
 from bot.app.settings import Settings, StartupError
 from bot.app.web import HealthCheck, asgi_app, serve_slack
 from bot.clock import Clock, SystemClock
-from bot.policy.loader import default_policy_path, load_policies
-from bot.policy.service import PolicyService
+from bot.policy.live import CHECK_SECONDS, open_live_policy
+from bot.policy.loader import default_policy_path
 from bot.ports import FrontEnd, Router
 from bot.roles import LookupFailed, Roles
 from bot.services import IncidentWindows, Services
@@ -130,14 +130,22 @@ def build(
     pacer: Pacer | None = None,
     listener_executor: Executor | None = None,
     school_freshness: float = FRESHNESS_SECONDS,
+    policy_check_seconds: float = CHECK_SECONDS,
 ) -> Runtime:
-    """Everything the bot runs on, ready to serve. Raises `PolicyLoadError` on a bad policy."""
+    """Everything the bot runs on, ready to serve. Raises `PolicyLoadError` on a bad policy.
+    `policy_check_seconds`: how often the live policy version is looked up."""
     clock = clock or SystemClock()
-    policy = PolicyService(load_policies(settings.policy_path or default_policy_path()))
     engine = make_engine(settings.database_url)
     migrate(engine)
     sessions = make_session_factory(engine)
     school = LiveSchool(sessions, settings.school(), freshness=school_freshness)
+    # The database's live version; POLICY_PATH is only imported at a new install's first start.
+    policy = open_live_policy(
+        sessions,
+        settings.policy_path or default_policy_path(),
+        clock=clock,
+        ttl=policy_check_seconds,
+    )
     health: list[HealthCheck] = []
     api = asgi_app(engine, health, notes=[overdue_note(sessions, clock)])
     client = web_client(settings) if settings.slack_on else None
@@ -221,7 +229,7 @@ def build(
             TEAMS_FOLLOW_UP_THREADS, thread_name_prefix="teams-follow-up"
         )
         TeamsListeners(teams.app, services, teams.roles, teams_notifier, directory, follow_ups)
-    sweeps = recorded(jobs(services, policy.policies), sessions=sessions, clock=clock)
+    sweeps = recorded(jobs(services), sessions=sessions, clock=clock)
     scheduler = build_scheduler(sweeps, zone=settings.zone)
     return Runtime(
         settings=settings,

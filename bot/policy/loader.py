@@ -86,11 +86,26 @@ def _load(path: Path, *, key_prefix: str) -> PolicyDocument:
         raise PolicyLoadError(
             path, f"cannot be read ({error.strerror})", "check its permissions"
         ) from error
+    return _parse(path, raw, key_prefix=key_prefix)
+
+
+def load_policy_file(name: str, raw: bytes) -> PolicySet:
+    """One policy file's bytes (an upload, or a version kept in the database), read by its
+    name's suffix as `load_policies` reads a file on disk."""
+    path = Path(Path(name).name or "policy")
+    if not _supported(path):
+        raise PolicyLoadError(
+            path, f"unsupported file type {path.suffix or '(none)'}", _USE_SUPPORTED
+        )
+    return PolicySet([_parse(path, raw, key_prefix="1.")])
+
+
+def _parse(path: Path, raw: bytes, *, key_prefix: str) -> PolicyDocument:
     if not raw.strip():
         raise PolicyLoadError(path, "the file is empty", "export the policy into it again")
     suffix = path.suffix.lower()
     if suffix == _DOCX_SUFFIX:
-        document = _parse_docx(path, key_prefix=key_prefix)
+        document = _parse_docx(path, raw, key_prefix=key_prefix)
     elif suffix == _PDF_SUFFIX:
         document = _parse_pdf(path, raw, key_prefix=key_prefix)
     elif suffix in _HTML_SUFFIXES:
@@ -109,9 +124,9 @@ def _load(path: Path, *, key_prefix: str) -> PolicyDocument:
     return document
 
 
-def _parse_docx(path: Path, *, key_prefix: str) -> PolicyDocument:
+def _parse_docx(path: Path, raw: bytes, *, key_prefix: str) -> PolicyDocument:
     try:
-        return parse_docx(path, key_prefix=key_prefix)
+        return parse_docx(path, key_prefix=key_prefix, data=raw)
     except _DOCX_ERRORS as error:
         raise PolicyLoadError(
             path, "not a readable Word document", "open it in Word and save it again as .docx"

@@ -22,13 +22,29 @@ class Asked:
 
 
 class PolicyService:
+    """One version of the policy, parsed and indexed (`bot.policy.live.LivePolicy` is the one
+    the bot runs on: whichever version is live)."""
+
     def __init__(self, policies: PolicySet) -> None:
-        self.policies = policies
-        self.index = PolicyIndex(policies)
+        self._policies = policies
+        self._index = PolicyIndex(policies)
+
+    @property
+    def policies(self) -> PolicySet:
+        return self._policies
+
+    @property
+    def index(self) -> PolicyIndex:
+        return self._index
 
     @property
     def version(self) -> str:
         return self.policies.version
+
+    def current(self) -> PolicyService:
+        """The version to answer from: this one (the live policy's is whichever is live), for
+        a caller that needs several things from one version."""
+        return self
 
     def ask(self, question: str) -> Asked:
         """Answer a question; an over-long one is read up to `MAX_QUESTION_CHARS`."""

@@ -65,13 +65,14 @@ def answer(services: Services, *, text: str) -> Answered:
     """Answer from the policy, with the school's saved answer first when one means the same;
     keep the question for SLT's review. A database failure never stops the policy's answer
     going out."""
-    asked = services.policy.ask(text)
+    policy = services.policy.current()  # one version for the answer and its record
+    asked = policy.ask(text)
     question_id = uuid.uuid4().hex
-    version = services.policy.version
+    version = policy.version
     saved = None
     try:
         with read_scope(services.sessions) as session:  # no write lock while questions compare
-            concepts = services.policy.index.concepts(asked.answer.question)
+            concepts = policy.index.concepts(asked.answer.question)
             saved = saved_answers.closest(session, services, question=concepts)
         with session_scope(services.sessions) as session:
             questions.record(

@@ -42,6 +42,10 @@ HELP: tuple[Line, ...] = (
     line(Command("acknowledgements"), " — who has not confirmed it yet, with a nudge (SLT)"),
     line(Command("unanswered"), " — questions the policy could not answer (SLT)"),
     line(Command("answers"), " — the school's saved answers: edit or remove them (SLT)"),
+    line(
+        Command("policy versions"),
+        " — the policy's versions, to roll back; send me a new file to upload one (SLT)",
+    ),
     line(Command("accounts"), " — the register of school accounts"),
     line(Command("apply"), " — apply for a new school account (SLT approve)"),
     line(Command("leaver"), " — someone has left: hand over their accounts (administrators)"),

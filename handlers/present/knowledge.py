@@ -29,6 +29,7 @@ QUOTED = 200  # characters of each unanswered question shown
 ACKNOWLEDGE = Button(KnowledgeAction.ACKNOWLEDGE, "I've read it", style=Style.PRIMARY)
 NO_STAFF = "I know of no staff here yet: add me to the school's teams."
 NOBODY_TO_NUDGE = "Everyone has confirmed the current policy: nobody to nudge."
+NUDGE_LABEL = "Nudge them"
 
 
 def acknowledged_card(ack: Acknowledged, *, zone: ZoneInfo) -> Card:
@@ -101,7 +102,7 @@ def outstanding_card(
         title="Who has confirmed the policy",
         lines=tuple(lines),
         alert=_unlisted(unlisted),
-        buttons=(Button(KnowledgeAction.NUDGE, "Nudge them"),) if missing else (),
+        buttons=(Button(KnowledgeAction.NUDGE, NUDGE_LABEL),) if missing else (),
     )
 
 

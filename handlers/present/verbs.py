@@ -68,3 +68,12 @@ class SetupAction(StrEnum):
 
     PEOPLE = "setup.settings_people"
     SCHOOL = "setup.settings_school"
+
+
+class PolicyVersionAction(StrEnum):
+    """SLT managing the policy's versions: the preview's buttons, rollback and the upload form."""
+
+    CONFIRM = "policy_version.confirm"
+    CANCEL = "policy_version.cancel"
+    ROLL_BACK = "policy_version.roll_back"
+    UPLOAD = "policy_version.upload"  # App Home's button: the form with a file input (Slack)

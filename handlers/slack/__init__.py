@@ -15,6 +15,7 @@ from handlers.slack import (
     home,
     incidents,
     knowledge,
+    policy_upload,
     reviews,
     saved_answers,
 )
@@ -32,4 +33,5 @@ def register(app: App, services: Services) -> None:
     accounts.register(app, services)
     reviews.register(app, services)
     saved_answers.register(app, services)
+    policy_upload.register(app, services)
     home.register(app, services)

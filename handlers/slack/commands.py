@@ -18,6 +18,7 @@ from handlers.slack import (
     health,
     incidents,
     knowledge,
+    policy_upload,
     render,
     reports,
     reviews,
@@ -82,6 +83,8 @@ def socialpolicy(
         SUBCOMMANDS[word](ack, command, client, respond, services)
     elif word == "leaver":
         accounts.leaver(ack, command, raw, services)  # the mention is the point here
+    elif word == "policy" and rest.lower() in ("", "versions"):
+        policy_upload.versions_command(ack, command, services)
     elif word == "report-csv":
         reports.report_csv(ack, command, rest, client, services)
     elif word in ("topics", "sections") and not rest:

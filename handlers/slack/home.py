@@ -16,6 +16,7 @@ from bot.knowledge import actions as knowledge
 from bot.services import Services
 from handlers.present import accounts as present_accounts
 from handlers.present import knowledge as present_knowledge
+from handlers.present import policy_versions as present_policy
 from handlers.present.verbs import Action
 from handlers.slack import health, render, settings
 from handlers.slack.ids import FRONT_END
@@ -51,6 +52,7 @@ def publish_home(event: dict[str, Any], client: WebClient, services: Services) -
     with session_scope(services.sessions) as session:
         if services.roles.is_slt(user):
             extra += cases_blocks(incidents.open_cases(session), zone=zone)
+            extra += render.blocks(present_policy.upload_home_card())
         if services.roles.is_moderator(user):
             extra += home_section(comments.pending(session), zone=zone, now=services.clock.now())
     extra += health.home_blocks(services, user)  # SLT and administrators only

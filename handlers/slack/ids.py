@@ -51,3 +51,7 @@ class TeachCallback(StrEnum):
 class SetupCallback(StrEnum):
     PEOPLE = "setup.people_submit"
     SCHOOL = "setup.school_submit"
+
+
+class PolicyCallback(StrEnum):
+    UPLOAD = "policy_version.upload_submit"

@@ -43,6 +43,8 @@ from handlers.teams.incidents import VERBS as INCIDENT_VERBS
 from handlers.teams.incidents import IncidentListeners
 from handlers.teams.knowledge import ACKNOWLEDGE, NUDGE, TeamsAcknowledgements
 from handlers.teams.notifier import TeamsNotifier
+from handlers.teams.policy_upload import VERBS as POLICY_VERSION_VERBS
+from handlers.teams.policy_upload import PolicyVersionListeners, sent_files
 from handlers.teams.reports import TeamsReports
 from handlers.teams.reviews import DIALOGS as REVIEW_DIALOGS
 from handlers.teams.reviews import ReviewListeners
@@ -83,6 +85,9 @@ class TeamsListeners(TeamsTurns):
         self.acknowledgements = TeamsAcknowledgements(
             services, roles, notifier, directory, follow_ups, api=app.api
         )
+        self.policy_versions = PolicyVersionListeners(
+            services, roles, notifier, directory, follow_ups, api=app.api
+        )
         self.reports = TeamsReports(services, roles)
         self.settings = SettingsListeners(services, roles, notifier, directory, follow_ups)
         self.health = TeamsHealth(services, roles, directory)
@@ -121,6 +126,13 @@ class TeamsListeners(TeamsTurns):
             verb = validation.clean(str(ctx.activity.value["verb"]))
             reply = await self._action(verb, tidy(ctx.activity.value), user)
             await ctx.send(self._message(reply))
+            return
+        files = sent_files(ctx.activity.attachments)
+        if files:  # a new version of the policy, for SLT
+            personal = (ctx.activity.conversation.conversation_type or "personal") == "personal"
+            await ctx.send(
+                self._message(await self.policy_versions.upload(files, user, personal=personal))
+            )
             return
         text = validation.clean(ctx.activity.strip_mentions_text().text or "").strip()
         if text.lower().startswith("socialpolicy"):
@@ -201,6 +213,8 @@ class TeamsListeners(TeamsTurns):
             return await self.acknowledgements.acknowledge(user)
         if word == "unanswered" and not rest:
             return await self.acknowledgements.unanswered(user)
+        if word == "policy" and rest.lower() in ("", "versions"):
+            return await self.policy_versions.versions(user)
         if word == "answers" and not rest:
             return await self.saved_answers.listing(user)
         if word == "accounts" and not rest:
@@ -228,6 +242,8 @@ class TeamsListeners(TeamsTurns):
             return await self.acknowledgements.acknowledge(user)
         if verb in NUDGE:
             return await self.acknowledgements.nudge(user)
+        if verb in POLICY_VERSION_VERBS:
+            return await self.policy_versions.act(verb, data, user)
         if verb == AccountAction.APPROVE:
             return await self.accounts.approve(data, user)
         if verb == ReviewAction.APPROVE:

@@ -42,6 +42,7 @@ from handlers.present import answers as present_answers
 from handlers.present import comments as present_comments
 from handlers.present import incidents as present
 from handlers.present import knowledge as present_knowledge
+from handlers.present import policy_versions as present_policy
 from handlers.present import reviews as present_reviews
 from handlers.present import saved_answers as present_saved
 from handlers.present import settings as present_settings
@@ -344,6 +345,12 @@ class TeamsNotifier:
 
     def settings_changed(self, *, actor: str, keys: Sequence[str]) -> None:
         self._tell_slt(self._draw(present_settings.changed_notice(actor, keys)))
+
+    def policy_live(self, *, file_name: str, label: str, by: str | None, rolled_back: bool) -> None:
+        card = present_policy.live_notice(
+            file_name=file_name, label=label, by=by, rolled_back=rolled_back
+        )
+        self._tell_slt(self._draw(card))
 
     def policy_review(self, *, due: date, today: date) -> None:
         said = present_knowledge.policy_review(due=due, today=today)

@@ -28,9 +28,11 @@ from bot.policy.reading.cleanup import clean
 from bot.policy.reading.shapes import BOLD_HEADING_WORDS, heading_shaped, squash
 
 
-def parse_docx(path: Path, *, key_prefix: str = "") -> PolicyDocument:
-    """Parse a Word document; python-docx errors propagate for the loader to explain."""
-    data = path.read_bytes()
+def parse_docx(path: Path, *, key_prefix: str = "", data: bytes | None = None) -> PolicyDocument:
+    """Parse a Word document (`data`, else the file at `path`); python-docx errors propagate
+    for the loader to explain."""
+    if data is None:
+        data = path.read_bytes()
     return build(
         clean(list(_docx_blocks(docx.Document(io.BytesIO(data))))),
         source=path,

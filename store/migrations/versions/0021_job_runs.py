@@ -2,7 +2,7 @@
 when each claimed delivery first failed, so the oldest one being retried can be shown.
 
 Revision ID: 0021_job_runs
-Revises: 0019_school_settings
+Revises: 0020_policy_versions
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 from store.types import UTCDateTime
 
 revision = "0021_job_runs"
-down_revision = "0019_school_settings"
+down_revision = "0020_policy_versions"
 branch_labels = None
 depends_on = None
 
