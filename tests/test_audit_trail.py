@@ -96,7 +96,8 @@ def test_the_trail_of_a_case_verifies_intact(
 ) -> None:
     assert verify_audit() == (
         0,
-        "audit trail intact: 0 entries\nlatest digest: (none)\nsettings' changes intact: 0\n",
+        "audit trail intact: 0 entries\nlatest digest: (none)\n"
+        "settings and policy changes intact: 1\n",  # the policy's first import
     )
     run_a_case(bot)
     written = entries(bot)
@@ -113,7 +114,7 @@ def test_the_trail_of_a_case_verifies_intact(
     assert out.splitlines() == [
         "audit trail intact: 6 entries",
         f"latest digest: {written[-1].digest}",
-        "settings' changes intact: 0",
+        "settings and policy changes intact: 1",
     ]
     # Each entry names the one before it, and the chain's head is the last entry.
     assert len({e.digest for e in written}) == 6

@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app.jobs import POLICY_LIVE_JOB
+from bot.setup.service import verify
 from store.db import session_scope
-from store.models import PolicySwitch, PolicyVersion
+from store.models import PolicySwitch, PolicyVersion, SchoolSettingChange
 from tests.conftest import RunningBot
 from tests.policy_files import NEW_PASSAGE, OLD_POLICY, QUESTION, new_policy_pdf
 from tests.slack_standin import Call
@@ -155,6 +156,18 @@ def test_slt_upload_a_pdf_preview_it_confirm_and_every_instance_answers_from_it(
     assert f"confirmed by <@{SLT}>" in history and f"rolled back to by <@{SLT}>" in history
     assert "set-up (POLICY_PATH)" in history
     assert _versions(bot) == (2, 3)
+    # Each switch is in the chained record beside the settings' changes.
+    with session_scope(bot.runtime.services.sessions) as session:
+        recorded = [
+            (row.actor, json.loads(row.new)["how"])
+            for row in session.scalars(
+                select(SchoolSettingChange)
+                .where(SchoolSettingChange.key == "policy")
+                .order_by(SchoolSettingChange.id)
+            )
+        ]
+        assert verify(session).broken is None
+    assert recorded[1:] == [(SLT, "confirm"), (SLT, "rollback")]
 
     # The next start takes the database's live version, not the file.
     assert NEW_PASSAGE not in _answer(start())

@@ -39,7 +39,11 @@ def fresh(
 
 def changes(bot: RunningBot) -> list[tuple[str, str, str]]:
     with session_scope(bot.runtime.services.sessions) as session:
-        rows = session.scalars(select(SchoolSettingChange).order_by(SchoolSettingChange.id))
+        rows = session.scalars(
+            select(SchoolSettingChange)
+            .where(SchoolSettingChange.key != "policy")  # the policy's versions: not settings
+            .order_by(SchoolSettingChange.id)
+        )
         return [(row.actor, row.key, row.new or "") for row in rows]
 
 

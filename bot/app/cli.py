@@ -180,15 +180,15 @@ def _verify_audit() -> int:
         settings = verify_settings(session)
     if settings.broken is not None:
         print(
-            f"settings change {settings.broken} does not match: the settings' changes were "
-            "changed at or before it"
+            f"settings change {settings.broken} does not match: the record of settings and "
+            "policy changes was changed at or before it"
         )
         return 1
     broken = verdict.broken
     if broken is None:
         print(f"audit trail intact: {verdict.entries} entries")
         print(f"latest digest: {verdict.head or '(none)'}")
-        print(f"settings' changes intact: {settings.entries}")
+        print(f"settings and policy changes intact: {settings.entries}")
         return 0
     if broken.removed_from_end:
         where = (

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.policy.document import PolicySet
+from bot.setup import service as changes
 from store.models import PolicySwitch, PolicyVersion
 
 IMPORT = "import"
@@ -78,13 +79,33 @@ def add(
 def switch(
     session: Session, row: PolicyVersion, *, kind: str, user: str, front_end: str, now: datetime
 ) -> PolicySwitch:
-    """Make `row` the live version (from the next check of every instance)."""
+    """Make `row` the live version (from the next check of every instance), recorded in the
+    chained record of changes beside the settings' (`socialpolicy-bot verify-audit`)."""
     if kind in (IMPORT, CONFIRM) and row.confirmed_at is None:
         row.confirmed_by, row.confirmed_at = user, now
+    before = session.scalar(
+        select(PolicyVersion)
+        .join(PolicySwitch, PolicySwitch.version_id == PolicyVersion.id)
+        .order_by(PolicySwitch.id.desc())
+        .limit(1)
+    )
     made = PolicySwitch(version_id=row.id, kind=kind, by=user, front_end=front_end, at=now)
     session.add(made)
+    changes.record(
+        session,
+        key=changes.POLICY_KEY,
+        old=_described(before) if before is not None else None,
+        new={**_described(row), "how": kind},
+        actor=user,
+        front_end=front_end,
+        now=now,
+    )
     session.flush()
     return made
+
+
+def _described(row: PolicyVersion) -> dict[str, str]:
+    return {"file": row.file_name, "version": row.label, "sha256": row.sha256}
 
 
 def all_versions(session: Session) -> list[PolicyVersion]:

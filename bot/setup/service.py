@@ -17,6 +17,8 @@ from bot.incidents.audit import serialise
 from bot.setup.school import School
 from store.models import SchoolSetting, SchoolSettingChange
 
+POLICY_KEY = "policy"  # a version of the policy going live, in the same record as the settings
+
 
 class Invalid(Exception):
     """Values a form cannot take; `errors` maps each setting's key to what is wrong with it."""
@@ -147,35 +149,50 @@ def change(
     before = compose(defaults, stored)
     after = compose(defaults, {**stored, **updates})
     made: list[Change] = []
-    previous: str | None = None
     for key in updates:
         old, new = _value(before, key), _value(after, key)
         if old == new:
             continue
-        if previous is None:  # the first change: queue behind any other writer of a chain
-            serialise(session)
-            previous = _last_digest(session)
-        text, was = json.dumps(new), json.dumps(old)
         row = session.get(SchoolSetting, key) or SchoolSetting(key=key)
-        row.value, row.changed_by, row.changed_at = text, actor, now
+        row.value, row.changed_by, row.changed_at = json.dumps(new), actor, now
         session.add(row)
-        previous = link(
-            previous, at=now, actor=actor, front_end=front_end, key=key, old=was, new=text
+        made.append(
+            record(session, key=key, old=old, new=new, actor=actor, front_end=front_end, now=now)
         )
-        session.add(
-            SchoolSettingChange(
-                at=now,
-                actor=actor,
-                front_end=front_end,
-                key=key,
-                old=was,
-                new=text,
-                digest=previous,
-            )
-        )
-        made.append(Change(key=key, at=now, actor=actor, front_end=front_end, old=old, new=new))
     session.flush()
     return after, made
+
+
+def record(
+    session: Session,
+    *,
+    key: str,
+    old: Any,
+    new: Any,
+    actor: str,
+    front_end: str,
+    now: datetime,
+) -> Change:
+    """Add one change to the chained record: a setting, or a version of the policy going live
+    (`POLICY_KEY`)."""
+    serialise(session)  # queue behind any other writer of a chain
+    was, text = json.dumps(old), json.dumps(new)
+    digest = link(
+        _last_digest(session),
+        at=now,
+        actor=actor,
+        front_end=front_end,
+        key=key,
+        old=was,
+        new=text,
+    )
+    session.add(
+        SchoolSettingChange(
+            at=now, actor=actor, front_end=front_end, key=key, old=was, new=text, digest=digest
+        )
+    )
+    session.flush()  # the next change in this transaction chains from this one
+    return Change(key=key, at=now, actor=actor, front_end=front_end, old=old, new=new)
 
 
 def history(session: Session, *, limit: int = 20) -> list[Change]:

@@ -35,6 +35,7 @@ LABELS: dict[str, str] = {
     "retention_incidents_days": "Keep closed incident cases for (days)",
     "retention_questions_days": "Keep questions asked for (days)",
     "retention_reviews_days": "Keep draft reviews for (days)",
+    "policy": "the live policy version",
 }
 HINTS: dict[str, str] = {
     "accounts": "One a line, e.g. Facebook: @ourschool",
