@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 READ_ONLY = "socialpolicy_read_only"  # an execution option: see `read_scope`
@@ -47,6 +48,31 @@ def make_engine(url: str) -> Engine:
     )
     event.listen(engine, "handle_error", _without_row_values)
     return engine
+
+
+def make_lookup_engine(url: str) -> Engine:
+    """For the quick reads made while a transaction may be open on the same thread (has another
+    instance changed a setting, or the live policy?): a connection of its own each time, never
+    one from the pool the writers hold. Under a burst every pooled connection can be held by a
+    transaction queueing for the write lock, and a writer that waited for a pooled connection
+    to read would wait for them, and they for it."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
+            poolclass=NullPool,
+        )
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _begin_read)
+        return engine
+    engine = create_engine(url, poolclass=NullPool, hide_parameters=True)
+    event.listen(engine, "handle_error", _without_row_values)
+    return engine
+
+
+def _begin_read(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def _without_row_values(context: ExceptionContext) -> None:

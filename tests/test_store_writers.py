@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from store.db import make_engine, make_session_factory, migrate, read_scope, session_scope
+from bot.setup.live import LiveSchool
+from bot.setup.school import School
+from store.db import (
+    make_engine,
+    make_lookup_engine,
+    make_session_factory,
+    migrate,
+    read_scope,
+    session_scope,
+)
 
 
 @pytest.fixture
@@ -99,3 +108,28 @@ def test_instances_starting_at_once_on_an_empty_database_both_start(
     finally:
         for engine in engines:
             engine.dispose()
+
+
+def test_settings_are_read_inside_a_transaction_when_the_pool_is_spent(
+    database_url: str,
+) -> None:
+    """Under a burst every pooled connection can be held by a transaction queueing for the write
+    lock. The writer holding it must still read the settings (and the live policy) or nobody
+    moves: those reads take a connection of their own."""
+    engine = make_engine(database_url)
+    sessions = make_session_factory(engine)
+    school = LiveSchool(
+        make_session_factory(make_lookup_engine(database_url)), School(), freshness=0
+    )
+    held = []
+    try:
+        with session_scope(sessions) as writer:
+            writer.execute(text("SELECT 1"))
+            pool = engine.pool
+            while pool.checkedout() < pool.size() + engine.pool._max_overflow:
+                held.append(engine.connect())
+            assert school.get().timezone == "Europe/London"
+    finally:
+        for connection in held:
+            connection.close()
+        engine.dispose()

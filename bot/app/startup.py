@@ -39,7 +39,7 @@ from bot.services import IncidentWindows, Services
 from bot.setup.live import FRESHNESS_SECONDS, LiveSchool
 from handlers.slack.notifier import SlackNotifier
 from handlers.slack.pacing import Pacer, listener_pool
-from store.db import make_engine, make_session_factory, migrate
+from store.db import make_engine, make_lookup_engine, make_session_factory, migrate
 
 if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -138,13 +138,15 @@ def build(
     engine = make_engine(settings.database_url)
     migrate(engine)
     sessions = make_session_factory(engine)
-    school = LiveSchool(sessions, settings.school(), freshness=school_freshness)
+    lookups = make_session_factory(make_lookup_engine(settings.database_url))
+    school = LiveSchool(lookups, settings.school(), freshness=school_freshness)
     # The database's live version; POLICY_PATH is only imported at a new install's first start.
     policy = open_live_policy(
         sessions,
         settings.policy_path or default_policy_path(),
         clock=clock,
         ttl=policy_check_seconds,
+        lookups=lookups,
     )
     health: list[HealthCheck] = []
     api = asgi_app(engine, health, notes=[overdue_note(sessions, clock)])
@@ -179,7 +181,7 @@ def build(
             roles=_teams_roles(school, clock),
             unauthenticated=settings.dangerously_allow_unauthenticated_requests,
         )
-        directory = TeamsDirectory(sessions)
+        directory = TeamsDirectory(sessions, lookups=lookups)
         teams_notifier = front_ends["teams"] = TeamsNotifier(
             api=lambda: teams.app.api,
             loop=lambda: teams.loop,

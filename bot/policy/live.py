@@ -165,8 +165,11 @@ def open_live_policy(
     clock: Clock,
     ttl: float = CHECK_SECONDS,
     monotonic: Callable[[], float] = time.monotonic,
+    lookups: sessionmaker[Session] | None = None,
 ) -> LivePolicy:
-    """The live policy, at start-up. The first start of a new install imports the `path` file
+    """The live policy, at start-up (later checks read through `lookups`, as they may be made
+    inside a transaction: `store.db.make_lookup_engine`). The first start of a new install
+    imports the `path` file
     as the first version; after that the database's live version is the policy, whatever the
     file says. A folder of files is not imported: it is read from disk, as before, until SLT
     upload a version in chat. Raises `PolicyLoadError` if the policy has to be read from `path`
@@ -180,7 +183,9 @@ def open_live_policy(
         first = PolicyService(policies)
         if live_now is None and path.is_file():
             first_id = _import(sessions, path, policies, clock=clock)
-    return LivePolicy(sessions, first=first, first_id=first_id, ttl=ttl, monotonic=monotonic)
+    return LivePolicy(
+        lookups or sessions, first=first, first_id=first_id, ttl=ttl, monotonic=monotonic
+    )
 
 
 def _import(

@@ -19,6 +19,9 @@ FRESHNESS_SECONDS = 1.0  # how stale another instance's change may be seen; one 
 
 
 class LiveSchool:
+    """`sessions` should come from `store.db.make_lookup_engine`: the settings are read where a
+    transaction may already be open."""
+
     def __init__(
         self,
         sessions: sessionmaker[Session],
@@ -32,10 +35,11 @@ class LiveSchool:
         self.freshness = freshness
         self._monotonic = monotonic
         self._lock = threading.Lock()
-        self._school = defaults
-        self._revision = -1
-        self._checked = float("-inf")
         self._derived: dict[str, tuple[School, Any]] = {}
+        with read_scope(sessions) as session:  # what every request sees from the first
+            self._revision = service.revision(session)
+            self._school = service.current(session, defaults)
+        self._checked = monotonic()
 
     def get(self) -> School:
         """The settings now: cached, and checked against the database's revision at most once
@@ -44,13 +48,14 @@ class LiveSchool:
         with self._lock:
             if now - self._checked < self.freshness:
                 return self._school
+            self._checked = now  # one thread looks; the others answer from what is known
+            known = self._revision
         with read_scope(self.sessions) as session:
             revision = service.revision(session)
-            school = None if revision == self._revision else service.current(session, self.defaults)
+            school = None if revision == known else service.current(session, self.defaults)
         with self._lock:
             if school is not None:
                 self._school, self._revision = school, revision
-            self._checked = now
             return self._school
 
     def changed(self) -> None:

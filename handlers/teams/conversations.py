@@ -42,9 +42,16 @@ RELOAD_SECONDS = 2.0
 
 class TeamsDirectory:
     def __init__(
-        self, sessions: sessionmaker[Session], *, monotonic: Callable[[], float] = time.monotonic
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        lookups: sessionmaker[Session] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`lookups`: for reading again what other instances stored, which may happen inside a
+        delivery's transaction (`store.db.make_lookup_engine`)."""
         self.sessions = sessions
+        self.lookups = lookups or sessions
         self._lock = threading.Lock()
         self._monotonic = monotonic
         self._loaded = float("-inf")
@@ -55,7 +62,7 @@ class TeamsDirectory:
         self._loaded = float("-inf")  # the first lookup that misses looks again at once
 
     def _reload(self) -> None:
-        with read_scope(self.sessions) as session:
+        with read_scope(self.lookups) as session:
             conversations = {
                 c.id: _copy(c)
                 for c in session.scalars(
