@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from bot.incidents.audit import serialise
 from bot.ports import DeliveryError
 from bot.roles import Roles
 from bot.services import Services
@@ -143,8 +144,7 @@ def change(
     """Change settings from a form; all or nothing. Raises `Invalid` with each wrong field."""
     if not roles.can_set_up(user):
         raise NotAllowed(NOT_SETUP)
-    made = _apply(services, user=user, front_end=front_end, updates=updates)
-    return made
+    return _apply(services, user=user, front_end=front_end, updates=updates)
 
 
 def choose_place(
@@ -162,6 +162,7 @@ def installed_by(services: Services, *, user: str, front_end: str) -> bool:
     """Whoever installs the app looks after its settings, unless someone already does.
     Returns whether they were made the first one."""
     with session_scope(services.sessions) as session:
+        serialise(session)  # two installing at once: the second finds the first
         school = service.current(session, services.school.defaults)
         if school.people(front_end).setup_admins:
             return False
