@@ -185,6 +185,12 @@ class SlackStandIn:
             "views.push": {"view": {"id": "V0000002"}},
             "views.publish": {"view": {"id": "V0000003"}},
             "usergroups.users.list": {"users": self.usergroups.get(params.get("usergroup"), [])},
+            "usergroups.list": {
+                "usergroups": [
+                    {"id": group, "name": f"Group {group}", "handle": group.lower()}
+                    for group in self.usergroups
+                ]
+            },
             "users.list": {"members": self.members, "response_metadata": {"next_cursor": ""}},
             "conversations.info": {
                 "channel": {

@@ -39,6 +39,7 @@ SCOPES = {
     "users_info": "users:read",
     "users_list": "users:read",
     "usergroups_users_list": "usergroups:read",
+    "usergroups_list": "usergroups:read",
     "files_upload_v2": "files:write",
 }
 # The events the listeners subscribe to, and the scope each needs.

@@ -291,3 +291,23 @@ def test_a_channel_the_bot_cannot_post_in_is_refused_under_its_field(
     bot.stand_in.outside.discard(SLT_CHANNEL)
     set_up(bot, slt=[HEAD])
     assert bot.runtime.services.settings.slack.slt_place == SLT_CHANNEL
+
+
+def test_a_user_group_can_hold_a_role(new_install: RunningBot) -> None:
+    bot = new_install
+    bot.stand_in.usergroups = {"S0SLTTEAM": ["U0GROUPED"]}
+    bot.slack.click("setup.settings_people", "", user=OWNER)
+    modal = bot.stand_in.wait_for("views.open")[0].params["view"]
+    group_block = next(b for b in modal["blocks"] if b["block_id"] == "slt_group")
+    assert "S0SLTTEAM" in [o["value"] for o in group_block["element"]["options"]]
+
+    form = people_form(slt=[HEAD])
+    form["slt_group"] = choose("S0SLTTEAM")
+    assert bot.modals.submit("setup.people_submit", form, user=OWNER).content == b""
+    assert bot.runtime.services.roles.is_slt("U0GROUPED")
+    assert "<!subteam^S0SLTTEAM>" in home(bot, OWNER)
+
+    form["slt_group"] = choose("none")
+    bot.modals.submit("setup.people_submit", form, user=OWNER)
+    assert not bot.runtime.services.roles.is_slt("U0GROUPED")
+    assert bot.runtime.services.roles.is_slt(HEAD)

@@ -10,14 +10,27 @@ from zoneinfo import ZoneInfo
 from bot.setup.actions import Form, Gap, Overview
 from bot.setup.school import DAY_NAMES, DAYS, People, School, describe_duration
 from bot.setup.service import Change
-from handlers.present.model import Button, Card, Line, Person, Place, Span, Strong, Style, line
+from handlers.present.model import (
+    Button,
+    Card,
+    Group,
+    Line,
+    Person,
+    Place,
+    Span,
+    Strong,
+    Style,
+    line,
+)
 from handlers.present.time import local
 from handlers.present.verbs import SetupAction
 
 # What each setting is called, wherever it is shown or asked for.
 LABELS: dict[str, str] = {
     "slt": "SLT",
+    "slt_group": "SLT: a user group too",
     "moderators": "Moderators",
+    "moderator_group": "Moderators: a user group too",
     "admins": "Account administrators",
     "reviewers": "Second-opinion reviewers",
     "media_contacts": "Media spokespeople",
@@ -43,6 +56,7 @@ HINTS: dict[str, str] = {
     "reminder_thresholds": "Times left before the deadline, e.g. 4h, 1h or 30m",
 }
 PEOPLE_FIELDS = ("slt", "moderators", "admins", "reviewers", "media_contacts", "setup_admins")
+GROUP_FIELDS = ("slt_group", "moderator_group")  # Slack's user groups
 PLACE_FIELDS = ("slt_place", "moderators_place")
 SCHOOL_FIELDS = (
     "accounts",
@@ -124,7 +138,11 @@ def _people(ids: Sequence[str], group: str | None = None) -> Line:
             spans.append(", ")
         spans.append(Person(user))
     if group:
-        spans.append((", " if spans else "") + "and a user group")
+        spans += [
+            ", " if spans else "",
+            "members of ",
+            Group("a user group", f"<!subteam^{group}>"),
+        ]
     return tuple(spans) or ("nobody yet",)
 
 

@@ -84,22 +84,43 @@ def open_form(
         return
     school = services.settings
     view = (
-        views.people_modal(school.slack)
+        views.people_modal(school.slack, _user_groups(client))
         if form is setup.Form.PEOPLE
         else views.school_modal(school)
     )
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
+GROUPS_SHOWN = 90  # a select lists at most 100 options
+
+
+def _user_groups(client: WebClient) -> dict[str, str] | None:
+    """The workspace's user groups by id, named as Slack shows them; None if Slack can't say."""
+    try:
+        listed = client.usergroups_list().get("usergroups") or []
+    except (SlackApiError, SlackClientError, OSError) as error:
+        logger.warning("could not list the user groups: %s", type(error).__name__)
+        return None
+    return {
+        str(group["id"]): f"{group.get('name') or group['id']} (@{group.get('handle', '')})"
+        for group in listed[:GROUPS_SHOWN]
+        if group.get("id")
+    }
+
+
 def _people_updates(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """The form's values by setting key, and each key's block."""
     values = forms.values(view)
-    fields = [*present.PEOPLE_FIELDS, *present.PLACE_FIELDS]
+    fields = [*present.PEOPLE_FIELDS, *present.GROUP_FIELDS, *present.PLACE_FIELDS]
     keys = {f"{FRONT_END}.{field}": field for field in fields if field in values}
-    return {
+    updates = {
         key: values[field] or ([] if field in present.PEOPLE_FIELDS else None)
         for key, field in keys.items()
-    }, keys
+    }
+    for field in present.GROUP_FIELDS:
+        if updates.get(f"{FRONT_END}.{field}") == views.NO_GROUP:
+            updates[f"{FRONT_END}.{field}"] = None
+    return updates, keys
 
 
 def _school_updates(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:

@@ -70,17 +70,29 @@ def _days(key: str, chosen: int) -> InputBlock:
     )
 
 
-def people_modal(people: People) -> View:
+NO_GROUP = "none"
+
+
+def _group(key: str, chosen: str | None, groups: dict[str, str]) -> InputBlock:
+    """A user group whose members hold the role as well as the people named: Slack has no
+    picker for them, so the workspace's groups are listed."""
+    choices = {NO_GROUP: "No user group", **groups}
+    return inputs.select(key, present.LABELS[key], choices, initial=chosen or NO_GROUP)
+
+
+def people_modal(people: People, groups: dict[str, str] | None = None) -> View:
+    """`groups`: the workspace's user groups by id (None: they could not be listed)."""
+    blocks = [_people(key, getattr(people, key)) for key in present.PEOPLE_FIELDS]
+    if groups is not None:
+        blocks.insert(1, _group("slt_group", people.slt_group, groups))
+        blocks.insert(3, _group("moderator_group", people.moderator_group, groups))
     return View(
         type="modal",
         callback_id=SetupCallback.PEOPLE,
         title=present.PEOPLE_TITLE,
         submit="Save",
         close="Cancel",
-        blocks=[
-            *(_people(key, getattr(people, key)) for key in present.PEOPLE_FIELDS),
-            *(_channel(key, getattr(people, key)) for key in present.PLACE_FIELDS),
-        ],
+        blocks=[*blocks, *(_channel(key, getattr(people, key)) for key in present.PLACE_FIELDS)],
     )
 
 
