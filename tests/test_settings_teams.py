@@ -15,6 +15,7 @@ from store.models import SchoolSettingChange
 from tests.conftest import RunningBot
 from tests.teams_bot import APP_ID
 from tests.teams_standin import BotConnectorStandIn, TeamsSender
+from tests.test_teams import _report_form
 
 INSTALLER = "aad-head-1"
 DEPUTY = "aad-deputy-1"
@@ -91,7 +92,12 @@ def test_the_installer_is_told_what_is_missing_and_sets_it_up(
     assert "graph.microsoft.com/users" in body  # Teams' own people picker
 
     done = teams.submit_dialog(
-        {"dialog": "settings_people", "slt": f"{INSTALLER},{DEPUTY.upper()}", "admins": DEPUTY},
+        {
+            "dialog": "settings_people",
+            "slt": f"{INSTALLER},{DEPUTY.upper()}",
+            "admins": DEPUTY,
+            "setup_admins": INSTALLER,
+        },
         user=INSTALLER,
     ).json()
     assert "Settings saved" in json.dumps(done)
@@ -140,3 +146,42 @@ def test_bad_values_come_back_with_their_errors(
 
     crafted = json.dumps(teams.submit_dialog(school_values(), user=STAFF).json())
     assert "Only the people who look after" in crafted
+
+
+def test_changing_slt_in_teams_changes_who_is_alerted_next(
+    fresh: tuple[RunningBot, TeamsSender], connector: BotConnectorStandIn
+) -> None:
+    bot, teams = fresh
+    teams.install(user=INSTALLER, conversation=f"a:{INSTALLER}", conversation_type="personal")
+    teams.install(user=DEPUTY, conversation=f"a:{DEPUTY}", conversation_type="personal")
+    teams.install(user=INSTALLER, conversation=SLT_ROOM, conversation_type="channel")
+    teams.message(
+        "use this channel for SLT",
+        user=INSTALLER,
+        conversation=SLT_ROOM,
+        conversation_type="channel",
+        mention=True,
+    )
+
+    def urgent_report(submission: str) -> None:
+        teams.submit_dialog(
+            _report_form(at_risk="true", submission=submission), user=STAFF, activity_id=submission
+        )
+
+    def alerts(user: str) -> int:
+        return sum("URGENT" in sent.text.upper() for sent in connector.to(f"a:{user}"))
+
+    people = {"dialog": "settings_people", "setup_admins": INSTALLER}
+    # Taking oneself off those who may change the settings would lock the school out.
+    locked = json.dumps(teams.submit_dialog(people | {"setup_admins": ""}, user=INSTALLER).json())
+    assert "Keep yourself in this list" in locked
+    assert bot.runtime.services.settings.teams.setup_admins == (INSTALLER,)
+
+    teams.submit_dialog(people | {"slt": INSTALLER}, user=INSTALLER)
+    urgent_report("first")
+    assert (alerts(INSTALLER), alerts(DEPUTY)) == (1, 0)
+
+    teams.submit_dialog(people | {"slt": DEPUTY}, user=INSTALLER)
+    urgent_report("second")
+    assert (alerts(INSTALLER), alerts(DEPUTY)) == (1, 1)
+    assert bot.runtime.teams is not None and bot.runtime.teams.roles.is_slt(DEPUTY)

@@ -25,6 +25,10 @@ NOT_SETUP = (
     "Only the people who look after the bot's settings can change them: the workspace's "
     "owners and admins, whoever installed the app, and those they name in Settings."
 )
+LOCKED_OUT = (
+    "Keep yourself in this list: without it you could no longer change the settings (another "
+    "person in it can take you off later)."
+)
 NOT_SLT_OR_SETUP = "Only SLT, or those who look after the bot's settings, can choose its channels."
 
 
@@ -141,9 +145,13 @@ def overview(services: Services, roles: Roles, *, user: str, front_end: str) -> 
 def change(
     services: Services, roles: Roles, *, user: str, front_end: str, updates: dict[str, Any]
 ) -> list[Change]:
-    """Change settings from a form; all or nothing. Raises `Invalid` with each wrong field."""
+    """Change settings from a form; all or nothing. Raises `Invalid` with each wrong field, and
+    if the change would leave its maker unable to change the settings again."""
     if not roles.can_set_up(user):
         raise NotAllowed(NOT_SETUP)
+    key = f"{front_end}.setup_admins"
+    if key in updates and user not in (updates[key] or ()) and not roles.workspace_admin(user):
+        raise Invalid({key: LOCKED_OUT})
     return _apply(services, user=user, front_end=front_end, updates=updates)
 
 
