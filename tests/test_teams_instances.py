@@ -31,3 +31,17 @@ def test_a_chat_opened_on_one_instance_is_reached_from_the_other(
     assert len(connector.to(f"a:{STAFF}")) == before + 1
     assert "2026" in connector.to(f"a:{STAFF}")[-1].text
     assert connector.created == []  # the chat the first instance knows, not a new one
+
+
+def test_staff_who_opened_a_chat_on_another_instance_are_counted(
+    bot_factory: Callable[..., RunningBot], connector: BotConnectorStandIn
+) -> None:
+    settings = {**TEAMS, "teams_slt_users": ["aad-slt-7"]}
+    first, second = bot_factory(**settings), bot_factory(**settings)
+    on_first = TeamsSender(f"{first.base_url}/api/messages", connector.url, first.settle)
+    on_second = TeamsSender(f"{second.base_url}/api/messages", connector.url, second.settle)
+    on_first.install(user=STAFF, conversation=f"a:{STAFF}", conversation_type="personal")
+    on_second.install(user="aad-slt-7", conversation="a:aad-slt-7", conversation_type="personal")
+    on_second.message("acknowledgements", user="aad-slt-7")
+    listing = connector.wait_for("a:aad-slt-7", "confirmed").text
+    assert STAFF.title() in listing or STAFF in listing

@@ -157,7 +157,9 @@ class TeamsDirectory:
         return _reference(row, conversation_id) if row else None
 
     def shared(self) -> list[ConversationReference]:
-        """The teams' channels and group chats the bot is in, once each: whose members are staff."""
+        """The teams' channels and group chats the bot is in, once each: whose members are staff.
+        Read again first: another instance may have been added to some."""
+        self._reload()
         with self._lock:
             rows = {
                 c.id.split(";")[0]: c for c in self._conversations.values() if c.kind != "personal"
@@ -165,6 +167,8 @@ class TeamsDirectory:
         return [_reference(row, conversation_id) for conversation_id, row in rows.items()]
 
     def personal_users(self) -> list[str]:
+        """Everyone with a personal chat with the bot, on any instance."""
+        self._reload()
         with self._lock:
             return list(
                 dict.fromkeys(

@@ -28,7 +28,7 @@ async def staff(api: ApiClient, directory: TeamsDirectory) -> Roster:
     people: dict[str, Person] = {}
     guests: set[str] = set()
     unlisted = 0
-    for ref in directory.shared():
+    for ref in await asyncio.to_thread(directory.shared):
         try:
             members = await _members(api.clone(service_url=ref.service_url), ref.conversation.id)
         except (httpx.HTTPError, OSError, ValueError) as error:
@@ -44,7 +44,7 @@ async def staff(api: ApiClient, directory: TeamsDirectory) -> Roster:
             else:
                 people.setdefault(who, Person(user_id=who, account_id=member.id, name=member.name))
     await asyncio.to_thread(directory.remember_people, people.values())
-    chatting = [u for u in directory.personal_users() if u not in people]
+    chatting = [u for u in await asyncio.to_thread(directory.personal_users) if u not in people]
     everyone = [u for u in [*people, *chatting] if u not in guests]
     return Roster(staff=everyone, unlisted=unlisted)
 
