@@ -43,25 +43,32 @@ class LiveSchool:
 
     def get(self) -> School:
         """The settings now: cached, and checked against the database's revision at most once
-        every `freshness` seconds."""
+        every `freshness` seconds (by one thread; the others answer from what is known)."""
         now = self._monotonic()
         with self._lock:
             if now - self._checked < self.freshness:
                 return self._school
-            self._checked = now  # one thread looks; the others answer from what is known
+            self._checked = now
+        self._read()
+        with self._lock:
+            return self._school
+
+    def changed(self) -> None:
+        """This instance changed a setting (its transaction committed): read them again now, so
+        nothing it answers after this shows the old values."""
+        self._read()
+        with self._lock:
+            self._checked = self._monotonic()
+
+    def _read(self) -> None:
+        with self._lock:
             known = self._revision
         with read_scope(self.sessions) as session:
             revision = service.revision(session)
             school = None if revision == known else service.current(session, self.defaults)
         with self._lock:
-            if school is not None:
+            if school is not None and revision > self._revision:  # never back to older values
                 self._school, self._revision = school, revision
-            return self._school
-
-    def changed(self) -> None:
-        """This instance changed a setting: read it again at the next `get`."""
-        with self._lock:
-            self._checked = float("-inf")
 
     def derived(self, name: str, make: Callable[[School], T]) -> T:
         """Something built from the settings (a calendar, a policy), rebuilt when they change."""
