@@ -120,6 +120,8 @@ def test_a_new_install_is_set_up_from_app_home(new_install: RunningBot) -> None:
     bot = new_install
     guide = home(bot, OWNER)
     assert "Finish setting up" in guide
+    assert "the set-up (POLICY_PATH) changed the live policy version" in guide
+    assert "<@setup>" not in guide
     assert "No SLT channel" in guide
     assert "escalations and incident alerts have nowhere to go" in guide
     assert "No moderators" in guide and "setup.settings_people" in guide

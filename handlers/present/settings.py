@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.policy.versions import SETUP
 from bot.setup.actions import Form, Gap, Overview
 from bot.setup.school import DAY_NAMES, DAYS, People, School, describe_duration
 from bot.setup.service import Change
@@ -191,7 +192,7 @@ def settings_card(overview: Overview, *, front_end: str, zone: ZoneInfo) -> Card
             spans += [
                 "; " if n else "",
                 f"{local(change.at, zone)} ",
-                Person(change.actor),
+                "the set-up (POLICY_PATH)" if change.actor == SETUP else Person(change.actor),
                 f" changed {label(change.key)}",
             ]
         note = tuple(spans)
