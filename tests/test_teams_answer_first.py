@@ -6,9 +6,17 @@ from __future__ import annotations
 
 import time
 
-from store.models import DraftReview, Incident, SchoolAccount
-from tests.teams_bot import ADMIN, SLT, SLT_CONVERSATION, STAFF, TeamsBot
-from tests.test_teams import _report_form
+from store.models import Comment, DraftReview, Incident, SchoolAccount
+from tests.teams_bot import (
+    ADMIN,
+    MODERATOR,
+    MODS_CONVERSATION,
+    SLT,
+    SLT_CONVERSATION,
+    STAFF,
+    TeamsBot,
+)
+from tests.test_teams import _log_form, _report_form
 from tests.test_teams_accounts import _application
 
 SLOW = 4.0
@@ -99,3 +107,27 @@ def test_an_application_and_a_draft_are_answered_before_slt_get_them(teams_bot: 
     told = " ".join(s.text for s in connector.to(f"a:{STAFF}"))
     assert "Your application is saved, but SLT could not be reached" in told
     assert len(teams_bot.rows(SchoolAccount)) == 1 and len(teams_bot.rows(DraftReview)) == 1
+
+
+def test_assign_to_me_is_answered_before_the_card_is_redrawn_for_everyone(
+    teams_bot: TeamsBot,
+) -> None:
+    teams, connector = teams_bot.teams, teams_bot.connector
+    teams.submit_dialog(_log_form(), user=MODERATOR)
+    teams_bot.bot.settle()
+    [comment] = teams_bot.rows(Comment)
+    connector.slow(MODS_CONVERSATION, SLOW, times=10, method="PUT")
+    teams.settle = None  # what is asked here is when the answer comes
+
+    started = time.monotonic()
+    assigned = teams.execute(
+        "comment.assign",
+        {"verb": "comment.assign", "comment": comment.id},
+        user=MODERATOR,
+        conversation=MODS_CONVERSATION,
+    )
+
+    assert assigned.status_code == 200 and "taken on by" in assigned.text
+    assert time.monotonic() - started < SLOW
+    teams_bot.bot.settle()
+    assert len([s for s in connector.to(MODS_CONVERSATION, "PUT") if "taken on by" in s.text]) == 1

@@ -107,13 +107,24 @@ def responding(services: Services, roles: Roles, *, comment_id: int, user: str) 
         return CommentFacts.of(comment)
 
 
-def assign(services: Services, roles: Roles, *, comment_id: int, user: str) -> CommentFacts:
-    """Take the comment on: its reminders come to the assignee directly too."""
+def assign(
+    services: Services,
+    roles: Roles,
+    *,
+    comment_id: int,
+    user: str,
+    reply: Callable[[CommentFacts], object] | None = None,
+) -> CommentFacts:
+    """Take the comment on: its reminders come to the assignee directly too. `reply`, once it
+    is stored, answers the person before the card is redrawn for everyone."""
     check_moderator(roles, user)
     with session_scope(services.sessions) as session:
         comment = comments.assign(session, comment_id=comment_id, user_id=user)
+    facts = CommentFacts.of(comment)
+    if reply is not None:
+        reply(facts)
     _refresh(services, comment)
-    return CommentFacts.of(comment)
+    return facts
 
 
 def respond(

@@ -42,10 +42,15 @@ class CommentListeners(TeamsTurns):
         return render.render(card, self._names())
 
     async def assign(self, data: dict[str, Any], user: str) -> cards.Card:
-        """Assign to me: the card, redrawn, is the answer."""
+        """Assign to me: the card, redrawn, is the answer, given before the card is redrawn for
+        everyone else."""
         try:
-            comment = await asyncio.to_thread(
-                actions.assign, self.services, self.roles, comment_id=_comment_id(data), user=user
+            comment = await self._answer_first(
+                actions.assign,
+                services=self.services,
+                roles=self.roles,
+                comment_id=_comment_id(data),
+                user=user,
             )
         except CommentError as error:
             return cards.note_card(cards.plain(error.describe(self._names())))
