@@ -9,14 +9,17 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from slack_sdk.models.blocks import DividerBlock
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from bot.app.cli import main
 from bot.app.jobs import DIGEST_JOB
+from handlers.slack.views.home import HOME_BLOCK_LIMIT, home_view
 from store.db import session_scope
 from store.models import SchoolSettingChange
 from tests.conftest import RunningBot
+from tests.contracts.slack_payloads import view_problems
 from tests.slack_requests import select as choose
 from tests.slack_requests import text_input
 from tests.test_incidents import report_form
@@ -313,3 +316,13 @@ def test_a_user_group_can_hold_a_role(new_install: RunningBot) -> None:
     bot.modals.submit("setup.people_submit", form, user=OWNER)
     assert not bot.runtime.services.roles.is_slt("U0GROUPED")
     assert bot.runtime.services.roles.is_slt(HEAD)
+
+
+def test_app_home_never_holds_more_blocks_than_slack_takes() -> None:
+    """Settings, guide, health, cases and comments on one App Home: Slack refuses a view of
+    over 100 blocks, so the page is cut rather than not shown at all."""
+    crowded = home_view(
+        sections=[], version="v1", extra=[DividerBlock() for _ in range(HOME_BLOCK_LIMIT + 20)]
+    )
+    assert len(crowded.blocks) == HOME_BLOCK_LIMIT
+    assert not view_problems(crowded.to_dict())

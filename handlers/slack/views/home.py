@@ -52,8 +52,8 @@ def home_view(*, sections: list[Section], version: str, extra: list[Block] | Non
         DividerBlock(),
         markdown("*Read a section*"),
     ]
-    blocks += _section_buttons(sections, HOME_BLOCK_LIMIT - len(blocks))
-    return View(type="home", blocks=blocks)
+    blocks += _section_buttons(sections, max(HOME_BLOCK_LIMIT - len(blocks), 0))
+    return View(type="home", blocks=blocks[:HOME_BLOCK_LIMIT])  # Slack refuses a longer one
 
 
 def section_modal(section: Section, *, version: str) -> View:
