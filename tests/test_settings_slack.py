@@ -326,3 +326,17 @@ def test_app_home_never_holds_more_blocks_than_slack_takes() -> None:
     )
     assert len(crowded.blocks) == HOME_BLOCK_LIMIT
     assert not view_problems(crowded.to_dict())
+
+
+def test_a_deployment_can_fix_the_settings_in_its_environment(
+    bot_factory: Callable[..., RunningBot],
+) -> None:
+    bot = bot_factory(settings_in_chat=False, slt_users=[HEAD], setup_admins=[OWNER])
+    shown = home(bot, OWNER)
+    assert "fixed by whoever runs the bot" in shown and "setup.settings_people" not in shown
+    bot.slack.click("setup.settings_people", "", user=OWNER)
+    assert "SETTINGS_IN_CHAT=false" in bot.stand_in.wait_for("views.open")[0].text
+    refused = bot.modals.submit("setup.people_submit", people_form(slt=[DEPUTY]), user=OWNER)
+    assert "SETTINGS_IN_CHAT=false" in refused.text
+    assert bot.runtime.services.settings.slack.slt == (HEAD,)
+    assert changes(bot) == []

@@ -88,6 +88,8 @@ HINTS: dict[str, str] = {
     "TEAMS_ADMIN_USERS": "comma-separated Entra object ids of the account administrators",
     "TEAMS_REVIEWERS": "comma-separated Entra object ids of those who give second opinions",
     "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS": "true or false (local testing only)",
+    "SETTINGS_IN_CHAT": "true (the school changes its settings in chat) or false (the "
+    "environment's values hold and the settings are shown, not changed)",
 }
 
 
@@ -286,6 +288,7 @@ class TeamsSettings(CoreSettings):
 class SchoolSettings(CoreSettings):
     """The school's rules: accounts, working calendar, timers, digest and retention."""
 
+    settings_in_chat: bool = True
     school_accounts: Annotated[list[str], NoDecode] = []
     holiday_region: str = "England"
     working_day_end: time = time(17, 0)

@@ -139,7 +139,9 @@ def build(
     migrate(engine)
     sessions = make_session_factory(engine)
     lookups = make_session_factory(make_lookup_engine(settings.database_url))
-    school = LiveSchool(lookups, settings.school(), freshness=school_freshness)
+    school = LiveSchool(
+        lookups, settings.school(), freshness=school_freshness, locked=not settings.settings_in_chat
+    )
     # The database's live version; POLICY_PATH is only imported at a new install's first start.
     policy = open_live_policy(
         sessions,

@@ -29,6 +29,10 @@ LOCKED_OUT = (
     "Keep yourself in this list: without it you could no longer change the settings (another "
     "person in it can take you off later)."
 )
+LOCKED = (
+    "These settings are fixed by whoever runs the bot (SETTINGS_IN_CHAT=false in its "
+    "environment): ask them to change them."
+)
 NOT_SLT_OR_SETUP = "Only SLT, or those who look after the bot's settings, can choose its channels."
 
 
@@ -62,6 +66,7 @@ class Overview:
     school: School
     gaps: tuple[Gap, ...]
     changes: tuple[Change, ...]
+    locked: bool  # fixed by the deployment's environment: shown, not changed
 
 
 def gaps(school: School, front_end: str, *, accounts: list[str]) -> list[Gap]:
@@ -139,7 +144,16 @@ def overview(services: Services, roles: Roles, *, user: str, front_end: str) -> 
         school=services.settings,
         gaps=tuple(missing(services, front_end)),
         changes=tuple(changes),
+        locked=services.school.locked,
     )
+
+
+def may_change(services: Services, roles: Roles, *, user: str) -> None:
+    """Refuse, before a form is opened, anyone who could not save it."""
+    if not roles.can_set_up(user):
+        raise NotAllowed(NOT_SETUP)
+    if services.school.locked:
+        raise NotAllowed(LOCKED)
 
 
 def change(
@@ -149,6 +163,8 @@ def change(
     if the change would leave its maker unable to change the settings again."""
     if not roles.can_set_up(user):
         raise NotAllowed(NOT_SETUP)
+    if services.school.locked:
+        raise NotAllowed(LOCKED)
     key = f"{front_end}.setup_admins"
     if key in updates and user not in (updates[key] or ()) and not roles.workspace_admin(user):
         raise Invalid({key: LOCKED_OUT})
@@ -162,6 +178,8 @@ def choose_place(
     ("slt" or "moderators")."""
     if not (roles.is_slt(user) or roles.can_set_up(user)):
         raise NotAllowed(NOT_SLT_OR_SETUP)
+    if services.school.locked:
+        raise NotAllowed(LOCKED)
     key = f"{front_end}.{'slt' if role == 'slt' else 'moderators'}_place"
     return _apply(services, user=user, front_end=front_end, updates={key: place})
 
@@ -169,6 +187,8 @@ def choose_place(
 def installed_by(services: Services, *, user: str, front_end: str) -> bool:
     """Whoever installs the app looks after its settings, unless someone already does.
     Returns whether they were made the first one."""
+    if services.school.locked:
+        return False
     with session_scope(services.sessions) as session:
         serialise(session)  # two installing at once: the second finds the first
         school = service.current(session, services.school.defaults)

@@ -29,16 +29,23 @@ class LiveSchool:
         *,
         freshness: float = FRESHNESS_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
+        locked: bool = False,
     ) -> None:
+        """`locked`: the deployment fixes the settings in its environment; nothing stored in
+        chat applies, and nothing can be changed there."""
         self.sessions = sessions
         self.defaults = defaults
         self.freshness = freshness
         self._monotonic = monotonic
         self._lock = threading.Lock()
+        self.locked = locked
         self._derived: dict[str, tuple[School, Any]] = {}
-        with read_scope(sessions) as session:  # what every request sees from the first
-            self._revision = service.revision(session)
-            self._school = service.current(session, defaults)
+        self._revision = 0
+        self._school = defaults
+        if not locked:
+            with read_scope(sessions) as session:  # what every request sees from the first
+                self._revision = service.revision(session)
+                self._school = service.current(session, defaults)
         self._checked = monotonic()
 
     def get(self) -> School:
@@ -46,7 +53,7 @@ class LiveSchool:
         every `freshness` seconds (by one thread; the others answer from what is known)."""
         now = self._monotonic()
         with self._lock:
-            if now - self._checked < self.freshness:
+            if self.locked or now - self._checked < self.freshness:
                 return self._school
             self._checked = now
         self._read()

@@ -77,6 +77,7 @@ SCHOOL_TITLE = "The school's rules"
 SAVED = "Settings saved. They hold from now on, for everyone."
 NO_CHANGE = "Nothing was changed."
 CHANGES_SHOWN = 5
+FIXED = "These settings are fixed by whoever runs the bot, in its environment."
 
 FORM_BUTTONS = {
     Form.PEOPLE: Button(SetupAction.PEOPLE, "Choose people and channels", opens_form=True),
@@ -98,16 +99,19 @@ def label(key: str) -> str:
     return LABELS.get(leaf, leaf)
 
 
-def guide(gaps: Sequence[Gap], *, can_fix: bool) -> list[Card]:
+def guide(gaps: Sequence[Gap], *, can_fix: bool, locked: bool = False) -> list[Card]:
     """What is missing and why it matters: for those who can fix it, a button each; for
-    everyone else, who can."""
+    everyone else, who can (when the settings are fixed in the environment, whoever runs the
+    bot)."""
     if not gaps:
         return []
-    if not can_fix:
+    if not can_fix or locked:
         said = line(
             "⚠️ The bot is not fully set up yet: ",
             "; ".join(f"{gap.why}" for gap in gaps[:2]),
-            ". The workspace's admins can finish it from here.",
+            ". Whoever runs the bot can set it up in its environment."
+            if locked
+            else ". The workspace's admins can finish it from here.",
         )
         return [Card(summary="Set-up is not finished", note=said)]
     head = Card(
@@ -196,6 +200,13 @@ def settings_card(overview: Overview, *, front_end: str, zone: ZoneInfo) -> Card
                 f" changed {label(change.key)}",
             ]
         note = tuple(spans)
+    if overview.locked:
+        return Card(
+            summary="The bot's settings",
+            title="Settings",
+            lines=tuple(lines),
+            note=line(FIXED),
+        )
     return Card(
         summary="The bot's settings",
         title="Settings",

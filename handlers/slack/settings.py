@@ -50,7 +50,9 @@ def register(app: App, services: Services, republish: Republish) -> None:
 def _shown(services: Services, user: str) -> list[Card]:
     """The guide to what is missing, then (for those who may change them) the settings."""
     can = services.roles.can_set_up(user)
-    shown = present.guide(setup.missing(services, FRONT_END), can_fix=can)
+    shown = present.guide(
+        setup.missing(services, FRONT_END), can_fix=can, locked=services.school.locked
+    )
     if can:
         overview = setup.overview(services, services.roles, user=user, front_end=FRONT_END)
         shown.append(present.settings_card(overview, front_end=FRONT_END, zone=services.zone))
@@ -79,8 +81,10 @@ def open_form(
 ) -> None:
     ack()
     user = body["user"]["id"]
-    if not services.roles.can_set_up(user):
-        client.views_open(trigger_id=body["trigger_id"], view=_refusal(setup.NOT_SETUP))
+    try:
+        setup.may_change(services, services.roles, user=user)
+    except setup.NotAllowed as refusal:
+        client.views_open(trigger_id=body["trigger_id"], view=_refusal(str(refusal)))
         return
     school = services.settings
     view = (

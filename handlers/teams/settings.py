@@ -34,7 +34,11 @@ class SettingsListeners(TeamsTurns):
 
     def _settings(self, user: str) -> cards.Card:
         can = self.roles.can_set_up(user)
-        shown = present.guide(setup.missing(self.services, FRONT_END), can_fix=can)
+        shown = present.guide(
+            setup.missing(self.services, FRONT_END),
+            can_fix=can,
+            locked=self.services.school.locked,
+        )
         if not can:
             shown.append(present.refusal(setup.NOT_SETUP))
             return render.render_many(shown, self._names())
@@ -61,8 +65,10 @@ class SettingsListeners(TeamsTurns):
         return None
 
     async def open_dialog(self, name: str, user: str) -> TaskModuleResponse:
-        if not self.roles.can_set_up(user):
-            return self._done(setup.NOT_SETUP)
+        try:
+            setup.may_change(self.services, self.roles, user=user)
+        except setup.NotAllowed as refusal:
+            return self._done(str(refusal))
         school = self.services.settings
         if name == views.PEOPLE:
             return self._dialog(present.PEOPLE_TITLE, views.people_dialog_card(school.teams))
