@@ -8,7 +8,9 @@ every form submitted twice at once as Slack's retry or a double click would; the
 Slack stand-in taking `--slow` seconds per Web API call. It prints errors, the acknowledgement
 time (p50, p99, max), and records lost (a form acknowledged but not stored) or doubled (more
 stored than sent). It asserts nothing. The bot runs in its own process; the clients and the
-Slack stand-in share this one.
+Slack stand-in share this one. `--instances N` starts N bot processes on one (PostgreSQL)
+database, as behind a load balancer: each client talks to one, and each form's twin goes to the
+next, so a doubled record would show a lapse between instances.
 """
 
 from __future__ import annotations
@@ -106,9 +108,17 @@ def _form(kind: str, n: int, now: int) -> tuple[str, dict[str, dict[str, Any]]]:
     }
 
 
-def _client(base: str, stand_in: SlackStandIn, tally: Tally, until: float, seed: int) -> None:
+def _client(
+    bases: list[str], stand_in: SlackStandIn, tally: Tally, until: float, seed: int
+) -> None:
+    """One person, on one instance; a form's twin goes to the next instance, as a retry can
+    land on another one behind a load balancer."""
+    base, other = bases[seed % len(bases)], bases[(seed + 1) % len(bases)]
     sender = SlackSender(f"{base}/slack/events", SIGNING_SECRET, stand_in.response_url())
     modals = SlackModals(sender)
+    twin_modals = SlackModals(
+        SlackSender(f"{other}/slack/events", SIGNING_SECRET, stand_in.response_url())
+    )
     questions = itertools.cycle(QUESTIONS[seed % len(QUESTIONS) :] + QUESTIONS)
     kinds = itertools.cycle(MODELS)
     user = f"U0MOD{seed % MODERATOR_COUNT:04d}"
@@ -134,6 +144,7 @@ def _client(base: str, stand_in: SlackStandIn, tally: Tally, until: float, seed:
             fields: Any = fields,
             view_id: str = view_id,
             acknowledged: list[bool] = acknowledged,
+            modals: SlackModals = modals,
         ) -> None:
             started = time.monotonic()
             try:
@@ -144,7 +155,8 @@ def _client(base: str, stand_in: SlackStandIn, tally: Tally, until: float, seed:
             tally.add(time.monotonic() - started, ok)
             acknowledged.append(ok)
 
-        twin = threading.Thread(target=submit)  # the same submission, at the same moment
+        # The same submission, at the same moment, on the next instance.
+        twin = threading.Thread(target=submit, kwargs={"modals": twin_modals})
         twin.start()
         submit()
         twin.join()
@@ -190,7 +202,9 @@ def _serve_bot(options: dict[str, Any], ready: Queue[str], stop: EventType) -> N
     os._exit(0)
 
 
-def run(clients: int, seconds: float, postgres: str | None, delay: float) -> str:
+def run(
+    clients: int, seconds: float, postgres: str | None, delay: float, instances: int = 1
+) -> str:
     stand_in = SlackStandIn()
     processes = multiprocessing.get_context("spawn")
     with _database(postgres) as url:
@@ -206,18 +220,23 @@ def run(clients: int, seconds: float, postgres: str | None, delay: float) -> str
         }
         ready: Queue[str] = processes.Queue()
         stop = processes.Event()
-        bot = processes.Process(target=_serve_bot, args=(options, ready, stop))
-        bot.start()
+        bots = [
+            processes.Process(target=_serve_bot, args=(options, ready, stop))
+            for _ in range(instances)
+        ]
+        for bot in bots:  # started together: they take turns to migrate
+            bot.start()
         tally = Tally()
         try:
-            base = ready.get(timeout=120)
-            SlackSender(f"{base}/slack/events", SIGNING_SECRET, stand_in.response_url()).command(
-                "help"
-            )  # Bolt checks its token once, on the first request
+            bases = [ready.get(timeout=120) for _ in bots]
+            for base in bases:  # Bolt checks its token once, on the first request
+                SlackSender(
+                    f"{base}/slack/events", SIGNING_SECRET, stand_in.response_url()
+                ).command("help")
             stand_in.delay = delay
             until = time.monotonic() + seconds
             threads = [
-                threading.Thread(target=_client, args=(base, stand_in, tally, until, seed))
+                threading.Thread(target=_client, args=(bases, stand_in, tally, until, seed))
                 for seed in range(clients)
             ]
             for thread in threads:
@@ -226,7 +245,8 @@ def run(clients: int, seconds: float, postgres: str | None, delay: float) -> str
                 thread.join()
         finally:
             stop.set()
-            bot.join(timeout=300)
+            for bot in bots:
+                bot.join(timeout=300)
         engine = create_engine(url)
         with engine.connect() as connection:
             stored = {
@@ -245,6 +265,8 @@ def run(clients: int, seconds: float, postgres: str | None, delay: float) -> str
         return acks[min(len(acks) - 1, int(p / 100 * len(acks)))] * 1000 if acks else 0.0
 
     database = "PostgreSQL" if postgres else "SQLite"
+    if instances > 1:
+        database += f" ×{instances} instances"
     return (
         f"| {database} | {clients} | {delay:g} s | {len(acks)} | {tally.errors} | "
         f"{pct(50):.0f} ms | {pct(99):.0f} ms | {(acks[-1] if acks else 0) * 1000:.0f} ms | "
@@ -259,6 +281,9 @@ def main() -> None:
     parser.add_argument("--postgres", help="a PostgreSQL URL; SQLite when left out")
     parser.add_argument("--slow", type=float, default=4.0, help="Slack's delay in the slow run")
     parser.add_argument("--slow-clients", type=int, default=16)
+    parser.add_argument(
+        "--instances", type=int, default=1, help="bot processes on one database (PostgreSQL)"
+    )
     options = parser.parse_args()
     _quiet()
     print(
@@ -267,8 +292,11 @@ def main() -> None:
     )
     print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for clients in options.clients:
-        print(run(clients, options.seconds, options.postgres, 0.0), flush=True)
-    print(run(options.slow_clients, options.seconds, options.postgres, options.slow), flush=True)
+        print(run(clients, options.seconds, options.postgres, 0.0, options.instances), flush=True)
+    slow = run(
+        options.slow_clients, options.seconds, options.postgres, options.slow, options.instances
+    )
+    print(slow, flush=True)
 
 
 if __name__ == "__main__":
