@@ -161,5 +161,8 @@ def test_a_file_that_cannot_be_read_gets_a_plain_reason_and_nothing_changes(
     both.teams.send_file("gone.pdf", both.connector.file_url("gone.pdf"), user=SLT)  # a 404
     assert "couldn't fetch that file from Teams" in _last(both, SLT)
     assert "the file is empty" in json.dumps(_send(both, "empty.md", b"  \n"))
+    # A size Teams would never send is no reason to fail: the file is judged by what arrives.
+    odd = json.dumps(_send(both, "odd.pdf", b"%PDF-1.7\nnot a PDF\n", size="lots"))
+    assert "not a readable PDF" in odd
     assert len(both.rows(PolicyVersion)) == 1
     assert NEW_PASSAGE not in _answer(both)

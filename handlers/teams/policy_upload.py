@@ -97,7 +97,8 @@ class PolicyVersionListeners(TeamsTurns):
             sent = files[0]
             content = sent.content if isinstance(sent.content, dict) else {}
             url = str(content.get("downloadUrl") or "")
-            refused = too_big(int(content.get("size") or 0))
+            size = str(content.get("size") or "")
+            refused = too_big(int(size) if size.isdigit() and len(size) < 16 else 0)
             if refused:
                 raise Unreadable(refused)
             if not url.startswith(("https://", "http://")):
