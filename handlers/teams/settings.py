@@ -23,7 +23,6 @@ logger = logging.getLogger(__name__)
 
 DIALOGS = frozenset({views.PEOPLE, views.SCHOOL})
 PERSONAL_ONLY = "Ask me for **settings** in a personal chat (open Social Policy under Chat)."
-PEOPLE_KEYS = present.PEOPLE_FIELDS
 
 
 class SettingsListeners(TeamsTurns):
@@ -79,7 +78,7 @@ class SettingsListeners(TeamsTurns):
         if name == views.PEOPLE:
             updates = {
                 f"{FRONT_END}.{field}": sorted(v.lower() for v in self._set(data, field))
-                for field in PEOPLE_KEYS
+                for field in present.PEOPLE_FIELDS
             }
         else:
             updates = {field: data.get(field) for field in present.SCHOOL_FIELDS}

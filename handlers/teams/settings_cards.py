@@ -12,7 +12,7 @@ from handlers.present import settings as present
 from handlers.present.verbs import SetupAction
 from handlers.teams import render
 from handlers.teams.account_cards import people_picker
-from handlers.teams.cards import Card, card, choice_input, errors_block, subtle, text, text_input
+from handlers.teams.cards import Card, card, choice_input, errors_block, subtle, text_input
 
 PEOPLE = render.dialog_name(SetupAction.PEOPLE)
 SCHOOL = render.dialog_name(SetupAction.SCHOOL)
@@ -120,7 +120,3 @@ def school_dialog_card(
         *(_days(field, shown(field)) for field in present.SCHOOL_FIELDS[7:]),
         actions=[_submit(SCHOOL)],
     )
-
-
-def guide_text() -> Card:
-    return text(CHANNELS_HINT)
