@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ports import DELIVERY, Delivery, DeliveryDeferred, DeliveryError
+from store import tenancy
 from store.db import session_scope
 from store.models import CommentNotice, IncidentNotice, PolicyNotice
 
@@ -47,7 +48,7 @@ def send_once(
 
 
 def sent_already(session: Session, key: str) -> bool:
-    notice = session.get(PolicyNotice, key)
+    notice = session.get(PolicyNotice, tenancy.key(kind=key))
     return notice is not None and notice.sent_at is not None
 
 
@@ -55,13 +56,13 @@ def installed_at(*, sessions: sessionmaker[Session], now: datetime) -> datetime:
     """When this installation first ran its sweeps, so nothing is sent for weeks before it."""
     try:
         with session_scope(sessions) as session:
-            first = session.get(PolicyNotice, INSTALLED)
+            first = session.get(PolicyNotice, tenancy.key(kind=INSTALLED))
             if first is not None and first.sent_at is not None:
                 return first.sent_at
             session.add(PolicyNotice(kind=INSTALLED, claimed_at=now, sent_at=now))
     except IntegrityError:  # another instance started at the same moment: its time stands
         with session_scope(sessions) as session:
-            first = session.get(PolicyNotice, INSTALLED)
+            first = session.get(PolicyNotice, tenancy.key(kind=INSTALLED))
             assert first is not None and first.sent_at is not None
             return first.sent_at
     return now
@@ -89,7 +90,7 @@ def _claim(sessions: sessionmaker[Session], key: str, now: datetime) -> bool:
 
 def _settle(sessions: sessionmaker[Session], key: str, *, sent_at: datetime | None) -> None:
     with session_scope(sessions) as session:
-        notice = session.get(PolicyNotice, key)
+        notice = session.get(PolicyNotice, tenancy.key(kind=key))
         if notice is None:
             return
         if sent_at is None:

@@ -1,7 +1,8 @@
 """Everything a front end needs from the domain, built once at start-up and handed to it.
 
 What the school sets in chat (time zone, calendar, reminder times, people) is read from `school`
-at each use, so a change holds from the next request, on every instance."""
+at each use, so a change holds from the next request, on every instance. A deployment can serve
+many schools: `school` and `policy` are those of the school in scope (`store.tenancy`)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ from bot.comments.reminders import ReminderPolicy
 from bot.deadlines import WorkingCalendar
 from bot.incidents.reminders import IncidentTimers
 from bot.incidents.service import engaged_section
-from bot.policy.service import PolicyService
+from bot.policy.live import LivePolicy
 from bot.ports import Notifier
 from bot.roles import Roles
+from bot.schools.live import PerSchool
 from bot.setup.live import LiveSchool
 from bot.setup.school import School
 from store.db import read_scope
@@ -39,13 +41,21 @@ class IncidentWindows:
 @dataclass(frozen=True)
 class Services:
     sessions: sessionmaker[Session]
-    policy: PolicyService
+    policies: PerSchool[LivePolicy]
     clock: Clock
     roles: Roles
     notifier: Notifier
-    school: LiveSchool
+    schools: PerSchool[LiveSchool]
     sweep_interval: timedelta
     incident_windows: IncidentWindows
+
+    @property
+    def school(self) -> LiveSchool:
+        return self.schools.get()
+
+    @property
+    def policy(self) -> LivePolicy:
+        return self.policies.get()
 
     @property
     def settings(self) -> School:

@@ -32,6 +32,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from store import tenancy
 from store.db import session_scope
 from store.models import Submission
 
@@ -85,7 +86,7 @@ def once(
                 if key is None:
                     return Taken(make(session)[1], new=True)
                 digest = key.digest()
-                earlier = session.get(Submission, digest)
+                earlier = session.get(Submission, tenancy.key(key=digest))
                 if earlier is not None:
                     result = again(session, earlier.record_id)
                     if result is not None:

@@ -188,6 +188,13 @@ def read_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
+def _sqlite_pragma(connection: Connection, pragma: str) -> None:
+    """A pragma that only holds outside a transaction, sent past SQLAlchemy's own BEGIN."""
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA {pragma}")
+
+
 class DatabaseUnavailable(Exception):
     """The database cannot be opened; the message is one line fit to show the user."""
 
@@ -202,13 +209,27 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     try:
-        with engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATE_LOCK}
-                )
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # A table a migration rebuilds must not cascade its drop to its children, nor
+                # have its triggers checked while it is missing.
+                _sqlite_pragma(connection, "foreign_keys=OFF")
+                _sqlite_pragma(connection, "legacy_alter_table=ON")
+            try:
+                with connection.begin():
+                    if not sqlite:
+                        connection.execute(
+                            text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATE_LOCK}
+                        )
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, "head")
+                    if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                        raise RuntimeError("a migration left a row pointing at nothing")
+            finally:
+                if sqlite:
+                    _sqlite_pragma(connection, "legacy_alter_table=OFF")
+                    _sqlite_pragma(connection, "foreign_keys=ON")
     except OperationalError as error:
         reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
         raise DatabaseUnavailable(

@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from store.tenancy import SchoolOwned, current
 from store.types import UTCDateTime
 
 
@@ -23,7 +24,23 @@ class Base(DeclarativeBase):
     pass
 
 
-class Question(Base):
+class School(Base):
+    """One school the deployment serves, and how each front end names it: the Slack workspace
+    (or Enterprise Grid organisation, for an org-wide install) and the Microsoft Entra tenant.
+    A deployment for one school has just the first."""
+
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slack_workspace: Mapped[str | None] = mapped_column(String(32), unique=True)
+    teams_tenant: Mapped[str | None] = mapped_column(String(100), unique=True)
+    trust: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Question(SchoolOwned, Base):
     """A question put to the policy search, kept so SLT can see what the policy fails to answer.
 
     Who asked is not kept unless they chose to send the question on to SLT.
@@ -53,7 +70,7 @@ class Question(Base):
     )
 
 
-class SavedAnswer(Base):
+class SavedAnswer(SchoolOwned, Base):
     """SLT's answer to a question, saved as the school's: later questions that mean the same get
     it first. School content, not personal data: it never names who asked. Stamped with the
     policy version (`version_key`) it was saved against; a new version flags it for SLT to look
@@ -79,7 +96,7 @@ class SavedAnswer(Base):
     __table_args__ = (Index("ix_saved_answers_removed_at", "removed_at"),)
 
 
-class Comment(Base):
+class Comment(SchoolOwned, Base):
     """A comment, query or complaint received on a school account, and its reply deadline.
 
     `next_notice_at` is when the sweep next has something to send for it (its card, a
@@ -118,7 +135,7 @@ class Comment(Base):
     )
 
 
-class CommentNotice(Base):
+class CommentNotice(SchoolOwned, Base):
     """One delivery the sweep owes for a comment (its card, a reminder, the assignee's DM, the
     escalation): claimed before it is sent, then marked sent, or given up after its retries."""
 
@@ -136,7 +153,7 @@ class CommentNotice(Base):
     __table_args__ = (UniqueConstraint("comment_id", "kind", name="uq_comment_notices_kind"),)
 
 
-class Incident(Base):
+class Incident(SchoolOwned, Base):
     """A report to SLT and the case they run on it.
 
     `details` holds personal data about children: it is shown only to SLT (and read back by
@@ -147,8 +164,8 @@ class Incident(Base):
     __tablename__ = "incidents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(20), unique=True)
-    submission_key: Mapped[str] = mapped_column(String(100), unique=True)
+    reference: Mapped[str] = mapped_column(String(20))
+    submission_key: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(40))
     platform: Mapped[str] = mapped_column(String(40))
     account_type: Mapped[str] = mapped_column(String(20))
@@ -191,19 +208,24 @@ class Incident(Base):
         Index("ix_incidents_next_notice_at", "next_notice_at"),
         Index("ix_incidents_reporter", "reporter"),
         Index("ix_incidents_status", "status"),
+        UniqueConstraint("school_id", "reference", name="uq_incidents_school_reference"),
+        UniqueConstraint("school_id", "submission_key", name="uq_incidents_school_submission"),
     )
 
 
-class IncidentCounter(Base):
+class IncidentCounter(SchoolOwned, Base):
     """The last reference number given out in a year: INC-<year>-<n>."""
 
     __tablename__ = "incident_counters"
 
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("schools.id"), primary_key=True, default=lambda: current()
+    )
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(default=0)
 
 
-class IncidentNotice(Base):
+class IncidentNotice(SchoolOwned, Base):
     """One delivery the sweep owes for a case (its card, each person's alert, a re-ping, a
     reminder): claimed before it is sent, then marked sent, or given up after its retries."""
 
@@ -221,7 +243,7 @@ class IncidentNotice(Base):
     __table_args__ = (UniqueConstraint("incident_id", "kind", name="uq_incident_notices_kind"),)
 
 
-class AuditEvent(Base):
+class AuditEvent(SchoolOwned, Base):
     """One change to (or view of) a case: who, when, what. Rows are only ever added.
 
     The rows form a hash chain in id order (`bot.incidents.audit`): `digest` covers the previous
@@ -257,7 +279,7 @@ class AuditHead(Base):
     digest: Mapped[str] = mapped_column(String(64), default="")
 
 
-class TeamsConversation(Base):
+class TeamsConversation(SchoolOwned, Base):
     """Where the bot can write in Teams later: stored when it is installed or spoken to.
 
     A personal chat also names its user, so reminders and confirmations can reach them.
@@ -274,7 +296,7 @@ class TeamsConversation(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class TeamsPerson(Base):
+class TeamsPerson(SchoolOwned, Base):
     """A Teams user's display name, so cards can name the people in a case, and their account id
     in the bot's eyes (`29:…`), so the bot can open a personal chat with them unasked."""
 
@@ -285,7 +307,7 @@ class TeamsPerson(Base):
     account_id: Mapped[str | None] = mapped_column(String(200))
 
 
-class PolicyAcknowledgement(Base):
+class PolicyAcknowledgement(SchoolOwned, Base):
     """A member of staff confirming they have read one version of the policy."""
 
     __tablename__ = "policy_acknowledgements"
@@ -298,22 +320,27 @@ class PolicyAcknowledgement(Base):
     acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (
-        UniqueConstraint("user_id", "front_end", "version_key", name="uq_policy_acknowledgement"),
+        UniqueConstraint(
+            "school_id", "user_id", "front_end", "version_key", name="uq_policy_acknowledgement"
+        ),
     )
 
 
-class PolicyNotice(Base):
+class PolicyNotice(SchoolOwned, Base):
     """A one-off message to the school (the weekly digest, a review reminder), keyed so it goes
     once: claimed before it is sent, and marked sent with the claim."""
 
     __tablename__ = "policy_notices"
 
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("schools.id"), primary_key=True, default=lambda: current()
+    )
     kind: Mapped[str] = mapped_column(String(100), primary_key=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
-class RetentionEvent(Base):
+class RetentionEvent(SchoolOwned, Base):
     """A record deleted or anonymised when its retention period ended: what, when, which rule.
     Never the content."""
 
@@ -327,7 +354,7 @@ class RetentionEvent(Base):
     rule: Mapped[str] = mapped_column(String(100))
 
 
-class SchoolAccount(Base):
+class SchoolAccount(SchoolOwned, Base):
     """A school social media account: applied for, approved by SLT, created by an administrator,
     handed over when its people leave. Credentials are never stored, only where they are kept."""
 
@@ -354,7 +381,7 @@ class SchoolAccount(Base):
     __table_args__ = (Index("ix_school_accounts_status", "status"),)
 
 
-class Handover(Base):
+class Handover(SchoolOwned, Base):
     """An account whose lead or moderator has left: open until an administrator transfers or
     closes it, and reminded until then."""
 
@@ -374,7 +401,7 @@ class Handover(Base):
     __table_args__ = (Index("ix_handovers_next_notice_at", "next_notice_at"),)
 
 
-class DraftReview(Base):
+class DraftReview(SchoolOwned, Base):
     """A draft post or reply awaiting a second opinion before it goes out."""
 
     __tablename__ = "draft_reviews"
@@ -400,7 +427,7 @@ class DraftReview(Base):
     __table_args__ = (Index("ix_draft_reviews_next_notice_at", "next_notice_at"),)
 
 
-class ReviewEvent(Base):
+class ReviewEvent(SchoolOwned, Base):
     """One step of a review (submitted, approved, sent back): who, when, what."""
 
     __tablename__ = "review_events"
@@ -413,19 +440,22 @@ class ReviewEvent(Base):
     summary: Mapped[str] = mapped_column(Text)
 
 
-class SchoolSetting(Base):
+class SchoolSetting(SchoolOwned, Base):
     """A setting the school changed in chat; it wins over the environment's first value.
     `value` is JSON; `key` is dotted ("slack.slt", "timezone")."""
 
     __tablename__ = "school_settings"
 
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("schools.id"), primary_key=True, default=lambda: current()
+    )
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     changed_by: Mapped[str] = mapped_column(String(100))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class SchoolSettingChange(Base):
+class SchoolSettingChange(SchoolOwned, Base):
     """One change to the school's settings: who, when, from what, to what. Rows are only ever
     added (the database refuses anything else); the newest id is the settings' revision, which
     every instance watches, and `digest` chains each change to the one before
@@ -443,20 +473,23 @@ class SchoolSettingChange(Base):
     digest: Mapped[str] = mapped_column(String(64))
 
 
-class Submission(Base):
+class Submission(SchoolOwned, Base):
     """A form submission already taken in: who submitted which form (a hash, so no one's id is
     kept here) and the record it made. A retried or replayed submission finds it and is answered
     from that record instead of making a second one."""
 
     __tablename__ = "submissions"
 
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("schools.id"), primary_key=True, default=lambda: current()
+    )
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     record: Mapped[str] = mapped_column(String(20))
     record_id: Mapped[int]
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class CardRedraw(Base):
+class CardRedraw(SchoolOwned, Base):
     """A message that carried a comment's summary (its card, the assignee's reminder DMs) or a
     draft's text (its review card). Recorded when it is sent; once retention erases the record,
     `due_at` is set and the `erased-messages` sweep redraws the message without it, claimed
@@ -499,7 +532,7 @@ class JobRun(Base):
     error: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
-class PolicyVersion(Base):
+class PolicyVersion(SchoolOwned, Base):
     """One version of the school's policy as uploaded: the file itself, who uploaded it and who
     confirmed it (or cancelled it at the preview). Which version is live is in `PolicySwitch`."""
 
@@ -520,7 +553,7 @@ class PolicyVersion(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class PolicySwitch(Base):
+class PolicySwitch(SchoolOwned, Base):
     """A version going live: imported at the first start, confirmed after its preview, or rolled
     back to. Only ever added to: the newest row names the live version, for every instance."""
 

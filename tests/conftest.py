@@ -9,7 +9,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +26,7 @@ from bot.app.startup import Runtime, build
 from bot.clock import ManualClock
 from handlers.slack.pacing import Pacer, answering_thread
 from store.db import make_engine, migrate
+from store.tenancy import ContextExecutor
 from tests.slack_requests import SlackModals, SlackSender
 from tests.slack_standin import SlackStandIn
 
@@ -141,12 +142,12 @@ def make_settings(**overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
-class TrackingExecutor(ThreadPoolExecutor):
+class TrackingExecutor(ContextExecutor):
     """Bolt's listener pool, remembering its work so a test can wait for it to finish."""
 
     def __init__(self, *, answering: bool = False) -> None:
         # `answering`: its threads are known as listener threads, as in the running bot
-        super().__init__(max_workers=10, initializer=answering_thread if answering else None)
+        super().__init__(10, initializer=answering_thread if answering else None)
         self.futures: list[Future[Any]] = []
         self._lock = threading.Lock()
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from bot.accounts import reminders as handover_reminders
 from bot.app.scheduler import Job
 from bot.comments import reminders
+from bot.health.runs import error_class
 from bot.incidents import reminders as incident_reminders
 from bot.knowledge import reminders as knowledge_reminders
 from bot.policy import announce
@@ -20,7 +25,9 @@ from bot.retention import service as retention_service
 from bot.retention.service import RetentionPolicy
 from bot.reviews import reminders as review_reminders
 from bot.saved_answers import reminders as saved_answer_reminders
+from bot.schools import service as schools
 from bot.services import Services
+from store import tenancy
 from store.db import session_scope
 
 COMMENT_SWEEP_JOB = "comment-reminders"
@@ -36,10 +43,43 @@ SAVED_ANSWERS_JOB = "saved-answers-review"
 POLICY_LIVE_JOB = "policy-live-notices"
 DAY_SECONDS = 24 * 60 * 60
 
+logger = logging.getLogger(__name__)
+
 
 def jobs(services: Services) -> list[Job]:
-    """Every sweep the scheduler ticks; each asks the database what is due, and reads the
-    school's settings (and, for those about the policy, which version is live) at that tick."""
+    """Every sweep the scheduler ticks, each run for every school in turn; each asks the
+    database what is due, and reads the school's settings (and, for those about the policy,
+    which version is live) at that tick."""
+    return [
+        replace(job, run=for_each_school(job.id, job.run, services.sessions))
+        for job in _school_jobs(services)
+    ]
+
+
+def for_each_school(
+    name: str, run: Callable[[], object], sessions: sessionmaker[Session]
+) -> Callable[[], int]:
+    """`run` in each school's scope. One school's failure does not keep the others waiting: it
+    is logged (by class, never message) and raised once the rest have had their turn."""
+
+    def each() -> int:
+        done, failed = 0, None
+        for school in schools.active(sessions):
+            with tenancy.scope(school):
+                try:
+                    outcome = run()
+                    done += outcome if isinstance(outcome, int) else 0
+                except Exception as error:
+                    logger.error("%s failed for school %s: %s", name, school, error_class(error))
+                    failed = failed or error
+        if failed is not None:
+            raise failed
+        return done
+
+    return each
+
+
+def _school_jobs(services: Services) -> list[Job]:
     every = int(services.sweep_interval.total_seconds())
     sessions, clock = services.sessions, services.clock
     return [

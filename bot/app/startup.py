@@ -23,6 +23,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 import handlers.slack
 from bot.app.health import overdue_note, recorded
@@ -35,11 +36,15 @@ from bot.policy.live import CHECK_SECONDS, open_live_policy
 from bot.policy.loader import default_policy_path
 from bot.ports import FrontEnd, Router
 from bot.roles import LookupFailed, Roles
+from bot.schools import service as school_service
+from bot.schools.live import PerSchool
 from bot.services import IncidentWindows, Services
 from bot.setup.live import FRESHNESS_SECONDS, LiveSchool
+from bot.setup.school import People
 from handlers.slack.notifier import SlackNotifier
 from handlers.slack.pacing import Pacer, listener_pool
 from store.db import make_engine, make_lookup_engine, make_session_factory, migrate
+from store.tenancy import FIRST_SCHOOL
 
 if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -110,17 +115,31 @@ def _workspace_admin(client: WebClient) -> Callable[[str], bool]:
     return is_admin
 
 
-def _slack_roles(school: LiveSchool, client: WebClient | None, clock: Clock) -> Roles:
+def _slack_roles(schools: PerSchool[LiveSchool], client: WebClient | None, clock: Clock) -> Roles:
     return Roles(
-        people=lambda: school.get().slack,
+        people=lambda: schools.get().get().slack,
         members_of=_usergroup_members(client) if client else lambda group: [],
         clock=clock,
         workspace_admin=_workspace_admin(client) if client else lambda user: False,
     )
 
 
-def _teams_roles(school: LiveSchool, clock: Clock) -> Roles:
-    return Roles(people=lambda: school.get().teams, members_of=lambda group: [], clock=clock)
+def _teams_roles(schools: PerSchool[LiveSchool], clock: Clock) -> Roles:
+    return Roles(people=lambda: schools.get().get().teams, members_of=lambda group: [], clock=clock)
+
+
+def _one_school(sessions: sessionmaker[Session]) -> Callable[[str], int]:
+    """Every workspace is the first school (one bot token, one workspace); the workspace is
+    recorded the first time it is seen, so the deployment can later serve a trust."""
+    noted: set[str] = set()
+
+    def school_of(workspace: str) -> int:
+        if workspace not in noted:
+            school_service.note_first(sessions, school_service.slack_key(workspace))
+            noted.add(workspace)
+        return FIRST_SCHOOL
+
+    return school_of
 
 
 def build(
@@ -139,29 +158,42 @@ def build(
     migrate(engine)
     sessions = make_session_factory(engine)
     lookups = make_session_factory(make_lookup_engine(settings.database_url))
-    school = LiveSchool(
-        lookups, settings.school(), freshness=school_freshness, locked=not settings.settings_in_chat
+    first = settings.school()
+    # Another school of a trust starts from the environment's rules, but not its people or
+    # channels, which are the first school's.
+    later = first.model_copy(update={"slack": People(), "teams": People()})
+    schools = PerSchool(
+        lambda school_id: LiveSchool(
+            lookups,
+            first if school_id == FIRST_SCHOOL else later,
+            freshness=school_freshness,
+            locked=not settings.settings_in_chat,
+        )
     )
-    # The database's live version; POLICY_PATH is only imported at a new install's first start.
-    policy = open_live_policy(
-        sessions,
-        settings.policy_path or default_policy_path(),
-        clock=clock,
-        ttl=policy_check_seconds,
-        lookups=lookups,
+    # Each school's live version in the database; POLICY_PATH is only imported as a new
+    # school's first version.
+    policies = PerSchool(
+        lambda _school_id: open_live_policy(
+            sessions,
+            settings.policy_path or default_policy_path(),
+            clock=clock,
+            ttl=policy_check_seconds,
+            lookups=lookups,
+        )
     )
+    policies.get()  # the first school's, read now: a policy that cannot be read stops the start
     health: list[HealthCheck] = []
     api = asgi_app(engine, health, notes=[overdue_note(sessions, clock)])
     client = web_client(settings) if settings.slack_on else None
-    roles = _slack_roles(school, client, clock)
+    roles = _slack_roles(schools, client, clock)
     front_ends: dict[str, FrontEnd] = {}
     if client is not None:
         front_ends["slack"] = SlackNotifier(
             client,
-            people=lambda: school.get().slack,
+            people=lambda: schools.get().get().slack,
             slt_members=lambda: roles.slt_members(),
             reviewers=roles.named_reviewers,
-            zone=lambda: school.get().zone,
+            zone=lambda: schools.get().get().zone,
             clock=clock,
             pacer=pacer or Pacer(),
         )
@@ -180,7 +212,7 @@ def build(
                 else None
             ),
             tenant_id=settings.teams_tenant_id,
-            roles=_teams_roles(school, clock),
+            roles=_teams_roles(schools, clock),
             unauthenticated=settings.dangerously_allow_unauthenticated_requests,
         )
         directory = TeamsDirectory(sessions, lookups=lookups)
@@ -188,18 +220,18 @@ def build(
             api=lambda: teams.app.api,
             loop=lambda: teams.loop,
             directory=directory,
-            people=lambda: school.get().teams,
+            people=lambda: schools.get().get().teams,
             reviewers=teams.roles.named_reviewers,
-            zone=lambda: school.get().zone,
+            zone=lambda: schools.get().get().zone,
             clock=clock,
         )
     services = Services(
         sessions=sessions,
-        policy=policy,
+        policies=policies,
         clock=clock,
         roles=roles,
         notifier=Router(front_ends),
-        school=school,
+        schools=schools,
         sweep_interval=timedelta(seconds=settings.reminder_sweep_seconds),
         incident_windows=IncidentWindows(
             ack=timedelta(minutes=settings.incident_ack_minutes),
@@ -222,7 +254,7 @@ def build(
             token_verification_enabled=False,
             listener_executor=listener_executor or listener_pool(),
         )
-        handlers.slack.register(slack, services)
+        handlers.slack.register(slack, services, school_of=_one_school(sessions))
         if signing_secret is not None and not settings.socket_mode:
             serve_slack(api, slack, signing_secret=signing_secret)  # not in Socket Mode
     if teams is not None and teams_notifier is not None and directory is not None:

@@ -31,10 +31,10 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store import tenancy
 from store.models import AuditEvent, AuditHead, Incident
 
 REDACTED = "(removed)"
-HEAD_ID = 1
 
 
 def content_hash(salt: str, actor: str, summary: str) -> str:
@@ -51,14 +51,15 @@ def _sha256(parts: list[object]) -> str:
 
 
 def _head(session: Session) -> AuditHead:
+    """The school's own chain: each school's trail verifies without any other's."""
     head = session.scalars(
         select(AuditHead)
-        .where(AuditHead.id == HEAD_ID)
+        .where(AuditHead.id == tenancy.current())
         .with_for_update()
         .execution_options(populate_existing=True)
     ).first()
     if head is None:  # only if the row was deleted by hand: start it again from the table
-        head = AuditHead(id=HEAD_ID, entries=0, digest="")
+        head = AuditHead(id=tenancy.current(), entries=0, digest="")
         session.add(head)
     return head
 
@@ -169,7 +170,7 @@ def verify(session: Session) -> Verdict:
         if not content_ok or row.digest != expected:
             return Verdict(entries, previous, last)
         previous = row.digest
-    head = session.get(AuditHead, HEAD_ID)
+    head = session.get(AuditHead, tenancy.current())
     written = head.entries if head else 0
     if head is None or head.digest != previous or written != entries:
         if last is None:

@@ -164,7 +164,7 @@ def _next_reference(session: Session, year: int) -> str:
     session.execute(
         insert(IncidentCounter)
         .values(year=year, last=0)
-        .on_conflict_do_nothing(index_elements=[IncidentCounter.year])
+        .on_conflict_do_nothing(index_elements=[IncidentCounter.school_id, IncidentCounter.year])
     )
     counter = session.scalars(
         select(IncidentCounter).where(IncidentCounter.year == year).with_for_update()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.incidents.audit import serialise
 from bot.setup.school import School
+from store import tenancy
 from store.models import SchoolSetting, SchoolSettingChange
 
 POLICY_KEY = "policy"  # a version of the policy going live, in the same record as the settings
@@ -153,7 +154,7 @@ def change(
         old, new = _value(before, key), _value(after, key)
         if old == new:
             continue
-        row = session.get(SchoolSetting, key) or SchoolSetting(key=key)
+        row = session.get(SchoolSetting, tenancy.key(key=key)) or SchoolSetting(key=key)
         row.value, row.changed_by, row.changed_at = json.dumps(new), actor, now
         session.add(row)
         made.append(

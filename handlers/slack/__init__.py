@@ -18,11 +18,13 @@ from handlers.slack import (
     policy_upload,
     reviews,
     saved_answers,
+    schools,
 )
 
 
-def register(app: App, services: Services) -> None:
-    """Every Slack listener on `app`."""
+def register(app: App, services: Services, *, school_of: schools.SchoolOf) -> None:
+    """Every Slack listener on `app`, each in the school of the workspace it came from."""
+    schools.register(app, school_of)
     errors.register(app)
     forms.register(app)
     commands.register(app, services)

@@ -17,9 +17,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 from bot.ports import DELIVERY, DeliveryDeferred
+from store.tenancy import ContextExecutor
 
 LISTENER_PATIENCE = 2.0  # seconds a listener thread may wait for its channel's slot
 # Threads are made only as they are needed. One waiting its turn on a busy channel for a message
@@ -30,11 +30,11 @@ LISTENER_THREADS = 2048
 _thread = threading.local()
 
 
-def listener_pool(threads: int = LISTENER_THREADS) -> ThreadPoolExecutor:
+def listener_pool(threads: int = LISTENER_THREADS) -> ContextExecutor:
     """The pool Bolt runs each listener on, and whatever it does after `ack()`; its threads are
     known to be answering someone. Bolt's default of 5 threads is taken by five slow deliveries,
     and the next request then waits for a thread past Slack's 3-second limit."""
-    return ThreadPoolExecutor(
+    return ContextExecutor(
         threads, thread_name_prefix="slack-listener", initializer=answering_thread
     )
 
