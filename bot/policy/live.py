@@ -9,6 +9,7 @@ as before) the policy read at start-up stands.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -144,6 +145,33 @@ class LivePolicy(PolicyService):
             return self._current
 
 
+class _Parsed:
+    """Policies parsed in this process, by their file's name and content: the schools of a
+    trust that answer from the same file (the default policy, or one the trust shares) share
+    one parse and one index instead of one each."""
+
+    KEPT = 16
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._parsed: OrderedDict[tuple[str, str], PolicyService] = OrderedDict()
+
+    def get(self, key: tuple[str, str], parse: Callable[[], PolicyService]) -> PolicyService:
+        with self._lock:
+            if key in self._parsed:
+                self._parsed.move_to_end(key)
+                return self._parsed[key]
+        service = parse()
+        with self._lock:
+            self._parsed[key] = service
+            while len(self._parsed) > self.KEPT:
+                self._parsed.popitem(last=False)
+        return service
+
+
+_PARSED = _Parsed()
+
+
 def parse_stored(sessions: sessionmaker[Session], version_id: int) -> PolicyService | None:
     """A stored version, read again from its file; None if there is no such version or it can
     no longer be read (it was read when uploaded: a newer reader refuses it)."""
@@ -152,7 +180,10 @@ def parse_stored(sessions: sessionmaker[Session], version_id: int) -> PolicyServ
     if row is None:
         return None
     try:
-        return PolicyService(load_policy_file(row.file_name, row.content))
+        return _PARSED.get(
+            (row.file_name, row.sha256),
+            lambda: PolicyService(load_policy_file(row.file_name, row.content)),
+        )
     except PolicyLoadError as error:
         logger.error("stored policy version %s cannot be read: %s", version_id, error)
         return None
@@ -179,8 +210,13 @@ def open_live_policy(
     first = parse_stored(sessions, live_now) if live_now is not None else None
     first_id = live_now if first is not None else None
     if first is None:
-        policies = load_policies(path)
-        first = PolicyService(policies)
+        if path.is_file():
+            content = path.read_bytes()
+            key = (str(path), hashlib.sha256(content).hexdigest())
+            first = _PARSED.get(key, lambda: PolicyService(load_policies(path)))
+        else:
+            first = PolicyService(load_policies(path))
+        policies = first.policies
         if live_now is None and path.is_file():
             first_id = _import(sessions, path, policies, clock=clock)
     return LivePolicy(

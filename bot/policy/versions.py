@@ -27,6 +27,7 @@ class Live:
     id: int
     file_name: str
     content: bytes
+    sha256: str
 
 
 def live_id(session: Session) -> int | None:
@@ -43,7 +44,7 @@ def live(session: Session) -> PolicyVersion | None:
 
 def stored(session: Session, version_id: int) -> Live | None:
     row = session.get(PolicyVersion, version_id)
-    return Live(row.id, row.file_name, row.content) if row is not None else None
+    return Live(row.id, row.file_name, row.content, row.sha256) if row is not None else None
 
 
 def any_stored(session: Session) -> bool:
