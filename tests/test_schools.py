@@ -3,6 +3,7 @@ caller names, and what was stored before schools existed belongs to the first.""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, delete, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.app.cli import main
 from bot.app.jobs import for_each_school
 from bot.incidents import audit as audit_trail
 from bot.incidents.service import _next_reference
@@ -200,3 +202,34 @@ def test_records_stored_before_schools_belong_to_the_first_school(
         assert _next_reference(session, 2026) == "INC-2026-0002"
         assert session.scalar(select(School.name).where(School.id == 1)) == "School"
     engine.dispose()
+
+
+def test_the_trust_sees_each_schools_week_and_each_school_keeps_its_own_cases(
+    database_url: str,
+    sessions: sessionmaker[Session],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    other = _second_school(sessions)
+    now = datetime.now(UTC)
+    for school, logged in ((tenancy.FIRST_SCHOOL, 2), (other, 1)):
+        with tenancy.scope(school), session_scope(sessions) as session:
+            for n in range(logged):
+                comment = _comment(f"comment {n}")
+                comment.received_at = comment.logged_at = now - timedelta(days=1)
+                comment.due_at = now + timedelta(hours=23)
+                session.add(comment)
+            session.add(_incident(f"CASE-{school}"))
+    for school in (tenancy.FIRST_SCHOOL, other):
+        assert main(["schools", "--school", str(school), "--trust", "North Trust"]) == 0
+    capsys.readouterr()
+
+    assert main(["trust-digest", "North Trust"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("\t")[:2] for line in lines[1:]] == [["First", "2"], ["Second", "1"]]
+
+    reference = f"INC-2026-CASE-{other}"
+    assert main(["export-case", reference]) == 1  # not the first school's case
+    assert main(["export-case", "--school", str(other), reference]) == 0
+    assert json.loads(capsys.readouterr().out)["case"]["reference"] == reference

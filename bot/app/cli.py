@@ -7,10 +7,11 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import teams_package
@@ -23,16 +24,21 @@ from bot.app.settings import (
     load_settings,
 )
 from bot.app.teams_package import ManifestError
+from bot.clock import SystemClock
 from bot.policy.loader import PolicyLoadError, default_policy_path, load_policies
 from bot.policy.search import Answer
 from bot.policy.service import PolicyService
+from store import tenancy
 from store.db import (
     DatabaseUnavailable,
     make_engine,
     make_session_factory,
     migrate,
+    read_scope,
     session_scope,
 )
+from store.models import School
+from store.tenancy import FIRST_SCHOOL
 
 EXIT_CONFIG = 2
 
@@ -51,18 +57,37 @@ def _parser() -> argparse.ArgumentParser:
         "export-case", help="write one incident case and its audit trail as JSON (SLT use)"
     )
     export.add_argument("reference", help="the case reference, e.g. INC-2026-0001")
+    _school_option(export)
     subject = commands.add_parser(
         "export", help="write everything held about one person as JSON (subject-access request)"
     )
     subject.add_argument("--user", required=True, help="Slack user id or Teams Entra object id")
-    commands.add_parser(
+    _school_option(subject)
+    verify = commands.add_parser(
         "verify-audit", help="recompute the audit trail's hash chain and say if it was changed"
     )
+    verify.add_argument("--school", type=int, help="one school's id (default: every school)")
+    schools = commands.add_parser(
+        "schools", help="list the schools this deployment serves, or name one and its trust"
+    )
+    schools.add_argument("--school", type=int, help="the school to change (its id)")
+    schools.add_argument("--name", help="the school's name")
+    schools.add_argument("--trust", help="the trust it belongs to ('' for none)")
+    trust = commands.add_parser(
+        "trust-digest", help="the last seven days' figures of each school in a trust"
+    )
+    trust.add_argument("trust", help="the trust's name, as set with `schools --trust`")
     package = commands.add_parser(
         "teams-package", help="zip teams/manifest.json and icons with TEAMS_APP_ID for upload"
     )
     package.add_argument("--out", type=Path, default=Path("socialpolicy-bot-teams.zip"))
     return parser
+
+
+def _school_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--school", type=int, default=FIRST_SCHOOL, help="the school's id (see `schools`)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -71,13 +96,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "ask":
             return _ask(args)
         if args.command == "export-case":
-            return _export_case(args.reference)
+            with tenancy.scope(args.school):
+                return _export_case(args.reference)
         if args.command == "export":
-            return _export_user(args.user)
+            with tenancy.scope(args.school):
+                return _export_user(args.user)
+        if args.command == "schools":
+            return _schools(args.school, name=args.name, trust=args.trust)
+        if args.command == "trust-digest":
+            return _trust_digest(args.trust)
         if args.command == "teams-package":
             return _teams_package(args.out)
         if args.command == "verify-audit":
-            return _verify_audit()
+            return _verify_every_audit(args.school)
         return _run()
     except (
         SettingsError,
@@ -166,6 +197,69 @@ def _export_case(reference: str) -> int:
         print(f"socialpolicy-bot: no case {reference}", file=sys.stderr)
         return 1
     print(json.dumps(case, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _verify_every_audit(only: int | None) -> int:
+    """Each school's trail is a chain of its own: every school's is checked, or just one."""
+    sessions = _database()
+    with read_scope(sessions) as session:
+        named = {s.id: s.name for s in session.scalars(select(School).order_by(School.id))}
+    chosen = [only] if only is not None else list(named)
+    worst = 0
+    for school in chosen:
+        if len(named) > 1:
+            print(f"school {school} ({named.get(school, 'unknown')}):")
+        with tenancy.scope(school):
+            worst = max(worst, _verify_audit())
+    return worst
+
+
+def _schools(school: int | None, *, name: str | None, trust: str | None) -> int:
+    """List the schools, or change one's name or trust."""
+    sessions = _database()
+    if school is not None and (name is not None or trust is not None):
+        with session_scope(sessions) as session:
+            row = session.get(School, school)
+            if row is None:
+                print(f"socialpolicy-bot: no school {school}", file=sys.stderr)
+                return 1
+            if name is not None and name.strip():
+                row.name = name.strip()[:200]
+            if trust is not None:
+                row.trust = trust.strip()[:200] or None
+    with read_scope(sessions) as session:
+        for row in session.scalars(select(School).order_by(School.id)):
+            where = ", ".join(
+                part
+                for part in (
+                    row.slack_workspace and f"Slack {row.slack_workspace}",
+                    row.teams_tenant and f"Teams {row.teams_tenant}",
+                    row.trust and f"trust {row.trust}",
+                    row.uninstalled_at and "uninstalled",
+                )
+                if part
+            )
+            print(f"{row.id}\t{row.name}\t{where}")
+    return 0
+
+
+def _trust_digest(trust: str) -> int:
+    """The last seven days, a line per school: for the trust's leaders, figures only."""
+    from bot.schools.trust import trust_week
+
+    now = SystemClock().now()
+    weeks = trust_week(_database(), trust=trust, start=now - timedelta(days=7), end=now, now=now)
+    if not weeks:
+        print(f"socialpolicy-bot: no school is in trust {trust!r}", file=sys.stderr)
+        return 1
+    print("school\tcomments\tanswered in 24 h\tbreaches\tcases opened\tcases closed")
+    for week in weeks:
+        f = week.figures
+        print(
+            f"{week.name}\t{f.comments_logged}\t{f.answered_in_time}\t{f.breaches}\t"
+            f"{sum(f.incidents_opened.values())}\t{sum(f.incidents_closed.values())}"
+        )
     return 0
 
 
