@@ -21,7 +21,6 @@ from sqlalchemy import ForeignKey, event
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, with_loader_criteria
 
 FIRST_SCHOOL = 1
-ALL_SCHOOLS = "socialpolicy_all_schools"  # an execution option: a query across every school
 
 _school: contextvars.ContextVar[int] = contextvars.ContextVar("school", default=FIRST_SCHOOL)
 
@@ -63,8 +62,6 @@ def _only_this_school(state: ORMExecuteState) -> None:
         return
     if state.is_column_load or state.is_relationship_load:
         return  # the criteria added to the statement that loaded the row carry over
-    if state.execution_options.get(ALL_SCHOOLS, False):
-        return
     school = current()
     state.statement = state.statement.options(
         with_loader_criteria(SchoolOwned, lambda cls: cls.school_id == school, include_aliases=True)
