@@ -30,11 +30,11 @@ class WorkingCalendar:
     day_end: time = time(17, 0)
 
     @cached_property
-    def _bank_holidays(self) -> holidays.HolidayBase:
+    def bank_holidays(self) -> holidays.HolidayBase:
         return holidays.country_holidays("GB", subdiv=UK_REGIONS[self.region])
 
     def is_working_day(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in self._bank_holidays
+        return day.weekday() < 5 and day not in self.bank_holidays
 
     def next_working_day(self, after: date) -> date:
         day = after + timedelta(days=1)

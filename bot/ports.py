@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from bot.reports.figures import Figures
+from bot.rota.messages import CheckInAsk, CheckInMissed
 from store.models import (
     AuditEvent,
     Comment,
@@ -196,6 +197,15 @@ class FrontEnd(Protocol):
         """Tell SLT who changed which of the settings that decide who may do what."""
         ...
 
+    def check_in_ask(self, ask: CheckInAsk) -> None:
+        """Ask the person on duty, privately, whether they have checked the account today."""
+        ...
+
+    def check_in_missed(self, missed: CheckInMissed) -> None:
+        """Tell the account's lead (privately) or SLT (in their channel) that nobody has
+        checked the account yet today."""
+        ...
+
 
 class Notifier(Protocol):
     """What the domain sends. Records go back where they came from; notices to SLT go to the
@@ -281,6 +291,10 @@ class Notifier(Protocol):
     def redraw_erased(self, where: Posted, *, front_end: str, record: str) -> None: ...
 
     def settings_changed(self, *, front_end: str, actor: str, keys: Sequence[str]) -> None: ...
+
+    def check_in_ask(self, ask: CheckInAsk) -> None: ...
+
+    def check_in_missed(self, missed: CheckInMissed) -> None: ...
 
 
 class Router:
@@ -416,3 +430,9 @@ class Router:
 
     def settings_changed(self, *, front_end: str, actor: str, keys: Sequence[str]) -> None:
         self._to(front_end).settings_changed(actor=actor, keys=keys)
+
+    def check_in_ask(self, ask: CheckInAsk) -> None:
+        self._to(ask.front_end).check_in_ask(ask)
+
+    def check_in_missed(self, missed: CheckInMissed) -> None:
+        self._to(missed.front_end).check_in_missed(missed)

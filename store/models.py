@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     ForeignKey,
     Index,
     LargeBinary,
@@ -565,3 +566,83 @@ class PolicySwitch(SchoolOwned, Base):
     by: Mapped[str] = mapped_column(String(100))
     front_end: Mapped[str] = mapped_column(String(10))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RotaPlace(SchoolOwned, Base):
+    """One person's place on a school account's watch for one kind of day (weekdays, weekends,
+    school holidays, bank holidays): the first on a day's list is asked, the next if they
+    can't. Replaced whole when the lead or SLT save the rota."""
+
+    __tablename__ = "rota_places"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("school_accounts.id", ondelete="CASCADE"))
+    day_kind: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int]
+    user_id: Mapped[str] = mapped_column(String(64))
+    set_by: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_rota_places_account", "account_id", "day_kind", "position"),)
+
+
+class RotaAbsence(SchoolOwned, Base):
+    """Someone on a watch who is away on a day, and who covers for them if anyone: recorded
+    with who said so and when. Withdrawn absences keep their row (`withdrawn_at`)."""
+
+    __tablename__ = "rota_absences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("school_accounts.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    user_id: Mapped[str] = mapped_column(String(64))
+    cover: Mapped[str | None] = mapped_column(String(64))
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_rota_absences_day", "account_id", "day"),)
+
+
+class CheckIn(SchoolOwned, Base):
+    """One account's check on one day: who is asked now, who answered and how, and when the
+    lead and SLT were told it was missed. The database's word on what is owed: every ask and
+    alert is claimed before it is sent (`bot.notices.send_once`)."""
+
+    __tablename__ = "check_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("school_accounts.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    day_kind: Mapped[str] = mapped_column(String(20))
+    scheduled: Mapped[str | None] = mapped_column(String(64))  # who the rota put first
+    asking: Mapped[str | None] = mapped_column(String(64))  # who is asked now
+    declined: Mapped[str] = mapped_column(String(500), default="")  # "can't today", in order
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open, checked, missed
+    checked_by: Mapped[str | None] = mapped_column(String(64))
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(20))  # nothing_new, logged
+    lead_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    slt_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    __table_args__ = (
+        UniqueConstraint("school_id", "account_id", "day", name="uq_check_ins_day"),
+        Index("ix_check_ins_day", "day", "status"),
+    )
+
+
+class SchoolHoliday(SchoolOwned, Base):
+    """A school holiday (half term, the summer, an INSET day): the days from `first` to `last`
+    that are not term time. Entered in chat or imported from the school's calendar file."""
+
+    __tablename__ = "school_holidays"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first: Mapped[date] = mapped_column(Date)
+    last: Mapped[date] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(200))
+    set_by: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_school_holidays_first", "first", "last"),)

@@ -24,6 +24,7 @@ from bot.retention import redraws
 from bot.retention import service as retention_service
 from bot.retention.service import RetentionPolicy
 from bot.reviews import reminders as review_reminders
+from bot.rota import sweep as check_ins
 from bot.saved_answers import reminders as saved_answer_reminders
 from bot.schools import service as schools
 from bot.services import Services
@@ -41,6 +42,7 @@ REVIEW_JOB = "draft-reviews"
 SLT_ANSWERS_JOB = "slt-answers"
 SAVED_ANSWERS_JOB = "saved-answers-review"
 POLICY_LIVE_JOB = "policy-live-notices"
+CHECK_IN_JOB = "account-check-ins"
 DAY_SECONDS = 24 * 60 * 60
 
 logger = logging.getLogger(__name__)
@@ -162,6 +164,17 @@ def _school_jobs(services: Services) -> list[Job]:
                 at=services.settings.digest_time,
                 zone=services.zone,
                 sessions=sessions,
+                clock=clock,
+            ),
+            every,
+        ),
+        Job(
+            CHECK_IN_JOB,
+            lambda: check_ins.sweep(
+                sessions=sessions,
+                notifier=services.notifier,
+                calendar=services.calendar,
+                school=services.settings,
                 clock=clock,
             ),
             every,

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.knowledge.service import Unanswered, unanswered
+from bot.rota.coverage import AccountCoverage, coverage
 from store.models import Comment, DraftReview, Handover, Incident
 
 
@@ -29,6 +30,7 @@ class Figures:
     open_handovers: int = 0
     pending_reviews: int = 0
     top_unanswered: list[Unanswered] = field(default_factory=list)
+    coverage: tuple[AccountCoverage, ...] = ()  # each watched account's check-ins
 
     @property
     def answered_in_time_share(self) -> float | None:
@@ -91,6 +93,7 @@ def compute(session: Session, *, start: datetime, end: datetime, now: datetime) 
         incidents_closed=Counter(i.kind for i in closed),
         mean_time_to_acknowledge=timedelta(seconds=statistics.mean(waits)) if waits else None,
         top_unanswered=unanswered(session, limit=5),
+        coverage=coverage(session, first=start.date(), last=(end - timedelta(days=1)).date()),
         open_handovers=session.scalar(
             select(func.count()).select_from(Handover).where(Handover.done_at.is_(None))
         )

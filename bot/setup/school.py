@@ -13,7 +13,7 @@ from datetime import date, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from bot.deadlines import UK_REGIONS
 
@@ -127,6 +127,20 @@ class School(BaseModel):
     retention_questions_days: int = Field(default=365, ge=1, le=36500)
     retention_reviews_days: int = Field(default=365, ge=1, le=36500)
     policy_review_due: date | None = None
+    # The daily check-in on each school account: its watcher is asked, then its lead is told if
+    # nobody has checked, then SLT.
+    checkin_ask_time: time = time(9, 0)
+    checkin_lead_time: time = time(12, 0)
+    checkin_slt_time: time = time(16, 0)
+
+    @field_validator("checkin_lead_time", "checkin_slt_time")
+    @classmethod
+    def _after_the_one_before(cls, value: time, info: ValidationInfo) -> time:
+        before = {"checkin_lead_time": "checkin_ask_time", "checkin_slt_time": "checkin_lead_time"}
+        earlier = info.data.get(before[info.field_name or ""])
+        if isinstance(earlier, time) and value <= earlier:
+            raise ValueError(f"must be later than {earlier.strftime('%H:%M')}")
+        return value
 
     @field_validator("accounts", mode="before")
     @classmethod

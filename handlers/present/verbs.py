@@ -77,3 +77,14 @@ class PolicyVersionAction(StrEnum):
     CANCEL = "policy_version.cancel"
     ROLL_BACK = "policy_version.roll_back"
     UPLOAD = "policy_version.upload"  # App Home's button: the form with a file input (Slack)
+
+
+class RotaAction(StrEnum):
+    """The seven-day watch: the daily check-in's answers, and the forms of the rota."""
+
+    CHECKED = "rota.checked"
+    LOGGING = "rota.logging"  # checked, and comments to log: opens the comment log
+    CANT = "rota.cant"
+    OPEN_ROTA = "rota.open_rota"
+    ABSENCE = "rota.absence"
+    HOLIDAYS = "rota.holidays"

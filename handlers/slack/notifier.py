@@ -26,6 +26,7 @@ from bot.questions.actions import PassedOn
 from bot.reports.figures import Figures
 from bot.reviews.actions import Review
 from bot.roles import LookupFailed
+from bot.rota.messages import CheckInAsk, CheckInMissed
 from bot.saved_answers.service import Saved
 from bot.setup.school import People
 from handlers.present import accounts as present_accounts
@@ -35,6 +36,7 @@ from handlers.present import incidents as present
 from handlers.present import knowledge as present_knowledge
 from handlers.present import policy_versions as present_policy
 from handlers.present import reviews as present_reviews
+from handlers.present import rota as present_rota
 from handlers.present import saved_answers as present_saved
 from handlers.present import settings as present_settings
 from handlers.present.erased import erased_card
@@ -486,3 +488,15 @@ class SlackNotifier:
 
     def nudge(self, user: str, *, version: str) -> None:
         self.direct_message(user, render.render(present_knowledge.nudge_card(version=version)))
+
+    # The seven-day watch -------------------------------------------------------------------
+
+    def check_in_ask(self, ask: CheckInAsk) -> None:
+        self.direct_message(ask.user, render.render(present_rota.ask_card(ask)))
+
+    def check_in_missed(self, missed: CheckInMissed) -> None:
+        payload = render.render(present_rota.missed_card(missed))
+        if missed.to_slt:
+            self._post(self._slt_channel(), **payload)
+        else:
+            self.direct_message(missed.lead, payload)

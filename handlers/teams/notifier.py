@@ -35,6 +35,7 @@ from bot.ports import DeliveryError, Posted
 from bot.questions.actions import PassedOn
 from bot.reports.figures import Figures
 from bot.reviews.actions import Review
+from bot.rota.messages import CheckInAsk, CheckInMissed
 from bot.saved_answers.service import Saved
 from bot.setup.school import People
 from handlers.present import accounts as present_accounts
@@ -44,6 +45,7 @@ from handlers.present import incidents as present
 from handlers.present import knowledge as present_knowledge
 from handlers.present import policy_versions as present_policy
 from handlers.present import reviews as present_reviews
+from handlers.present import rota as present_rota
 from handlers.present import saved_answers as present_saved
 from handlers.present import settings as present_settings
 from handlers.present.erased import erased_card
@@ -444,3 +446,15 @@ class TeamsNotifier:
     def handover_task(self, handover: Handover, account: SchoolAccount, *, reminder: int) -> None:
         task = accounts.HandoverTask.of(handover, account)
         self._tell_admins(self._draw(present_accounts.handover_card(task, reminder=reminder)))
+
+    # The seven-day watch -------------------------------------------------------------------
+
+    def check_in_ask(self, ask: CheckInAsk) -> None:
+        self.direct_message(ask.user, self._draw(present_rota.ask_card(ask)))
+
+    def check_in_missed(self, missed: CheckInMissed) -> None:
+        card = self._draw(present_rota.missed_card(missed))
+        if missed.to_slt:
+            self._tell_slt(card)
+        else:
+            self.direct_message(missed.lead, card)

@@ -1,0 +1,215 @@
+"""The seven-day watch as both front ends show it: the daily check-in, the alerts when an
+account has not been checked, the rota and the coverage SLT see."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from bot.rota.actions import Answered, Duty, RotaView
+from bot.rota.coverage import AccountCoverage
+from bot.rota.days import DAY_KINDS, DayKind, Holiday
+from bot.rota.messages import CheckInAsk, CheckInMissed
+from handlers.present.model import Button, Card, Line, Person, Span, Strong, Style, line
+from handlers.present.time import duration
+from handlers.present.verbs import RotaAction
+
+DAY_KIND_LABELS: dict[DayKind, str] = {
+    DayKind.WEEKDAY: "Weekdays (term time)",
+    DayKind.WEEKEND: "Weekends",
+    DayKind.SCHOOL_HOLIDAY: "School holidays (weekdays)",
+    DayKind.BANK_HOLIDAY: "Bank holidays",
+}
+DAY_KIND_WORDS: dict[DayKind, str] = {
+    DayKind.WEEKDAY: "a school day",
+    DayKind.WEEKEND: "a weekend day",
+    DayKind.SCHOOL_HOLIDAY: "a school holiday",
+    DayKind.BANK_HOLIDAY: "a bank holiday",
+}
+ROTA_TITLE = "Who watches this account"
+ROTA_HINT = "The first is asked each day; if they can't, the next, in the order chosen."
+ABSENCE_TITLE = "Away on a day"
+HOLIDAYS_TITLE = "School holidays"
+HOLIDAYS_HINT = (
+    "One a line, e.g. 26/10/2026 - 30/10/2026 Half term, or 6/11/2026 INSET day. "
+    "Or attach the school's calendar file (.ics)."
+)
+FIELD_LABELS = {
+    "day": "Day",
+    "absent": "Who is away",
+    "cover": "Who covers (optional)",
+    "holidays": "Holidays",
+}
+
+
+def day_words(day: date) -> str:
+    return day.strftime("%a %-d %b")
+
+
+def ask_card(ask: CheckInAsk) -> Card:
+    """The daily question, privately to the person on duty."""
+    ref = {"check_in": ask.check_in_id, "version": ask.version}
+    lines: list[Line] = [
+        line(
+            "Have you checked ",
+            Strong(ask.account),
+            f" today ({day_words(ask.day)}, {DAY_KIND_WORDS[ask.day_kind]})?",
+        ),
+        line("Look for new comments and messages since the last check; log any that need a reply."),
+    ]
+    if ask.instead_of:
+        lines.append(line("You're asked in place of ", Person(ask.instead_of), "."))
+    return Card(
+        summary=f"Have you checked {ask.account} today?",
+        title="Daily check",
+        lines=tuple(lines),
+        buttons=(
+            Button(RotaAction.CHECKED, "Checked, nothing new", ref, Style.PRIMARY),
+            Button(RotaAction.LOGGING, "Checked, logging comments", ref, opens_form=True),
+            Button(RotaAction.CANT, "Can't today", ref),
+        ),
+    )
+
+
+def answered_card(answered: Answered, *, user: str) -> Card:
+    """What the ask becomes once answered, for whoever answered it."""
+    if answered.answer == "cant":
+        who = (
+            line("I've asked ", Person(answered.next_asked), " instead.")
+            if answered.next_asked
+            else line("Nobody else is on today's list: I've told the account's lead.")
+        )
+        return Card(
+            summary=f"Noted: you can't check {answered.account} today",
+            lines=(line("Noted: you can't check ", Strong(answered.account), " today."), who),
+        )
+    if answered.answer == "moved":
+        return Card(summary="Absence recorded", lines=(line("Absence recorded."),))
+    words = "nothing new" if answered.answer == "nothing_new" else "logging comments"
+    return Card(
+        summary=f"{answered.account} checked",
+        lines=(
+            line(
+                "Thanks: ",
+                Strong(answered.account),
+                f" checked on {day_words(answered.day)} by ",
+                Person(user),
+                f" ({words}).",
+            ),
+        ),
+    )
+
+
+def missed_card(missed: CheckInMissed) -> Card:
+    """To the account's lead, then SLT: nobody has checked it yet today."""
+    when = day_words(missed.day)
+    lines: list[Line] = [line(Strong(missed.account), f" has not been checked yet today ({when}).")]
+    if missed.nobody_on_rota:
+        lines.append(line("Nobody is on its rota for this kind of day."))
+    elif missed.asked:
+        asked: list[Span] = ["Asked: "]
+        for n, person in enumerate(missed.asked):
+            asked.extend([", " if n else "", Person(person)])
+            if person in missed.declined:
+                asked.append(" (can't today)")
+        lines.append(line(*asked, "."))
+    lines.append(line("Account lead: ", Person(missed.lead), "."))
+    if missed.to_slt:
+        lines.append(line("The policy asks for school accounts to be monitored every day."))
+    return Card(
+        summary=f"{missed.account} not checked today",
+        title="Account not checked" + (" (SLT)" if missed.to_slt else ""),
+        alert=line("Nobody has confirmed checking this account today."),
+        lines=tuple(lines),
+    )
+
+
+def rota_card(view: RotaView) -> Card:
+    lines = [
+        line(f"{DAY_KIND_LABELS[kind]}: ", *_people(view.rota.get(kind, ()))) for kind in DAY_KINDS
+    ]
+    buttons = (
+        (
+            Button(
+                RotaAction.OPEN_ROTA,
+                "Change the rota",
+                {"account": view.account_id},
+                opens_form=True,
+            ),
+        )
+        if view.may_change
+        else ()
+    )
+    return Card(
+        summary=f"Rota for {view.account}",
+        title=f"Rota: {view.account}",
+        lines=(*lines, line("Lead: ", Person(view.lead))),
+        buttons=(
+            *buttons,
+            Button(
+                RotaAction.ABSENCE,
+                "I'm away on a day",
+                {"account": view.account_id},
+                opens_form=True,
+            ),
+        ),
+    )
+
+
+def _people(people: Sequence[str]) -> Line:
+    if not people:
+        return line("nobody")
+    spans: list[Span] = []
+    for n, person in enumerate(people):
+        spans.extend([", " if n else "", Person(person)])
+    return line(*spans)
+
+
+def duties_card(duties: Sequence[Duty]) -> Card:
+    if not duties:
+        return Card(
+            summary="You're not on any watch in the next two weeks",
+            lines=(line("You're not first on any account's watch in the next two weeks."),),
+        )
+    return Card(
+        summary="Your watch in the next two weeks",
+        title="Your watch",
+        lines=tuple(
+            line(f"{day_words(d.day)} ({DAY_KIND_WORDS[d.day_kind]}): ", Strong(d.account))
+            for d in duties
+        ),
+    )
+
+
+def coverage_lines(coverage: Sequence[AccountCoverage]) -> tuple[Line, ...]:
+    """Per account: days checked and missed, who covered, how long comments waited to be logged."""
+    if not coverage:
+        return (line("No account has a rota yet."),)
+    lines = []
+    for c in coverage:
+        spans: list[Span] = [
+            Strong(c.account),
+            f": {c.days_checked} days checked, {c.days_missed} missed",
+        ]
+        if c.covered_by:
+            spans.append("; covered by ")
+            for n, (person, days) in enumerate(c.covered_by):
+                spans.extend([", " if n else "", Person(person), f" ({days})"])
+        if c.median_to_log is not None and c.longest_to_log is not None:
+            spans.append(
+                f"; comments logged {duration(c.median_to_log)} after arriving (median), "
+                f"longest {duration(c.longest_to_log)}"
+            )
+        lines.append(line(*spans))
+    return tuple(lines)
+
+
+def holidays_lines(holidays: Sequence[Holiday]) -> tuple[Line, ...]:
+    if not holidays:
+        return (line("No school holidays entered: every weekday counts as a school day."),)
+    return tuple(
+        line(f"{day_words(h.first)} – {day_words(h.last)}: {h.name}")
+        if h.first != h.last
+        else line(f"{day_words(h.first)}: {h.name}")
+        for h in holidays
+    )

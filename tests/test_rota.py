@@ -1,0 +1,202 @@
+"""The seven-day watch, through the running app and its real scheduler jobs: a fortnight with
+weekends, a bank holiday and half term, with an injected clock. Who is asked each day, what a
+swap and "can't today" change, and that a missed day reaches the lead and then SLT once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from bot.app.jobs import CHECK_IN_JOB
+from bot.deadlines import WorkingCalendar
+from bot.rota import actions
+from bot.rota.coverage import coverage
+from bot.rota.days import DayKind, HolidaysInvalid, kind_of, parse_ics, parse_lines
+from store.db import read_scope, session_scope
+from store.models import CheckIn, SchoolAccount
+from tests.conftest import RunningBot
+
+LONDON = ZoneInfo("Europe/London")
+LEAD, A, B, C, D, E, F = (
+    "U0LEAD001",
+    "U0WATCHA1",
+    "U0WATCHB1",
+    "U0WATCHC1",
+    "U0WATCHD1",
+    "U0WATCHE1",
+    "U0WATCHF1",
+)
+SLT, SLT_CHANNEL = "U0SLT0001", "C0SLT0001"
+HALF_TERM = "26/05/2026 - 29/05/2026 May half term"
+CALENDAR = WorkingCalendar(zone=LONDON)
+
+
+def test_a_day_is_a_bank_holiday_a_weekend_a_school_holiday_or_a_school_day() -> None:
+    holidays = parse_lines(HALF_TERM + "\n\n05/06/2026 INSET day")
+    kinds = {
+        day: kind_of(date(2026, 5, day), calendar=CALENDAR, holidays=holidays)
+        for day in (22, 23, 25, 26, 29)
+    }
+    assert kinds == {
+        22: DayKind.WEEKDAY,
+        23: DayKind.WEEKEND,
+        25: DayKind.BANK_HOLIDAY,  # spring bank holiday, also the first day of half term
+        26: DayKind.SCHOOL_HOLIDAY,
+        29: DayKind.SCHOOL_HOLIDAY,
+    }
+    assert kind_of(date(2026, 6, 5), calendar=CALENDAR, holidays=holidays) is DayKind.SCHOOL_HOLIDAY
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("half term next week", "start with a date"),
+        ("31/02/2026 Nonsense", "is not a date"),
+        ("29/05/2026 - 26/05/2026 Backwards", "ends before it starts"),
+        ("01/01/2026 - 31/12/2026 All year", "longer than any school holiday"),
+    ],
+)
+def test_holidays_that_cannot_be_read_say_which_line_and_why(text: str, problem: str) -> None:
+    with pytest.raises(HolidaysInvalid, match=problem):
+        parse_lines(text)
+
+
+def test_a_school_calendar_file_gives_its_holidays_and_leaves_other_events_out() -> None:
+    ics = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//School//Calendar//EN\r\n"
+        b"BEGIN:VEVENT\r\nUID:1\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:May Half Term\r\n"
+        b"DTSTART;VALUE=DATE:20260526\r\nDTEND;VALUE=DATE:20260530\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:2\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Sports day\r\n"
+        b"DTSTART;VALUE=DATE:20260610\r\nDTEND;VALUE=DATE:20260611\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:3\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:INSET day\r\n"
+        b"DTSTART;VALUE=DATE:20260605\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n"
+    )
+    found = parse_ics(ics)
+    assert [(h.first, h.last, h.name) for h in found] == [
+        (date(2026, 5, 26), date(2026, 5, 29), "May Half Term"),
+        (date(2026, 6, 5), date(2026, 6, 5), "INSET day"),
+    ]
+    with pytest.raises(HolidaysInvalid):
+        parse_ics(b"not a calendar")
+
+
+def _account(bot: RunningBot) -> int:
+    now = bot.clock.now()
+    with session_scope(bot.runtime.services.sessions) as session:
+        account = SchoolAccount(
+            platform="instagram",
+            handle="@oakprimary",
+            purpose="News",
+            lead=LEAD,
+            moderators="",
+            monitoring="Daily",
+            status="live",
+            applied_by=LEAD,
+            applied_at=now,
+            updated_at=now,
+            front_end="slack",
+        )
+        session.add(account)
+        session.flush()
+        return account.id
+
+
+def _at(day: date, hour: int, minute: int = 5) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=LONDON).astimezone(UTC)
+
+
+def _asked(bot: RunningBot) -> list[tuple[str, str]]:
+    """Every check-in question sent so far: (to whom, which account)."""
+    return [
+        (call.params["channel"], call.text)
+        for call in bot.stand_in.to("chat.postMessage")
+        if "Have you checked" in call.text
+    ]
+
+
+def _not_checked(bot: RunningBot) -> list[str]:
+    return [
+        call.params["channel"]
+        for call in bot.stand_in.to("chat.postMessage")
+        if "has not been checked yet today" in call.text
+    ]
+
+
+@pytest.fixture
+def bot(bot_factory: Callable[..., RunningBot]) -> RunningBot:
+    return bot_factory(slt_users=[SLT])
+
+
+def test_a_fortnight_of_check_ins(bot: RunningBot) -> None:
+    services, roles = bot.runtime.services, bot.runtime.services.roles
+    account = _account(bot)
+    bot.clock.set(_at(date(2026, 5, 17), 20))
+    actions.save_rota(
+        services,
+        roles,
+        user=LEAD,
+        account_id=account,
+        chosen={"weekday": [A, B], "weekend": [C], "school_holiday": [D, A], "bank_holiday": [E]},
+    )
+    actions.set_holidays(services, roles, user=SLT, text=HALF_TERM)
+    actions.record_absence(  # A is away on Wednesday; F covers
+        services, roles, user=A, account_id=account, day=date(2026, 5, 20), absent=None, cover=F
+    )
+    expected = {
+        18: A,
+        19: A,
+        20: F,
+        21: A,
+        22: A,
+        23: C,
+        24: C,
+        25: E,
+        26: D,
+        27: D,
+        28: D,
+        29: D,
+        30: C,
+        31: C,
+    }
+    for number, first in expected.items():
+        day = date(2026, 5, number)
+        bot.clock.set(_at(day, 8, 59))
+        bot.tick(CHECK_IN_JOB)
+        assert len(_asked(bot)) == _asks_before(expected, number, extra=1 if number > 21 else 0)
+        bot.clock.set(_at(day, 9))
+        bot.tick(CHECK_IN_JOB)
+        bot.tick(CHECK_IN_JOB)  # a second tick asks nobody twice
+        channel, text = _asked(bot)[-1]
+        assert channel == bot.stand_in.dm_channel(first) and "Instagram: @oakprimary" in text
+        check_in = _check_in(bot, day)
+        if number == 21:  # A can't today: B is asked at once
+            answered = actions.answer(services, roles, user=A, check_in_id=check_in, given="cant")
+            assert answered.next_asked == B
+            assert _asked(bot)[-1][0] == bot.stand_in.dm_channel(B)
+            actions.answer(services, roles, user=B, check_in_id=check_in, given="nothing_new")
+        elif number != 22:  # nobody checks on Friday 22nd
+            actions.answer(services, roles, user=first, check_in_id=check_in, given="nothing_new")
+        for hour in (12, 13, 16, 17):
+            bot.clock.set(_at(day, hour))
+            bot.tick(CHECK_IN_JOB)
+        if number == 22:
+            assert _not_checked(bot) == [bot.stand_in.dm_channel(LEAD), SLT_CHANNEL]
+    assert _not_checked(bot) == [bot.stand_in.dm_channel(LEAD), SLT_CHANNEL]  # once each
+    with read_scope(services.sessions) as session:
+        [covered] = coverage(session, first=date(2026, 5, 18), last=date(2026, 5, 31))
+    assert (covered.days_checked, covered.days_missed) == (13, 1)
+    assert covered.covered_by == ((B, 1), (F, 1))
+
+
+def _asks_before(expected: dict[int, str], number: int, *, extra: int) -> int:
+    return sum(1 for day in expected if day < number) + extra
+
+
+def _check_in(bot: RunningBot, day: date) -> int:
+    with read_scope(bot.runtime.services.sessions) as session:
+        return session.scalars(select(CheckIn.id).where(CheckIn.day == day)).one()
