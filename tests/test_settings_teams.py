@@ -62,6 +62,9 @@ def school_values(**typed: object) -> dict[str, object]:
         "retention_incidents_days": "2190",
         "retention_questions_days": "365",
         "retention_reviews_days": "365",
+        "checkin_ask_time": "08:30",
+        "checkin_lead_time": "11:00",
+        "checkin_slt_time": "15:00",
     }
     values.update(typed)
     return values
@@ -131,10 +134,14 @@ def test_bad_values_come_back_with_their_errors(
     teams.install(user=INSTALLER, conversation=f"a:{INSTALLER}", conversation_type="personal")
     before = changes(bot)
     again = teams.submit_dialog(
-        school_values(timezone="Narnia/Cair", reminder_thresholds="later"), user=INSTALLER
+        school_values(
+            timezone="Narnia/Cair", reminder_thresholds="later", checkin_slt_time="10:00"
+        ),
+        user=INSTALLER,
     ).json()
     shown = json.dumps(again)
     assert "unknown time zone" in shown and "Narnia/Cair" in shown
+    assert "must be later than 11:00" in shown
     assert changes(bot) == before
 
     saved = json.dumps(teams.submit_dialog(school_values(), user=INSTALLER).json())
@@ -142,6 +149,7 @@ def test_bad_values_come_back_with_their_errors(
     school = bot.runtime.services.settings
     assert school.holiday_region == "Wales" and school.digest_day == "fri"
     assert school.retention_comments_days == 200
+    assert school.checkin_ask_time.strftime("%H:%M") == "08:30"
     assert bot.runtime.services.calendar.region == "Wales"  # the deadlines' calendar follows
 
     crafted = json.dumps(teams.submit_dialog(school_values(), user=STAFF).json())

@@ -49,6 +49,9 @@ LABELS: dict[str, str] = {
     "retention_incidents_days": "Keep closed incident cases for (days)",
     "retention_questions_days": "Keep questions asked for (days)",
     "retention_reviews_days": "Keep draft reviews for (days)",
+    "checkin_ask_time": "Daily account check: ask the person on watch at",
+    "checkin_lead_time": "Daily account check: tell the account's lead at",
+    "checkin_slt_time": "Daily account check: tell SLT at",
     "policy": "the live policy version",
 }
 HINTS: dict[str, str] = {
@@ -59,6 +62,14 @@ HINTS: dict[str, str] = {
 PEOPLE_FIELDS = ("slt", "moderators", "admins", "reviewers", "media_contacts", "setup_admins")
 GROUP_FIELDS = ("slt_group", "moderator_group")  # Slack's user groups
 PLACE_FIELDS = ("slt_place", "moderators_place")
+RETENTION_FIELDS = (
+    "retention_comments_days",
+    "retention_incidents_days",
+    "retention_questions_days",
+    "retention_reviews_days",
+)
+CHECKIN_FIELDS = ("checkin_ask_time", "checkin_lead_time", "checkin_slt_time")
+TIME_FIELDS = ("working_day_end", "digest_time", *CHECKIN_FIELDS)
 SCHOOL_FIELDS = (
     "accounts",
     "timezone",
@@ -67,10 +78,8 @@ SCHOOL_FIELDS = (
     "reminder_thresholds",
     "digest_day",
     "digest_time",
-    "retention_comments_days",
-    "retention_incidents_days",
-    "retention_questions_days",
-    "retention_reviews_days",
+    *RETENTION_FIELDS,
+    *CHECKIN_FIELDS,
 )
 PEOPLE_TITLE = "People and channels"
 SCHOOL_TITLE = "The school's rules"
@@ -163,7 +172,7 @@ def value_text(key: str, value: Any) -> str:
         return ", ".join(describe_duration(v) for v in value)
     if key == "digest_day":
         return DAY_NAMES[DAYS.index(value)]
-    if key in ("working_day_end", "digest_time"):
+    if key in TIME_FIELDS:
         return value.strftime("%H:%M")
     return str(value)
 

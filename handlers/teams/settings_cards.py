@@ -79,7 +79,7 @@ def school_dialog_card(
         value = getattr(school, field)
         if field == "accounts":
             return "\n".join(value)
-        if field in ("working_day_end", "digest_time"):
+        if field in present.TIME_FIELDS:
             return value.strftime("%H:%M")
         if field == "reminder_thresholds":
             return present.value_text(field, value)
@@ -117,6 +117,7 @@ def school_dialog_card(
             value=shown("digest_day"),
         ),
         _time("digest_time", str(shown("digest_time"))),
-        *(_days(field, shown(field)) for field in present.SCHOOL_FIELDS[7:]),
+        *(_days(field, shown(field)) for field in present.RETENTION_FIELDS),
+        *(_time(field, str(shown(field))) for field in present.CHECKIN_FIELDS),
         actions=[_submit(SCHOOL)],
     )

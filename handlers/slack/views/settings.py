@@ -141,6 +141,7 @@ def school_modal(school: School) -> View:
                 initial=school.digest_day,
             ),
             _time("digest_time", school.digest_time.strftime("%H:%M")),
-            *(_days(key, getattr(school, key)) for key in present.SCHOOL_FIELDS[7:]),
+            *(_days(key, getattr(school, key)) for key in present.RETENTION_FIELDS),
+            *(_time(key, getattr(school, key).strftime("%H:%M")) for key in present.CHECKIN_FIELDS),
         ],
     )
