@@ -5,7 +5,7 @@ swap and "can't today" change, and that a missed day reaches the lead and then S
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +13,9 @@ from sqlalchemy import select
 
 from bot.app.jobs import CHECK_IN_JOB
 from bot.deadlines import WorkingCalendar
+from bot.retention import service as retention
+from bot.retention.service import RetentionPolicy
+from bot.retention.subject_access import export_user
 from bot.rota import actions
 from bot.rota.coverage import coverage
 from bot.rota.days import DayKind, HolidaysInvalid, kind_of, parse_ics, parse_lines
@@ -200,3 +203,33 @@ def _asks_before(expected: dict[int, str], number: int, *, extra: int) -> int:
 def _check_in(bot: RunningBot, day: date) -> int:
     with read_scope(bot.runtime.services.sessions) as session:
         return session.scalars(select(CheckIn.id).where(CheckIn.day == day)).one()
+
+
+def test_old_checks_go_with_retention_and_a_person_can_see_their_watch(bot: RunningBot) -> None:
+    services, roles = bot.runtime.services, bot.runtime.services.roles
+    account = _account(bot)
+    bot.clock.set(_at(date(2026, 5, 18), 8))
+    actions.save_rota(services, roles, user=LEAD, account_id=account, chosen={"weekday": [A, B]})
+    actions.record_absence(
+        services, roles, user=A, account_id=account, day=date(2026, 5, 19), absent=None, cover=F
+    )
+    bot.clock.set(_at(date(2026, 5, 19), 9))
+    bot.tick(CHECK_IN_JOB)
+    with read_scope(services.sessions) as session:
+        mine = export_user(session, user_id=F)
+    assert [a["day"] for a in mine["rota_absences"]] == ["2026-05-19"]
+    assert [c["day"] for c in mine["account_checks"]] == ["2026-05-19"]
+    with read_scope(services.sessions) as session:
+        assert export_user(session, user_id=A)["account_rotas"][0]["day_kind"] == "weekday"
+
+    kept = RetentionPolicy(
+        comments=timedelta(days=30),
+        incidents=timedelta(days=30),
+        questions=timedelta(days=30),
+        reviews=timedelta(days=30),
+    )
+    with session_scope(services.sessions) as session:
+        assert retention.apply(session, policy=kept, now=_at(date(2026, 6, 30), 3)) == 2
+    with read_scope(services.sessions) as session:
+        assert export_user(session, user_id=F)["account_checks"] == []
+        assert session.scalars(select(CheckIn)).all() == []

@@ -33,7 +33,15 @@ from bot.incidents.service import Status, audit, redacted_summary
 from bot.ports import Posted
 from bot.retention import redraws
 from store.db import reclaim_free_space
-from store.models import Comment, DraftReview, Incident, Question, RetentionEvent
+from store.models import (
+    CheckIn,
+    Comment,
+    DraftReview,
+    Incident,
+    Question,
+    RetentionEvent,
+    RotaAbsence,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -137,9 +145,31 @@ def apply(session: Session, *, policy: RetentionPolicy, now: datetime) -> int:
             now=now,
         )
         touched += 1
+    touched += _old_checks(session, kept=policy.comments, now=now)
     if touched:
         event.listen(session, "after_commit", _reclaim, once=True)
     return touched
+
+
+def _old_checks(session: Session, *, kept: timedelta, now: datetime) -> int:
+    """Daily checks and absences, which name staff, are kept as long as comments."""
+    before = (now - kept).date()
+    checks = _deleted(session.execute(delete(CheckIn).where(CheckIn.day < before)))
+    absences = _deleted(session.execute(delete(RotaAbsence).where(RotaAbsence.day < before)))
+    if checks or absences:
+        _log(
+            session,
+            kind="check-ins",
+            record=f"{checks} checks, {absences} absences",
+            action="deleted",
+            rule=f"daily checks kept {kept.days} days",
+            now=now,
+        )
+    return checks + absences
+
+
+def _deleted(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _card(record: Comment | DraftReview) -> Posted | None:

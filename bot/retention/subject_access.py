@@ -6,7 +6,7 @@ SLT before anything from them is disclosed. The export says so.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -14,19 +14,22 @@ from sqlalchemy.orm import Session
 
 from store.models import (
     AuditEvent,
+    CheckIn,
     Comment,
     DraftReview,
     Handover,
     Incident,
     PolicyAcknowledgement,
     Question,
+    RotaAbsence,
+    RotaPlace,
     SchoolAccount,
     TeamsPerson,
 )
 
 
 def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
+    return value.isoformat() if isinstance(value, date | datetime) else value
 
 
 def _row(row: Any, columns: tuple[str, ...]) -> dict[str, Any]:
@@ -68,6 +71,44 @@ def _review(draft: DraftReview, user_id: str) -> dict[str, Any]:
         columns = ("account", "context", "draft", "status", "submitted_at", "decided_at", "notes")
         return {**_row(draft, columns), "role": "author"}
     return {**_row(draft, ("account", "status", "decided_at", "notes")), "role": "reviewer"}
+
+
+def _watch(session: Session, user_id: str) -> dict[str, Any]:
+    """Their places on account rotas, the absences recorded for or by them, and the daily
+    checks they were asked or answered."""
+    places = session.scalars(select(RotaPlace).where(RotaPlace.user_id == user_id))
+    absences = session.scalars(
+        select(RotaAbsence).where(
+            or_(
+                RotaAbsence.user_id == user_id,
+                RotaAbsence.cover == user_id,
+                RotaAbsence.recorded_by == user_id,
+            )
+        )
+    )
+    checks = session.scalars(
+        select(CheckIn).where(
+            or_(
+                CheckIn.scheduled == user_id,
+                CheckIn.asking == user_id,
+                CheckIn.checked_by == user_id,
+                CheckIn.declined.contains(user_id),
+            )
+        )
+    )
+    return {
+        "account_rotas": [
+            _row(p, ("account_id", "day_kind", "position", "set_at")) for p in places
+        ],
+        "rota_absences": [
+            _row(a, ("account_id", "day", "user_id", "cover", "recorded_by", "recorded_at"))
+            for a in absences
+        ],
+        "account_checks": [
+            _row(c, ("account_id", "day", "scheduled", "checked_by", "checked_at", "outcome"))
+            for c in checks
+        ],
+    }
 
 
 def export_user(session: Session, *, user_id: str) -> dict[str, Any]:
@@ -155,6 +196,7 @@ def export_user(session: Session, *, user_id: str) -> dict[str, Any]:
             for h in handovers
         ],
         "draft_reviews": [_review(d, user_id) for d in reviews],
+        **_watch(session, user_id),
         "withheld": "The details of incident cases are not included: they concern other people "
         "and must be reviewed by SLT before any part of them is disclosed.",
     }
