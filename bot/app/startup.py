@@ -219,7 +219,7 @@ def build(
             school_of=(
                 one_tenant(sessions, settings.teams_tenant_id)
                 if settings.teams_tenant_id
-                else each_tenant(sessions, clock)
+                else each_tenant(sessions, clock, ready=policies.get)
             ),
             unauthenticated=settings.dangerously_allow_unauthenticated_requests,
         )

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.schools import service
+from store import tenancy
 from store.tenancy import FIRST_SCHOOL
 
 SchoolOf = Callable[[str | None], int | None]
@@ -26,9 +27,14 @@ def one_tenant(sessions: sessionmaker[Session], tenant: str) -> SchoolOf:
     return lambda _tenant: FIRST_SCHOOL
 
 
-def each_tenant(sessions: sessionmaker[Session], clock: Clock) -> SchoolOf:
+def each_tenant(
+    sessions: sessionmaker[Session], clock: Clock, *, ready: Callable[[], object] = lambda: None
+) -> SchoolOf:
     """Each tenant's own school, made the first time it is seen (the first tenant seen takes
-    the first school). An activity naming no tenant has none: None."""
+    the first school). An activity naming no tenant has none: None. `ready` runs in a school's
+    scope when this process first finds it, before any listener: what is made at a school's
+    first use (its live policy, imported into a new school) is made outside the listeners'
+    transactions, which on SQLite would hold the one writer it waits for."""
     known: dict[str, int] = {}
     lock = threading.Lock()
 
@@ -40,6 +46,8 @@ def each_tenant(sessions: sessionmaker[Session], clock: Clock) -> SchoolOf:
         if found is not None:
             return found
         school = service.school_for(sessions, service.teams_key(tenant), name=None, now=clock.now())
+        with tenancy.scope(school):
+            ready()
         with lock:
             known[tenant] = school
         return school
