@@ -1,7 +1,8 @@
 """Conversation references and names: what the bot learns from each Teams activity, so it can
 write later (reminders, escalations, DMs) and name people on cards.
 
-They are kept in the database and mirrored in memory, so most lookups cost nothing. Another
+They are kept in the database and mirrored in memory, each school's apart (a conversation id
+is Teams-wide, but a school only ever finds its own), so most lookups cost nothing. Another
 instance may have learnt of a conversation or a person this one has not: a lookup that finds
 nothing reads the mirror again from the database (at most once every `RELOAD_SECONDS`).
 """
