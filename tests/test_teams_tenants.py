@@ -120,6 +120,20 @@ def test_each_tenant_is_its_own_school_with_its_own_settings(trust: Trust) -> No
         B_MODS_ROOM,
         *(f"a:{user}" for user in (B_SLT, B_MOD, B_STAFF)),
     }
+    # A person known in A is a stranger in B, even named in B's settings.
+    trust.b.submit_dialog(
+        {
+            "dialog": "settings_people",
+            "slt": B_SLT,
+            "moderators": f"{B_MOD},{STAFF}",
+            "setup_admins": B_SLT,
+        },
+        user=B_SLT,
+    )
+    trust.b.message("settings", user=B_SLT)
+    shown = trust.connector.to(f"a:{B_SLT}")[-1].text
+    assert "Latest changes" in shown, shown
+    assert "Aad-B-Mod" in shown and "Aad-Staff-1" not in shown, shown
     # A's SLT is nobody in B: the settings are refused to them there.
     refused = TeamsSender(
         trust.b.messages_url, trust.connector.url, trust.a.bot.settle, tenant=OTHER_TENANT
