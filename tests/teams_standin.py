@@ -217,10 +217,17 @@ class TeamsSender:
     """Posts activities to the bot as Teams does (unsigned: the local-testing switch is on)."""
 
     def __init__(
-        self, messages_url: str, service_url: str, settle: Callable[[], None] | None = None
+        self,
+        messages_url: str,
+        service_url: str,
+        settle: Callable[[], None] | None = None,
+        *,
+        tenant: str | None = TENANT,
     ) -> None:
         """`settle`, if given, waits after each invoke for the deliveries the bot makes after
-        answering it, for tests about what was delivered rather than when."""
+        answering it, for tests about what was delivered rather than when. `tenant`: the
+        Microsoft Entra tenant every activity is from (None: named nowhere)."""
+        self.tenant = tenant
         self.messages_url = messages_url
         self.service_url = service_url
         self.settle = settle
@@ -247,10 +254,10 @@ class TeamsSender:
             "conversation": {
                 "id": conversation,
                 "conversationType": conversation_type,
-                "tenantId": TENANT,
+                **({"tenantId": self.tenant} if self.tenant else {}),
             },
             "recipient": BOT,
-            "channelData": {"tenant": {"id": TENANT}},
+            "channelData": {"tenant": {"id": self.tenant}} if self.tenant else {},
             **extra,
         }
         response = self.http.post(self.messages_url, json=body)

@@ -53,22 +53,33 @@ def jobs(services: Services) -> list[Job]:
     database what is due, and reads the school's settings (and, for those about the policy,
     which version is live) at that tick."""
     return [
-        replace(job, run=for_each_school(job.id, job.run, services.sessions))
+        replace(
+            job,
+            run=for_each_school(job.id, job.run, services.sessions, ready=lambda: services.policy),
+        )
         for job in _school_jobs(services)
     ]
 
 
 def for_each_school(
-    name: str, run: Callable[[], object], sessions: sessionmaker[Session]
+    name: str,
+    run: Callable[[], object],
+    sessions: sessionmaker[Session],
+    *,
+    ready: Callable[[], object] = lambda: None,
 ) -> Callable[[], int]:
     """`run` in each school's scope. One school's failure does not keep the others waiting: it
-    is logged (by class, never message) and raised once the rest have had their turn."""
+    is logged (by class, never message) and raised once the rest have had their turn.
+    `ready` first, outside any transaction: a school's live policy is made (and, the first
+    time, imported) at its first use, which inside a sweep's transaction would wait on SQLite's
+    one writer, held by that transaction."""
 
     def each() -> int:
         done, failed = 0, None
         for school in schools.active(sessions):
             with tenancy.scope(school):
                 try:
+                    ready()
                     outcome = run()
                     done += outcome if isinstance(outcome, int) else 0
                 except Exception as error:

@@ -7,7 +7,7 @@ import logging
 import socket
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -38,13 +38,14 @@ from bot.ports import FrontEnd, Router
 from bot.roles import LookupFailed, Roles
 from bot.schools import service as school_service
 from bot.schools.live import PerSchool
+from bot.schools.tenants import each_tenant, one_tenant
 from bot.services import IncidentWindows, Services
 from bot.setup.live import FRESHNESS_SECONDS, LiveSchool
 from bot.setup.school import People
 from handlers.slack.notifier import SlackNotifier
 from handlers.slack.pacing import Pacer, listener_pool
 from store.db import make_engine, make_lookup_engine, make_session_factory, migrate
-from store.tenancy import FIRST_SCHOOL
+from store.tenancy import FIRST_SCHOOL, ContextExecutor
 
 if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -213,6 +214,13 @@ def build(
             ),
             tenant_id=settings.teams_tenant_id,
             roles=_teams_roles(schools, clock),
+            # Registered for one tenant: it is the first school. Otherwise any tenant, each
+            # its own school.
+            school_of=(
+                one_tenant(sessions, settings.teams_tenant_id)
+                if settings.teams_tenant_id
+                else each_tenant(sessions, clock, ready=policies.get)
+            ),
             unauthenticated=settings.dangerously_allow_unauthenticated_requests,
         )
         directory = TeamsDirectory(sessions, lookups=lookups)
@@ -260,8 +268,8 @@ def build(
     if teams is not None and teams_notifier is not None and directory is not None:
         from handlers.teams.listeners import TeamsListeners
 
-        # Deliveries a Teams action owes run here, after its invoke is answered.
-        follow_ups = listener_executor or ThreadPoolExecutor(
+        # Deliveries a Teams action owes run here, after its invoke is answered, in its school.
+        follow_ups = listener_executor or ContextExecutor(
             TEAMS_FOLLOW_UP_THREADS, thread_name_prefix="teams-follow-up"
         )
         TeamsListeners(teams.app, services, teams.roles, teams_notifier, directory, follow_ups)

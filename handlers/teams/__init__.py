@@ -17,6 +17,7 @@ warnings.filterwarnings("ignore", message="HtmlWidgetSecurityPolicy is in previe
 from microsoft_teams.apps import App, FastAPIAdapter
 
 from bot.roles import Roles
+from handlers.teams import schools
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +38,11 @@ def create(
     password: str | None,
     tenant_id: str | None,
     roles: Roles,
+    school_of: schools.SchoolOf,
     unauthenticated: bool = False,
 ) -> TeamsFrontEnd:
-    """The SDK app serving /api/messages beside /slack/events on the same port."""
+    """The SDK app serving /api/messages beside /slack/events on the same port; each activity
+    is handled in the school `school_of` finds for its tenant (`handlers.teams.schools`)."""
     adapter = FastAPIAdapter(app=api)
     if unauthenticated:
         logger.warning(
@@ -54,6 +57,7 @@ def create(
         dangerously_allow_unauthenticated_requests=unauthenticated,
         **credentials,
     )
+    schools.register(app, school_of)  # before any listener: the SDK runs them in order
     front = TeamsFrontEnd(app=app, roles=roles)
 
     @asynccontextmanager

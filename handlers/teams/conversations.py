@@ -1,24 +1,28 @@
 """Conversation references and names: what the bot learns from each Teams activity, so it can
 write later (reminders, escalations, DMs) and name people on cards.
 
-They are kept in the database and mirrored in memory, so most lookups cost nothing. Another
+They are kept in the database and mirrored in memory, each school's apart (a conversation id
+is Teams-wide, but a school only ever finds its own), so most lookups cost nothing. Another
 instance may have learnt of a conversation or a person this one has not: a lookup that finds
 nothing reads the mirror again from the database (at most once every `RELOAD_SECONDS`).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from microsoft_teams.api import Account, ConversationAccount, ConversationReference
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from store import tenancy
 from store.db import read_scope, session_scope
 from store.models import TeamsConversation, TeamsPerson
 
@@ -37,10 +41,25 @@ class Person:
     name: str | None
 
 
+logger = logging.getLogger(__name__)
 RELOAD_SECONDS = 2.0
 
 
+@dataclass
+class _Mirror:
+    """One school's conversations and people, as last read (`loaded`: when, by `monotonic`)."""
+
+    conversations: dict[str, TeamsConversation] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    accounts: dict[str, str] = field(default_factory=dict)
+    loaded: float = float("-inf")
+
+
 class TeamsDirectory:
+    """Each school's mirror apart (`store.tenancy`): a conversation or person learnt in one
+    school is never found in another's scope, and proactive sends use the references of the
+    school they are made for."""
+
     def __init__(
         self,
         sessions: sessionmaker[Session],
@@ -54,14 +73,21 @@ class TeamsDirectory:
         self.lookups = lookups or sessions
         self._lock = threading.Lock()
         self._monotonic = monotonic
-        self._loaded = float("-inf")
-        self._conversations: dict[str, TeamsConversation] = {}
-        self._names: dict[str, str] = {}
-        self._accounts: dict[str, str] = {}
-        self._reload()
-        self._loaded = float("-inf")  # the first lookup that misses looks again at once
+        self._mirrors: dict[int, _Mirror] = {}
+        self._mirror()
 
-    def _reload(self) -> None:
+    def _mirror(self) -> _Mirror:
+        """The school in scope's mirror, read from the database at its first use."""
+        school = tenancy.current()
+        with self._lock:
+            mirror = self._mirrors.get(school)
+        if mirror is None:
+            mirror = self._reload()
+            mirror.loaded = float("-inf")  # the first lookup that misses looks again at once
+        return mirror
+
+    def _reload(self) -> _Mirror:
+        school = tenancy.current()
         with read_scope(self.lookups) as session:
             conversations = {
                 c.id: _copy(c)
@@ -71,16 +97,19 @@ class TeamsDirectory:
             }
             people = list(session.scalars(select(TeamsPerson)))
         with self._lock:
-            self._conversations.update(conversations)
-            self._names.update({p.id: p.name for p in people if p.name})
-            self._accounts.update({p.id: p.account_id for p in people if p.account_id})
-            self._loaded = self._monotonic()
+            mirror = self._mirrors.setdefault(school, _Mirror())
+            mirror.conversations.update(conversations)
+            mirror.names.update({p.id: p.name for p in people if p.name})
+            mirror.accounts.update({p.id: p.account_id for p in people if p.account_id})
+            mirror.loaded = self._monotonic()
+        return mirror
 
     def _missed(self) -> bool:
         """Nothing found here: read what other instances have stored, unless that was just
         done. Returns whether it was read again."""
+        mirror = self._mirror()
         with self._lock:
-            if self._monotonic() - self._loaded < RELOAD_SECONDS:
+            if self._monotonic() - mirror.loaded < RELOAD_SECONDS:
                 return False
         self._reload()
         return True
@@ -90,28 +119,33 @@ class TeamsDirectory:
         conversation, sender = activity.conversation, activity.from_
         kind = conversation.conversation_type or "personal"
         who = user_id(sender)
-        with session_scope(self.sessions) as session:
-            row = session.get(TeamsConversation, conversation.id) or TeamsConversation(
-                id=conversation.id
-            )
-            row.kind = kind
-            row.service_url = activity.service_url
-            row.tenant_id = conversation.tenant_id
-            row.bot_id = activity.recipient.id
-            row.user_id = who if kind == "personal" else None
-            row.updated_at = now
-            session.add(row)
-            if sender.name:
-                person = session.get(TeamsPerson, who) or TeamsPerson(id=who)
-                person.name = sender.name[:200]
-                person.account_id = sender.id
-                session.add(person)
-            copied = _copy(row)
+        try:
+            with session_scope(self.sessions) as session:
+                row = session.get(TeamsConversation, conversation.id) or TeamsConversation(
+                    id=conversation.id
+                )
+                row.kind = kind
+                row.service_url = activity.service_url
+                row.tenant_id = conversation.tenant_id
+                row.bot_id = activity.recipient.id
+                row.user_id = who if kind == "personal" else None
+                row.updated_at = now
+                session.add(row)
+                if sender.name:
+                    person = session.get(TeamsPerson, who) or TeamsPerson(id=who)
+                    person.name = sender.name[:200]
+                    person.account_id = sender.id
+                    session.add(person)
+                copied = _copy(row)
+        except IntegrityError:  # another school's (ids are Teams-wide): it stays theirs
+            logger.warning("a Teams conversation or person of another school was not kept")
+            return who
+        mirror = self._mirror()
         with self._lock:
-            self._conversations[conversation.id] = copied
+            mirror.conversations[conversation.id] = copied
             if sender.name:
-                self._names[who] = sender.name[:200]
-                self._accounts[who] = sender.id
+                mirror.names[who] = sender.name[:200]
+                mirror.accounts[who] = sender.id
         return who
 
     def remember_people(self, people: Iterable[Person]) -> None:
@@ -125,11 +159,12 @@ class TeamsDirectory:
                 row.name = (person.name or row.name)[:200]
                 row.account_id = person.account_id
                 session.add(row)
+        mirror = self._mirror()
         with self._lock:
             for person in listed.values():
                 if person.name:
-                    self._names[person.user_id] = person.name[:200]
-                self._accounts[person.user_id] = person.account_id
+                    mirror.names[person.user_id] = person.name[:200]
+                mirror.accounts[person.user_id] = person.account_id
 
     def open_personal(
         self, user: str, conversation_id: str, *, like: ConversationReference, now: datetime
@@ -145,13 +180,15 @@ class TeamsDirectory:
             row.bot_id = like.bot.id
             session.add(row)
             copied = _copy(row)
+        mirror = self._mirror()
         with self._lock:
-            self._conversations[conversation_id] = copied
+            mirror.conversations[conversation_id] = copied
         return _reference(copied, conversation_id)
 
     def reference(self, conversation_id: str) -> ConversationReference | None:
+        mirror = self._mirror()
         with self._lock:
-            row = self._conversations.get(conversation_id.split(";")[0])
+            row = mirror.conversations.get(conversation_id.split(";")[0])
         if row is None and self._missed():
             return self.reference(conversation_id)
         return _reference(row, conversation_id) if row else None
@@ -159,43 +196,46 @@ class TeamsDirectory:
     def shared(self) -> list[ConversationReference]:
         """The teams' channels and group chats the bot is in, once each: whose members are staff.
         Read again first: another instance may have been added to some."""
-        self._reload()
+        mirror = self._reload()
         with self._lock:
             rows = {
-                c.id.split(";")[0]: c for c in self._conversations.values() if c.kind != "personal"
+                c.id.split(";")[0]: c for c in mirror.conversations.values() if c.kind != "personal"
             }
         return [_reference(row, conversation_id) for conversation_id, row in rows.items()]
 
     def personal_users(self) -> list[str]:
         """Everyone with a personal chat with the bot, on any instance."""
-        self._reload()
+        mirror = self._reload()
         with self._lock:
             return list(
                 dict.fromkeys(
                     c.user_id
-                    for c in self._conversations.values()
+                    for c in mirror.conversations.values()
                     if c.kind == "personal" and c.user_id
                 )
             )
 
     def newest(self) -> ConversationReference | None:
         """The latest conversation heard from: the service URL, tenant and bot id to write with."""
+        mirror = self._mirror()
         with self._lock:
-            row = max(self._conversations.values(), key=lambda c: c.updated_at, default=None)
+            row = max(mirror.conversations.values(), key=lambda c: c.updated_at, default=None)
         return _reference(row, row.id) if row else None
 
     def account(self, user: str) -> str | None:
+        mirror = self._mirror()
         with self._lock:
-            found = self._accounts.get(user.lower())
+            found = mirror.accounts.get(user.lower())
         if found is None and self._missed():
             return self.account(user)
         return found
 
     def personal(self, user: str) -> ConversationReference | None:
+        mirror = self._mirror()
         with self._lock:
             chats = [
                 c
-                for c in self._conversations.values()
+                for c in mirror.conversations.values()
                 if c.kind == "personal" and c.user_id == user.lower()
             ]
         if not chats and self._missed():
@@ -203,8 +243,9 @@ class TeamsDirectory:
         return _reference(chats[-1], chats[-1].id) if chats else None
 
     def name(self, user: str, default: str = "a member of staff") -> str:
+        mirror = self._mirror()
         with self._lock:
-            found = self._names.get(user)
+            found = mirror.names.get(user)
         if found is None and self._missed():
             return self.name(user, default)
         return found or default

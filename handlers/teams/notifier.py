@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -52,6 +52,7 @@ from handlers.present.erased import erased_card
 from handlers.present.model import Card
 from handlers.teams import cards, render, reports
 from handlers.teams.conversations import TeamsDirectory
+from store import tenancy
 from store.models import (
     AuditEvent,
     Comment,
@@ -65,6 +66,14 @@ from store.models import (
 
 logger = logging.getLogger(__name__)
 SEND_TIMEOUT_SECONDS = 30
+T = TypeVar("T")
+
+
+async def _in_school(school: int, coroutine: Coroutine[Any, Any, T]) -> T:
+    """A send handed to the loop from a sweep's or a follow-up's thread, in that thread's school:
+    whatever it reaches of ours (the directory, the settings) is that school's."""
+    with tenancy.scope(school):
+        return await coroutine
 
 
 class TeamsNotifier:
@@ -121,8 +130,9 @@ class TeamsNotifier:
         if loop is None or not loop.is_running():
             coroutine.close()
             raise DeliveryError("the Teams front end is not running yet")
+        sending = _in_school(tenancy.current(), coroutine)
         try:
-            return asyncio.run_coroutine_threadsafe(coroutine, loop).result(SEND_TIMEOUT_SECONDS)
+            return asyncio.run_coroutine_threadsafe(sending, loop).result(SEND_TIMEOUT_SECONDS)
         except (httpx.HTTPError, OSError, TimeoutError, ValueError) as error:
             raise DeliveryError(f"Teams: {error}") from error
 
