@@ -304,10 +304,7 @@ def test_a_deployment_for_one_tenant_is_one_school(
         assert sender.message("help", user=user).status_code == 200
     with session_scope(bot.runtime.services.sessions) as session:
         schools = [(s.id, s.teams_tenant) for s in session.scalars(select(School))]
-        stored = session.scalar(
-            select(func.count()).select_from(TeamsConversation),
-            execution_options={tenancy.ALL_SCHOOLS: True},
-        )
+        stored = session.scalar(select(func.count()).select_from(TeamsConversation))
     assert schools == [(tenancy.FIRST_SCHOOL, "our-tenant")]
     assert stored == 3  # every one of them the first school's
 
