@@ -131,6 +131,7 @@ class Ledger(Generic[Rec]):
     now: datetime
     rows: dict[str, Rec]
     new: Callable[[str], Rec]
+    find: Callable[[str], Rec | None]  # the kind's row as committed now (another instance's)
     relock: Callable[[], None]
     marker_prefix: str
     asked: set[str] = field(default_factory=set)  # the kinds this pass was asked to send
@@ -197,8 +198,13 @@ class Ledger(Generic[Rec]):
         return Outcome.SENT
 
     def _row(self, kind: str) -> Rec:
+        """The kind's row: known, or committed by another instance while this one sent
+        something else without the record's lock (read again under it), or new."""
         row = self.rows.get(kind)
         if row is None:
-            row = self.rows[kind] = self.new(kind)
-            self.session.add(row)
+            row = self.find(kind)
+            if row is None:
+                row = self.new(kind)
+                self.session.add(row)
+            self.rows[kind] = row
         return row

@@ -8,11 +8,12 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot.app.jobs import DIGEST_JOB, REVIEW_SWEEP_JOB
-from bot.notices import CLAIM_LEASE
+from bot.notices import CLAIM_LEASE, Ledger, Outcome
 from store.db import session_scope
-from store.models import PolicyNotice
+from store.models import Comment, CommentNotice, PolicyNotice
 from tests.conftest import START, RunningBot
 from tests.report_data import MONDAY_8AM
 
@@ -117,3 +118,49 @@ def test_a_failed_chart_never_posts_the_digest_twice(start_bot: Callable[[], Run
     assert bot.tick(DIGEST_JOB) == 1
     assert bot.tick(DIGEST_JOB) == 0
     assert digests(bot) == 1
+
+
+def test_a_delivery_another_instance_claimed_meanwhile_is_left_to_it(bot: RunningBot) -> None:
+    """One instance delivers a comment's messages one by one, letting go of the comment's lock
+    while each is sent; another instance may claim the next in that gap. The first then finds
+    that claim, under the lock again, instead of making a second row for it."""
+    now = bot.clock.now()
+    sessions = bot.runtime.services.sessions
+    with session_scope(sessions) as session:
+        comment = Comment(
+            platform="instagram",
+            account="Instagram: @school",
+            kind="comment",
+            author="parent",
+            summary="When is the trip?",
+            received_at=now,
+            due_at=now + timedelta(hours=24),
+            logged_by="U0MOD0001",
+            logged_at=now,
+        )
+        session.add(comment)
+        session.flush()
+        comment_id = comment.id
+    with session_scope(sessions) as session:  # the other instance's claim
+        session.add(
+            CommentNotice(comment_id=comment_id, kind="reminder:4h", attempts=1, claimed_at=now)
+        )
+    sent: list[str] = []
+    with session_scope(sessions) as session:
+        ledger = Ledger(
+            session=session,
+            now=now,
+            rows={},  # as read before the other instance's claim was committed
+            new=lambda kind: CommentNotice(comment_id=comment_id, kind=kind, attempts=0),
+            find=lambda kind: session.scalars(
+                select(CommentNotice).where(
+                    CommentNotice.comment_id == comment_id, CommentNotice.kind == kind
+                )
+            ).first(),
+            relock=lambda: None,
+            marker_prefix=f"comment-{comment_id}",
+        )
+        assert ledger.send("reminder:4h", lambda: sent.append("again")) is Outcome.SKIPPED
+    assert sent == []
+    with session_scope(sessions) as session:
+        assert len(session.scalars(select(CommentNotice)).all()) == 1

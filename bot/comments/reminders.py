@@ -113,6 +113,11 @@ def _deliver(
         now=now,
         rows={row.kind: row for row in rows},
         new=lambda kind: CommentNotice(comment_id=comment.id, kind=kind, attempts=0),
+        find=lambda kind: session.scalars(
+            select(CommentNotice).where(
+                CommentNotice.comment_id == comment.id, CommentNotice.kind == kind
+            )
+        ).first(),
         relock=partial(sweeps.relock, session, Comment, comment.id),
         marker_prefix=f"comment-{comment.id}",
     )

@@ -255,6 +255,11 @@ def _deliver_case(
         now=now,
         rows={row.kind: row for row in rows},
         new=lambda kind: IncidentNotice(incident_id=incident.id, kind=kind, attempts=0),
+        find=lambda kind: session.scalars(
+            select(IncidentNotice).where(
+                IncidentNotice.incident_id == incident.id, IncidentNotice.kind == kind
+            )
+        ).first(),
         relock=partial(sweeps.relock, session, Incident, incident.id),
         marker_prefix=f"incident-{incident.id}",
     )
