@@ -10,7 +10,9 @@ time (p50, p99, max), and records lost (a form acknowledged but not stored) or d
 stored than sent). It asserts nothing. The bot runs in its own process; the clients and the
 Slack stand-in share this one. `--instances N` starts N bot processes on one (PostgreSQL)
 database, as behind a load balancer: each client talks to one, and each form's twin goes to the
-next, so a doubled record would show a lapse between instances.
+next, so a doubled record would show a lapse between instances. `--schema NAME` runs in an
+existing schema of that database (e.g. one `bench/schools.py --keep` filled), kept afterwards;
+records are then counted as those added during the run.
 """
 
 from __future__ import annotations
@@ -167,7 +169,11 @@ def _client(
 
 
 @contextmanager
-def _database(postgres: str | None) -> Iterator[str]:
+def _database(postgres: str | None, schema: str | None = None) -> Iterator[str]:
+    if postgres is not None and schema is not None:  # an existing schema, kept
+        url = make_url(postgres).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+        return
     if postgres is None:
         with tempfile.TemporaryDirectory() as tmp:
             yield f"sqlite:///{Path(tmp) / 'load.db'}"
@@ -202,12 +208,29 @@ def _serve_bot(options: dict[str, Any], ready: Queue[str], stop: EventType) -> N
     os._exit(0)
 
 
+def _stored(url: str) -> dict[str, int]:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        stored = {
+            kind: connection.scalar(select(func.count()).select_from(model)) or 0
+            for kind, model in MODELS.items()
+        }
+    engine.dispose()
+    return stored
+
+
 def run(
-    clients: int, seconds: float, postgres: str | None, delay: float, instances: int = 1
+    clients: int,
+    seconds: float,
+    postgres: str | None,
+    delay: float,
+    instances: int = 1,
+    schema: str | None = None,
 ) -> str:
     stand_in = SlackStandIn()
     processes = multiprocessing.get_context("spawn")
-    with _database(postgres) as url:
+    with _database(postgres, schema) as url:
+        before = _stored(url) if schema is not None else dict.fromkeys(MODELS, 0)
         options = {
             "slack_bot_token": "xoxb-bench",
             "slack_signing_secret": SIGNING_SECRET,
@@ -247,13 +270,8 @@ def run(
             stop.set()
             for bot in bots:
                 bot.join(timeout=300)
-        engine = create_engine(url)
-        with engine.connect() as connection:
-            stored = {
-                kind: connection.scalar(select(func.count()).select_from(model)) or 0
-                for kind, model in MODELS.items()
-            }
-        engine.dispose()
+        after = _stored(url)
+        stored = {kind: after[kind] - before[kind] for kind in MODELS}
     stand_in.close()
     sent = {kind: len(ids) for kind, ids in tally.sent.items()}
     tried = {kind: len(ids) for kind, ids in tally.tried.items()}
@@ -284,6 +302,9 @@ def main() -> None:
     parser.add_argument(
         "--instances", type=int, default=1, help="bot processes on one database (PostgreSQL)"
     )
+    parser.add_argument(
+        "--schema", help="with --postgres: an existing schema to run in, kept afterwards"
+    )
     options = parser.parse_args()
     _quiet()
     print(
@@ -292,9 +313,24 @@ def main() -> None:
     )
     print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for clients in options.clients:
-        print(run(clients, options.seconds, options.postgres, 0.0, options.instances), flush=True)
+        print(
+            run(
+                clients,
+                options.seconds,
+                options.postgres,
+                0.0,
+                options.instances,
+                options.schema,
+            ),
+            flush=True,
+        )
     slow = run(
-        options.slow_clients, options.seconds, options.postgres, options.slow, options.instances
+        options.slow_clients,
+        options.seconds,
+        options.postgres,
+        options.slow,
+        options.instances,
+        options.schema,
     )
     print(slow, flush=True)
 
