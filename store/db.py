@@ -52,10 +52,11 @@ def make_engine(url: str) -> Engine:
 
 def make_lookup_engine(url: str) -> Engine:
     """For the quick reads made while a transaction may be open on the same thread (has another
-    instance changed a setting, or the live policy?): a connection of its own each time, never
-    one from the pool the writers hold. Under a burst every pooled connection can be held by a
+    instance changed a setting, or the live policy?): connections of their own, never one from
+    the pool the writers hold. Under a burst every pooled connection can be held by a
     transaction queueing for the write lock, and a writer that waited for a pooled connection
-    to read would wait for them, and they for it."""
+    to read would wait for them, and they for it. On PostgreSQL they are kept in a small pool
+    of their own (opening one costs more than the read); on SQLite each is opened afresh."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
@@ -66,7 +67,9 @@ def make_lookup_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _begin_read)
         return engine
-    engine = create_engine(url, poolclass=NullPool, hide_parameters=True)
+    engine = create_engine(
+        url, pool_pre_ping=True, pool_size=2, max_overflow=8, hide_parameters=True
+    )
     event.listen(engine, "handle_error", _without_row_values)
     return engine
 

@@ -131,6 +131,7 @@ class Comment(SchoolOwned, Base):
     front_end: Mapped[str] = mapped_column(String(10), default="slack")  # where it was logged
 
     __table_args__ = (
+        Index("ix_comments_school_next_notice_at", "school_id", "next_notice_at"),
         Index("ix_comments_next_notice_at", "next_notice_at"),
         Index("ix_comments_status_due_at", "status", "due_at"),
     )
@@ -206,6 +207,7 @@ class Incident(SchoolOwned, Base):
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)  # exempt from retention
 
     __table_args__ = (
+        Index("ix_incidents_school_next_notice_at", "school_id", "next_notice_at"),
         Index("ix_incidents_next_notice_at", "next_notice_at"),
         Index("ix_incidents_reporter", "reporter"),
         Index("ix_incidents_status", "status"),
@@ -399,7 +401,10 @@ class Handover(SchoolOwned, Base):
     reminders_sent: Mapped[int] = mapped_column(default=0)
     front_end: Mapped[str] = mapped_column(String(10), default="slack")  # its account's
 
-    __table_args__ = (Index("ix_handovers_next_notice_at", "next_notice_at"),)
+    __table_args__ = (
+        Index("ix_handovers_school_next_notice_at", "school_id", "next_notice_at"),
+        Index("ix_handovers_next_notice_at", "next_notice_at"),
+    )
 
 
 class DraftReview(SchoolOwned, Base):
@@ -425,7 +430,10 @@ class DraftReview(SchoolOwned, Base):
     version: Mapped[int] = mapped_column(default=1)
     front_end: Mapped[str] = mapped_column(String(10), default="slack")
 
-    __table_args__ = (Index("ix_draft_reviews_next_notice_at", "next_notice_at"),)
+    __table_args__ = (
+        Index("ix_draft_reviews_school_next_notice_at", "school_id", "next_notice_at"),
+        Index("ix_draft_reviews_next_notice_at", "next_notice_at"),
+    )
 
 
 class ReviewEvent(SchoolOwned, Base):
@@ -512,6 +520,7 @@ class CardRedraw(SchoolOwned, Base):
     first_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     __table_args__ = (
+        Index("ix_card_redraws_school_due_at", "school_id", "due_at"),
         Index("ix_card_redraws_record", "record", "record_id"),
         Index("ix_card_redraws_due_at", "due_at"),
     )

@@ -185,8 +185,8 @@ def test_changing_slt_changes_who_gets_the_next_escalation(new_install: RunningB
 def test_another_instance_sees_a_change_without_a_restart(
     new_install: RunningBot, bot_factory: Callable[..., RunningBot]
 ) -> None:
-    other = bot_factory(slt_channel=None)
-    other.runtime.services.school.freshness = 0  # look at once, not within the second
+    # looking at once, not within the second
+    other = bot_factory(slt_channel=None, policy_check_seconds=0)
     assert other.runtime.services.settings.slack.slt == ()
     set_up(new_install, slt=[HEAD])
     assert other.runtime.services.settings.slack.slt == (HEAD,)

@@ -38,6 +38,7 @@ from bot.ports import FrontEnd, Router
 from bot.roles import LookupFailed, Roles
 from bot.schools import service as school_service
 from bot.schools.live import PerSchool
+from bot.schools.revisions import Revisions
 from bot.schools.tenants import each_tenant, one_tenant
 from bot.services import IncidentWindows, Services
 from bot.setup.live import FRESHNESS_SECONDS, LiveSchool
@@ -163,23 +164,27 @@ def build(
     # Another school of a trust starts from the environment's rules, but not its people or
     # channels, which are the first school's.
     later = first.model_copy(update={"slack": People(), "teams": People()})
+    # Every school's cached settings and policy watch one shared read of how far each moved.
+    revisions = Revisions(lookups, freshness=min(school_freshness, policy_check_seconds))
     schools = PerSchool(
         lambda school_id: LiveSchool(
             lookups,
             first if school_id == FIRST_SCHOOL else later,
             freshness=school_freshness,
             locked=not settings.settings_in_chat,
+            revision=lambda: revisions.of(school_id),
         )
     )
     # Each school's live version in the database; POLICY_PATH is only imported as a new
     # school's first version.
     policies = PerSchool(
-        lambda _school_id: open_live_policy(
+        lambda school_id: open_live_policy(
             sessions,
             settings.policy_path or default_policy_path(),
             clock=clock,
             ttl=policy_check_seconds,
             lookups=lookups,
+            revision=lambda: revisions.of(school_id),
         )
     )
     policies.get()  # the first school's, read now: a policy that cannot be read stops the start

@@ -45,7 +45,11 @@ class LivePolicy(PolicyService):
         first_id: int | None,
         ttl: float = CHECK_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
+        revision: Callable[[], int] | None = None,
     ) -> None:
+        """`revision`: the school's newest change of settings or policy, as the instance's
+        `Revisions` last read it; the live version is looked up only when it moved. Without
+        it, the live version is looked up once every `ttl`."""
         # No super().__init__: each property asks `current()`.
         self._sessions = sessions
         self._ttl = ttl
@@ -58,6 +62,8 @@ class LivePolicy(PolicyService):
         if first_id is not None:
             self._parsed[first_id] = first
         self._checked_at: float | None = monotonic()
+        self._revision_of = revision
+        self._seen = 0  # the newest change whose live version is known
 
     # What the front ends ask, each from one version ---------------------------------------
 
@@ -95,11 +101,18 @@ class LivePolicy(PolicyService):
 
     def current(self) -> PolicyService:
         """The live version, checked against the database at most once every `ttl` seconds."""
-        now = self._monotonic()
-        with self._lock:
-            if self._checked_at is not None and now - self._checked_at < self._ttl:
-                return self._current
-            self._checked_at = now
+        if self._revision_of is not None:
+            newest = self._revision_of()
+            with self._lock:
+                if newest <= self._seen:
+                    return self._current
+                self._seen = newest
+        else:
+            now = self._monotonic()
+            with self._lock:
+                if self._checked_at is not None and now - self._checked_at < self._ttl:
+                    return self._current
+                self._checked_at = now
         try:
             with read_scope(self._sessions) as session:
                 found = versions.live_id(session)
@@ -197,6 +210,7 @@ def open_live_policy(
     ttl: float = CHECK_SECONDS,
     monotonic: Callable[[], float] = time.monotonic,
     lookups: sessionmaker[Session] | None = None,
+    revision: Callable[[], int] | None = None,
 ) -> LivePolicy:
     """The live policy, at start-up (later checks read through `lookups`, as they may be made
     inside a transaction: `store.db.make_lookup_engine`). The first start of a new install
@@ -220,7 +234,12 @@ def open_live_policy(
         if live_now is None and path.is_file():
             first_id = _import(sessions, path, policies, clock=clock)
     return LivePolicy(
-        lookups or sessions, first=first, first_id=first_id, ttl=ttl, monotonic=monotonic
+        lookups or sessions,
+        first=first,
+        first_id=first_id,
+        ttl=ttl,
+        monotonic=monotonic,
+        revision=revision,
     )
 
 

@@ -41,6 +41,13 @@ OWNED = (
     "policy_versions",
     "policy_switches",
 )
+DUE = {
+    "comments": "next_notice_at",
+    "incidents": "next_notice_at",
+    "handovers": "next_notice_at",
+    "draft_reviews": "next_notice_at",
+    "card_redraws": "due_at",
+}
 # Tables keyed by a name that is now unique within a school: key columns and the rest.
 REKEYED: dict[str, tuple[list[sa.Column], list[sa.Column]]] = {
     "incident_counters": (
@@ -107,6 +114,9 @@ def upgrade() -> None:
     for table, (keys, rest) in REKEYED.items():
         _rekey(table, keys, rest)
     _unique_per_school(postgresql)
+    # Each sweep asks one school at a time what is due: its rows, soonest first.
+    for table, column in DUE.items():
+        op.create_index(f"ix_{table}_school_{column}", table, ["school_id", column])
 
 
 def _rekey(table: str, keys: list[sa.Column], rest: list[sa.Column]) -> None:
