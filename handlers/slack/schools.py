@@ -17,14 +17,15 @@ org-wide install)."""
 def register(app: App, school_of: SchoolOf) -> None:
     @app.use
     def in_its_school(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
-        workspace = _workspace(context)
-        if workspace is None:  # nothing Slack sends a workspace's listeners lacks both
+        found = workspace(context)
+        if found is None:  # nothing Slack sends a workspace's listeners lacks both
             return BoltResponse(status=400, body="no workspace")
-        with tenancy.scope(school_of(workspace)):
+        with tenancy.scope(school_of(found)):
             return next()
 
 
-def _workspace(context: BoltContext) -> str | None:
+def workspace(context: BoltContext) -> str | None:
+    """The workspace a request is from: an org-wide install's organisation, or the team."""
     if context.is_enterprise_install and context.enterprise_id:
         return context.enterprise_id
     return context.team_id or context.enterprise_id
