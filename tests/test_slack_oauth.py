@@ -18,10 +18,11 @@ from store import tenancy
 from store.db import session_scope
 from store.models import Comment, Incident, School
 from tests.conftest import SIGNING_SECRET, RunningBot
-from tests.slack_requests import SlackModals, SlackSender
+from tests.slack_requests import SlackModals, SlackSender, radio, text_input
+from tests.slack_requests import select as choose
 from tests.slack_standin import Workspace
 from tests.test_comments import comment_form
-from tests.test_incidents import report_form
+from tests.test_incidents import DETAILS, report_form
 
 OAUTH = {
     "slack_bot_token": None,
@@ -208,3 +209,111 @@ def test_each_installed_workspace_is_its_own_school_with_its_own_token(
     assert len(elm_card) == 1 and f"<@{ELM_PEOPLE.slt}>" in elm_card[0].text
     tokens = {c.token for c in bot.stand_in.to("chat.postMessage")}
     assert tokens == {OAK.token, ELM.token}
+
+
+def test_a_request_from_one_workspace_reaches_nothing_of_another(
+    oauth_bot: RunningBot, trust: tuple[Installed, Installed]
+) -> None:
+    bot = oauth_bot
+    oak, elm = trust
+    comment = log_comment(bot, oak)
+    case = report(bot, oak)
+    seen_before = len(bot.stand_in.calls)
+    elm_slt, elm_mod = ELM_PEOPLE.slt, ELM_PEOPLE.moderator
+
+    # Elm's SLT and moderator send Oak's ids in buttons and in modals' private_metadata.
+    answers = [
+        elm.slack.click("incident.details", f"{case.id}:{case.version}", user=elm_slt),
+        elm.slack.click("incident.take_lead", f"{case.id}:{case.version}", user=elm_slt),
+        elm.slack.click("comment.assign", str(comment.id), user=elm_mod),
+        elm.slack.click("comment.respond", str(comment.id), user=elm_mod),
+        elm.modals.submit(
+            "comment.responded",
+            {"response": radio("answered"), "note": text_input("")},
+            user=elm_mod,
+            private_metadata=str(comment.id),
+        ),
+        elm.modals.submit(
+            "incident.resolve_submit",
+            {"outcome": choose("nfa"), "note": text_input("")},
+            user=elm_slt,
+            private_metadata=f"{case.id}:{case.version}",
+        ),
+    ]
+    bot.settle()
+
+    seen = [a.text for a in answers] + [c.text for c in bot.stand_in.calls[seen_before:]]
+    told = " ".join(seen)
+    assert told.count("That case no longer exists.") >= 3  # details, take lead, resolve
+    assert told.count("That comment no longer exists.") >= 2  # assign, responded
+    for what in (DETAILS, case.reference, "Oak", OAK_PEOPLE.slt, OAK_PEOPLE.moderator):
+        assert not [s for s in seen if what in s], f"{what!r} was shown to another school"
+    assert not [c for c in bot.stand_in.calls[seen_before:] if c.token == OAK.token]
+    assert not bot.stand_in.to("views.open")  # no modal of Oak's opened for Elm
+    now_comment = rows(bot, oak.school, Comment)[-1]
+    now_case = rows(bot, oak.school, Incident)[-1]
+    assert (now_comment.status, now_comment.assignee) == ("open", None)
+    assert (now_case.status, now_case.lead, now_case.version) == ("reported", None, case.version)
+    assert rows(bot, elm.school, Comment) == [] and rows(bot, elm.school, Incident) == []
+
+
+def test_an_uninstalled_workspace_is_no_longer_swept_and_a_reinstall_takes_it_up(
+    oauth_bot: RunningBot, trust: tuple[Installed, Installed]
+) -> None:
+    bot = oauth_bot
+    oak, elm = trust
+    log_comment(bot, oak)
+    log_comment(bot, elm)
+
+    oak.slack.event({"type": "app_uninstalled"})
+    oak.slack.event({"type": "tokens_revoked", "tokens": {"bot": ["UBOTOAK"]}})
+    bot.settle()
+    assert school_of(bot, OAK).uninstalled_at == bot.clock.now()
+    assert school_of(bot, ELM).uninstalled_at is None
+
+    bot.clock.advance(timedelta(hours=20, minutes=1))
+    assert bot.tick() == 1  # Elm's reminder only
+    assert not posts(bot, OAK_PEOPLE.mods_channel, OAK.token)[1:]
+    assert len(posts(bot, ELM_PEOPLE.mods_channel, ELM.token)) == 2
+    # Oak's workspace can no longer use the app: Bolt finds no installation for it.
+    refused = oak.slack.command("pending", user=OAK_PEOPLE.moderator)
+    assert refused.status_code == 200 and "#" not in refused.text
+
+    assert install(bot, OAK, "code-oak-again").status_code == 200
+    assert school_of(bot, OAK).id == oak.school and school_of(bot, OAK).uninstalled_at is None
+    bot.clock.advance(timedelta(minutes=1))
+    assert bot.tick() == 1  # Oak's overdue reminder, with its token again
+    assert len(posts(bot, OAK_PEOPLE.mods_channel, OAK.token)) == 2
+
+
+def test_an_org_wide_install_is_one_school_for_every_workspace_of_the_organisation(
+    oauth_bot: RunningBot,
+) -> None:
+    bot = oauth_bot
+    assert install(bot, ASH, "code-ash").status_code == 200
+    school = school_of(bot, ASH)
+    assert (school.id, school.name) == (1, "Ash Trust")
+
+    for team in ("T0ASHHOME", "T0ASHAWAY"):
+        slack = sender(bot, ASH)
+        slack.team = {"id": team, "domain": "ash"}
+        slack.command("report", user="U0ASHSTAFF")
+    opened = bot.stand_in.wait_for("views.open", 2)
+    assert {c.token for c in opened} == {ASH.token}
+    with session_scope(bot.runtime.services.sessions) as session:
+        assert session.scalars(select(School.slack_workspace)).all() == [ASH.enterprise_id]
+
+
+def test_an_install_with_a_forged_state_is_refused(oauth_bot: RunningBot) -> None:
+    bot = oauth_bot
+    bot.stand_in.install_code("code-oak", OAK)
+    with httpx.Client(base_url=bot.base_url) as browser:
+        refused = browser.get(
+            "/slack/oauth_redirect",
+            params={"code": "code-oak", "state": "made-up"},
+            headers={"Cookie": "slack-app-oauth-state=made-up"},
+        )
+    assert refused.status_code in (400, 401)
+    assert not bot.stand_in.to("oauth.v2.access")
+    with session_scope(bot.runtime.services.sessions) as session:
+        assert session.scalars(select(School.slack_workspace)).all() == [None]
