@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.setup.school import People
+from store import tenancy
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,8 @@ class Roles:
     members_of: Callable[[str], Iterable[str]]
     clock: Clock
     workspace_admin: Callable[[str], bool] = lambda user: False
-    _cache: dict[str, tuple[datetime, frozenset[str]]] = field(default_factory=dict)
+    # By school and group: a school may name any group id, and must only see its own's members.
+    _cache: dict[tuple[int, str], tuple[datetime, frozenset[str]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -57,8 +59,9 @@ class Roles:
         if group is None:
             return frozenset()
         now = self.clock.now()
+        key = (tenancy.current(), group)
         with self._lock:
-            cached = self._cache.get(group)
+            cached = self._cache.get(key)
         if cached and now - cached[0] < GROUP_CACHE_TTL:
             return cached[1]
         try:
@@ -67,7 +70,7 @@ class Roles:
             logger.warning("could not look up user group %s; using what was known", group)
             return cached[1] if cached else frozenset()
         with self._lock:
-            self._cache[group] = (now, members)
+            self._cache[key] = (now, members)
         return members
 
     def is_slt(self, user_id: str) -> bool:
