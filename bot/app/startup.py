@@ -30,7 +30,6 @@ from bot.app.health import overdue_note, recorded
 from bot.app.jobs import jobs
 from bot.app.scheduler import build_scheduler
 from bot.app.settings import Settings, StartupError
-from bot.app.slack_install import slack_install
 from bot.app.web import HealthCheck, asgi_app, serve_slack, serve_slack_install
 from bot.clock import Clock, SystemClock
 from bot.policy.live import CHECK_SECONDS, open_live_policy
@@ -42,7 +41,6 @@ from bot.schools.live import PerSchool
 from bot.services import IncidentWindows, Services
 from bot.setup.live import FRESHNESS_SECONDS, LiveSchool
 from bot.setup.school import People
-from handlers.slack import installations
 from handlers.slack.notifier import SlackNotifier
 from handlers.slack.pacing import Pacer, listener_pool
 from store import tenancy
@@ -195,17 +193,13 @@ def build(
     health: list[HealthCheck] = []
     api = asgi_app(engine, health, notes=[overdue_note(sessions, clock)])
     client = web_client(settings) if settings.slack_on else None
-    install = (
-        slack_install(
-            settings,
-            lookup_engine,
-            sessions,
-            clock,
-            lambda token: web_client(settings, token),
+    install = None
+    if settings.slack_oauth:  # Bolt's OAuth flow and stores: only when installing by OAuth
+        from bot.app.slack_install import slack_install
+
+        install = slack_install(
+            settings, lookup_engine, sessions, clock, lambda token: web_client(settings, token)
         )
-        if settings.slack_oauth
-        else None
-    )
     # Each school's own token when installed by OAuth; the one token otherwise.
     clients: Callable[[], WebClient] | None = (
         install.clients if install is not None else (lambda: client) if client else None
@@ -283,6 +277,8 @@ def build(
         school_of = install.school_of if install is not None else _one_school(sessions)
         handlers.slack.register(slack, services, school_of=school_of)
         if install is not None:
+            from handlers.slack import installations
+
             installations.register(slack, install.clients, install.uninstalled)
         if signing_secret is not None and not settings.socket_mode:
             serve_slack(api, slack, signing_secret=signing_secret)  # not in Socket Mode

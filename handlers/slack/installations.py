@@ -9,15 +9,18 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from sqlalchemy import and_, desc, or_, select
 
 from handlers.slack.schools import workspace
 from store import tenancy
+
+if TYPE_CHECKING:  # the store itself is made only when installing by OAuth
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 
 logger = logging.getLogger(__name__)
 
