@@ -43,6 +43,15 @@ def scope(school_id: int) -> Iterator[int]:
         _school.reset(token)
 
 
+def enter(school_id: int) -> None:
+    """Work for one school from here to the end of the current context. For a framework that
+    runs the work after the hook that chose the school has returned (Bolt runs its listeners
+    after every middleware), where `scope` would have ended already: the caller's context must
+    be the request's own (a thread pool's copied context, as Starlette's), so that nothing
+    after the request inherits the school."""
+    _school.set(school_id)
+
+
 def key(**names: str) -> dict[str, Any]:
     """The primary key of a row named within its school (a setting, a notice): for `get`."""
     return {"school_id": current(), **names}

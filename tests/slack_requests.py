@@ -21,8 +21,20 @@ FORM = "application/x-www-form-urlencoded"
 
 
 class SlackSender:
-    def __init__(self, events_url: str, signing_secret: str, response_url: str) -> None:
+    def __init__(
+        self,
+        events_url: str,
+        signing_secret: str,
+        response_url: str,
+        *,
+        team: dict[str, str] = TEAM,
+        enterprise: str | None = None,
+    ) -> None:
+        """`team`: the workspace every request is from; `enterprise`: the Grid organisation
+        whose org-wide install it is, if any."""
         self.events_url = events_url
+        self.team = team
+        self.enterprise = enterprise
         self.verifier = SignatureVerifier(signing_secret)
         self.response_url = response_url
         self.http = httpx.Client(timeout=10, verify=LOOPBACK_TLS)
@@ -57,8 +69,9 @@ class SlackSender:
     ) -> httpx.Response:
         form = {
             "token": "legacy",
-            "team_id": TEAM["id"],
-            "team_domain": TEAM["domain"],
+            "team_id": self.team["id"],
+            "team_domain": self.team["domain"],
+            **self._org_form(),
             "channel_id": channel,
             "channel_name": "general",
             "user_id": user,
@@ -70,6 +83,16 @@ class SlackSender:
             "trigger_id": "1337.42.abcd",
         }
         return self.post(urlencode(form), "application/x-www-form-urlencoded", **kwargs)
+
+    def _org_form(self) -> dict[str, str]:
+        if self.enterprise is None:
+            return {}
+        return {"enterprise_id": self.enterprise, "is_enterprise_install": "true"}
+
+    def _org(self) -> dict[str, Any]:
+        if self.enterprise is None:
+            return {}
+        return {"enterprise": {"id": self.enterprise}, "is_enterprise_install": True}
 
     def interaction(self, payload: dict[str, Any]) -> httpx.Response:
         body = urlencode({"payload": json.dumps(payload)})
@@ -88,8 +111,9 @@ class SlackSender:
     ) -> httpx.Response:
         payload: dict[str, Any] = {
             "type": "block_actions",
-            "team": TEAM,
-            "user": {"id": user, "username": user.lower(), "team_id": TEAM["id"]},
+            "team": self.team,
+            "user": {"id": user, "username": user.lower(), "team_id": self.team["id"]},
+            **self._org(),
             "api_app_id": "A0000001",
             "trigger_id": "1337.42.abcd",
             "channel": {"id": channel, "name": "general"},
@@ -120,9 +144,23 @@ class SlackSender:
         body = json.dumps(
             {
                 "token": "legacy",
-                "team_id": TEAM["id"],
+                "team_id": self.team["id"],
                 "api_app_id": "A0000001",
                 "type": "event_callback",
+                **(
+                    {
+                        "enterprise_id": self.enterprise,
+                        "authorizations": [
+                            {
+                                "enterprise_id": self.enterprise,
+                                "team_id": None,
+                                "is_enterprise_install": True,
+                            }
+                        ],
+                    }
+                    if self.enterprise
+                    else {}
+                ),
                 "event_id": "Ev0001",
                 "event_time": int(time.time()),
                 "event": event,
@@ -169,7 +207,12 @@ class SlackModals:
         """Submit a modal whose block ids and action ids are both the field names. Each modal
         Slack opens has its own id: a fresh one unless `view_id` names the same modal again."""
         body = self.submission(
-            callback_id, fields, user=user, private_metadata=private_metadata, view_id=view_id
+            callback_id,
+            fields,
+            user=user,
+            private_metadata=private_metadata,
+            view_id=view_id,
+            team=self.sender.team,
         )
         return self.sender.post(body, FORM)
 
@@ -181,12 +224,13 @@ class SlackModals:
         user: str = "U0STAFF01",
         private_metadata: str = "",
         view_id: str | None = None,
+        team: dict[str, str] = TEAM,
     ) -> str:
         """The body Slack posts for a modal submission, to send (or replay) as it is."""
         payload = {
             "type": "view_submission",
-            "team": TEAM,
-            "user": {"id": user, "username": user.lower(), "team_id": TEAM["id"]},
+            "team": team,
+            "user": {"id": user, "username": user.lower(), "team_id": team["id"]},
             "api_app_id": "A0000001",
             "trigger_id": "1337.42.abcd",
             "view": {
@@ -202,11 +246,12 @@ class SlackModals:
     def message_shortcut(
         self, callback_id: str, text: str, *, user: str = "U0STAFF01"
     ) -> httpx.Response:
+        team = self.sender.team
         payload = {
             "type": "message_action",
             "callback_id": callback_id,
-            "team": TEAM,
-            "user": {"id": user, "username": user.lower(), "team_id": TEAM["id"]},
+            "team": team,
+            "user": {"id": user, "username": user.lower(), "team_id": team["id"]},
             "channel": {"id": "C0GENERAL", "name": "general"},
             "message": {
                 "type": "message",
@@ -221,11 +266,12 @@ class SlackModals:
         return self.sender.interaction(payload)
 
     def global_shortcut(self, callback_id: str, *, user: str = "U0STAFF01") -> httpx.Response:
+        team = self.sender.team
         payload = {
             "type": "shortcut",
             "callback_id": callback_id,
-            "team": TEAM,
-            "user": {"id": user, "username": user.lower(), "team_id": TEAM["id"]},
+            "team": team,
+            "user": {"id": user, "username": user.lower(), "team_id": team["id"]},
             "trigger_id": "1337.42.abcd",
             "action_ts": "1700000000.000001",
         }

@@ -28,6 +28,7 @@ WAIT_SECONDS = 10.0
 class Call:
     method: str
     params: dict[str, Any]
+    token: str | None = None  # the bearer token the call was made with
 
     @property
     def text(self) -> str:
@@ -36,6 +37,24 @@ class Call:
         blocks = self.params.get("blocks") or (self.params.get("view") or {}).get("blocks") or []
         parts += [json.dumps(b, ensure_ascii=False) for b in blocks]
         return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A workspace (or, org-wide, a Grid organisation) the app is installed into by OAuth."""
+
+    team_id: str | None
+    name: str
+    token: str
+    enterprise_id: str | None = None
+    org_wide: bool = False
+
+    @property
+    def key(self) -> str:
+        """Its school's workspace: the organisation for an org-wide install, else the team."""
+        key = self.enterprise_id if self.org_wide else self.team_id
+        assert key is not None
+        return key
 
 
 @dataclass
@@ -63,6 +82,18 @@ class SlackStandIn:
     posted: list[dict[str, Any]] = field(default_factory=list)  # messages as Slack keeps them
     delay: float = 0.0  # seconds every Web API call takes to answer: a slow Slack
     files: dict[str, bytes] = field(default_factory=dict)  # what each file_url serves
+    codes: dict[str, Workspace] = field(default_factory=dict)  # OAuth code → its install
+
+    def install_code(self, code: str, workspace: Workspace) -> None:
+        """oauth.v2.access will exchange `code` for `workspace`'s bot token."""
+        self.codes[code] = workspace
+
+    def workspace_of(self, token: str | None) -> Workspace | None:
+        return next((w for w in self.codes.values() if w.token == token), None)
+
+    def sent_with(self, token: str, method: str) -> list[Call]:
+        """The calls of `method` made with `token`."""
+        return [c for c in self.to(method) if c.token == token]
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
@@ -166,11 +197,49 @@ class SlackStandIn:
         assert arrived, f"expected {count} call(s) to {method}, got {len(calls)}: {self.calls}"
         return calls
 
-    def answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+    def _oauth_access(self, params: dict[str, Any]) -> dict[str, Any]:
+        installed = self.codes.get(str(params.get("code")))
+        if installed is None:
+            return {"ok": False, "error": "invalid_code"}
+        return {
+            "ok": True,
+            "app_id": "A0000001",
+            "access_token": installed.token,
+            "token_type": "bot",
+            "scope": "commands,chat:write",
+            "bot_user_id": "UBOT" + installed.token[-6:].upper(),
+            "team": None
+            if installed.org_wide
+            else {"id": installed.team_id, "name": installed.name},
+            "enterprise": {"id": installed.enterprise_id, "name": installed.name}
+            if installed.enterprise_id
+            else None,
+            "is_enterprise_install": installed.org_wide,
+            "authed_user": {"id": "U0INSTALL1"},
+        }
+
+    def _auth_test(self, token: str | None) -> dict[str, Any]:
+        installed = self.workspace_of(token)
+        if installed is None:
+            return {"user_id": "UBOT000001", "bot_id": "BBOT00001", "team_id": "T0000001"}
+        return {
+            "user_id": "UBOT" + installed.token[-6:].upper(),
+            "bot_id": "B" + installed.token[-6:].upper(),
+            "team_id": installed.team_id,
+            "enterprise_id": installed.enterprise_id,
+            "is_enterprise_install": installed.org_wide,
+            "url": "https://school.slack.com/",
+        }
+
+    def answer(
+        self, method: str, params: dict[str, Any], token: str | None = None
+    ) -> dict[str, Any]:
+        if method == "oauth.v2.access":
+            return self._oauth_access(params)
         ts = f"1700000000.{next(self._ts):06d}"
         channel = params.get("channel", "C0000000000")
         answers: dict[str, dict[str, Any]] = {
-            "auth.test": {"user_id": "UBOT000001", "bot_id": "BBOT00001", "team_id": "T0000001"},
+            "auth.test": self._auth_test(token),
             "chat.postMessage": {"channel": channel, "ts": ts, "message": {"ts": ts}},
             "chat.postEphemeral": {"message_ts": ts},
             "chat.update": {"channel": channel, "ts": params.get("ts", ts)},
@@ -280,8 +349,12 @@ def _handler_for(stand_in: SlackStandIn) -> type[BaseHTTPRequestHandler]:
                 stand_in.record(Call(f"{method}!{failure.status}", params))
                 self._reply(failure.status, {"ok": False, "error": "ratelimited"}, failure.headers)
                 return
-            stand_in.record(Call(method, params))
-            reply = {"ok": True} if method == "response_url" else stand_in.answer(method, params)
+            bearer = self.headers.get("Authorization", "")
+            token = bearer.removeprefix("Bearer ") if bearer.startswith("Bearer ") else None
+            stand_in.record(Call(method, params, token))
+            reply = (
+                {"ok": True} if method == "response_url" else stand_in.answer(method, params, token)
+            )
             late = stand_in.lateness(method)
             if late:
                 time.sleep(late)  # the fault itself: Slack took the call, and answers late

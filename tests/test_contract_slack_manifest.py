@@ -14,6 +14,7 @@ import yaml
 from jsonschema import Draft7Validator
 
 from handlers.slack.ids import COMMAND, CommentCallback, IncidentCallback
+from handlers.slack.installations import BOT_SCOPES
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "tests/contracts/slack/manifest.schema.1.0.0.json").read_text())
@@ -44,7 +45,14 @@ SCOPES = {
 }
 # The events the listeners subscribe to, and the scope each needs.
 # (A message event is subscribed to by where it is said: `message.im`, the bot's DMs.)
-EVENTS = {"app_home_opened": None, "user_change": "users:read", "message.im": "im:history"}
+EVENTS = {
+    "app_home_opened": None,
+    "user_change": "users:read",
+    "message.im": "im:history",
+    # Bolt's token revocation listeners (installs by OAuth), and the school marked uninstalled.
+    "app_uninstalled": None,
+    "tokens_revoked": None,
+}
 SUBSCRIBED_AS = {"message": "message.im"}
 
 
@@ -121,3 +129,14 @@ def test_the_command_and_shortcuts_match_the_listeners() -> None:
         IncidentCallback.FROM_MESSAGE,
         IncidentCallback.GLOBAL,
     }
+
+
+def test_an_oauth_install_asks_for_the_manifests_bot_scopes() -> None:
+    assert sorted(BOT_SCOPES) == sorted(manifest()["oauth_config"]["scopes"]["bot"])
+
+
+def test_the_uninstall_events_are_subscribed() -> None:
+    events = manifest()["settings"]["event_subscriptions"]["bot_events"]
+    assert {"app_uninstalled", "tokens_revoked"} <= set(events)
+    redirects = manifest()["oauth_config"]["redirect_urls"]
+    assert all(url.endswith("/slack/oauth_redirect") for url in redirects)

@@ -175,8 +175,9 @@ def test_slt_list_edit_and_remove_saved_answers_and_nobody_else_can(
     edited = _text(_ask(bot, PARAPHRASE))
     assert "Head's written agreement" in edited and "sixth form" not in edited
 
+    opened = len(bot.stand_in.to("views.open"))
     bot.slack.click("teach.remove_saved", saved, user=SLT)
-    assert bot.stand_in.wait_for("views.open")[-1].params["view"]["callback_id"] == (
+    assert bot.stand_in.wait_for("views.open", opened + 1)[-1].params["view"]["callback_id"] == (
         "teach.remove_submit"
     )
     refused = bot.modals.submit("teach.remove_submit", {}, user=STAFF, private_metadata=saved)

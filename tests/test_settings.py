@@ -52,6 +52,36 @@ CASES = [
         id="SLACK_APP_TOKEN-malformed",
     ),
     pytest.param(
+        {"SLACK_CLIENT_ID": "1111.2222", "SLACK_CLIENT_SECRET": "secret"},
+        ["SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set", "unset SLACK_BOT_TOKEN"],
+        id="OAuth-and-a-bot-token",
+    ),
+    pytest.param(
+        {"SLACK_BOT_TOKEN": None, "SLACK_CLIENT_ID": "1111.2222"},
+        ["SLACK_CLIENT_SECRET is not set", "Client Secret"],
+        id="OAuth-without-its-secret",
+    ),
+    pytest.param(
+        {
+            "SLACK_BOT_TOKEN": None,
+            "SLACK_CLIENT_ID": "1111.2222",
+            "SLACK_CLIENT_SECRET": "secret",
+            "SLACK_APP_TOKEN": "xapp-1-socket",
+        },
+        ["SLACK_APP_TOKEN and SLACK_CLIENT_ID are both set", "Socket Mode serves one workspace"],
+        id="OAuth-in-Socket-Mode",
+    ),
+    pytest.param(
+        {
+            "SLACK_BOT_TOKEN": None,
+            "SLACK_CLIENT_ID": "1111.2222",
+            "SLACK_CLIENT_SECRET": "secret",
+            "SLACK_INSTALL_REDIRECT_URL": "https://bot.example.org/install",
+        },
+        ["SLACK_INSTALL_REDIRECT_URL is not valid", "/slack/oauth_redirect"],
+        id="OAuth-redirect-elsewhere",
+    ),
+    pytest.param(
         {"SLACK_API_URL": "slack.com/api"},
         ["SLACK_API_URL is not valid", "http(s) URL"],
         id="SLACK_API_URL-without-scheme",
@@ -236,6 +266,17 @@ def test_socket_mode_needs_no_signing_secret(monkeypatch: pytest.MonkeyPatch) ->
 
     assert settings.socket_mode
     assert settings.slack_signing_secret is None
+
+
+def test_oauth_needs_no_bot_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    _set_environment(
+        monkeypatch,
+        {"SLACK_BOT_TOKEN": None, "SLACK_CLIENT_ID": "1111.2222", "SLACK_CLIENT_SECRET": "s"},
+    )
+
+    settings = load_settings(Settings)
+
+    assert settings.slack_oauth and settings.slack_on and not settings.socket_mode
 
 
 def test_settings_are_read_from_dot_env_in_the_working_directory(

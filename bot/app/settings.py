@@ -47,6 +47,11 @@ HINTS: dict[str, str] = {
     "(needed unless SLACK_APP_TOKEN selects Socket Mode)",
     "SLACK_APP_TOKEN": "an app-level token (xapp-…) with connections:write, "
     "or leave it unset for HTTP mode",
+    "SLACK_CLIENT_ID": "the Client ID from your Slack app's Basic Information page",
+    "SLACK_CLIENT_SECRET": "the Client Secret from your Slack app's Basic Information page",
+    "SLACK_INSTALL_REDIRECT_URL": "the bot's public address followed by "
+    "/slack/oauth_redirect, as listed under Redirect URLs on your Slack app's OAuth & "
+    "Permissions page",
     "SLACK_API_URL": "an http(s) URL of Slack's Web API, e.g. https://slack.com/api/",
     "DATABASE_URL": "a SQLAlchemy URL such as sqlite:///socialpolicy.db or "
     "postgresql+psycopg://user@host/dbname",
@@ -178,6 +183,11 @@ class SlackSettings(CoreSettings):
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
+    # Distribution by OAuth: each school's workspace installs the app at /slack/install, and
+    # its own bot token is kept in the database (instead of one SLACK_BOT_TOKEN).
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_install_redirect_url: str | None = None  # when the app has several redirect URLs
     slack_api_url: str = "https://slack.com/api/"
     slt_channel: str | None = None
     moderators_channel: str | None = None
@@ -210,6 +220,15 @@ class SlackSettings(CoreSettings):
         if not re.match(r"^https?://[^/\s]+", value):
             raise ValueError("must be an http(s) URL")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("slack_install_redirect_url")
+    @classmethod
+    def _redirect_url(cls, value: str | None) -> str | None:
+        if value is not None and not (
+            re.match(r"^https?://[^/\s]+/", value) and value.endswith("/slack/oauth_redirect")
+        ):
+            raise ValueError("must be an http(s) URL ending in /slack/oauth_redirect")
+        return value
 
     @field_validator("slt_channel", "moderators_channel")
     @classmethod
@@ -244,7 +263,12 @@ class SlackSettings(CoreSettings):
 
     @property
     def slack_on(self) -> bool:
-        return self.slack_bot_token is not None
+        return self.slack_bot_token is not None or self.slack_oauth
+
+    @property
+    def slack_oauth(self) -> bool:
+        """Installed by OAuth into any number of workspaces, each one a school."""
+        return self.slack_client_id is not None
 
     @property
     def socket_mode(self) -> bool:
@@ -377,17 +401,42 @@ class Settings(SlackSettings, TeamsSettings, SchoolSettings):
 
     @model_validator(mode="after")
     def _a_front_end_is_configured(self) -> Settings:
-        if self.slack_bot_token is None and self.teams_app_id is None:
+        if not self.slack_on and self.teams_app_id is None:
             raise ValueError("SLACK_BOT_TOKEN is not set")  # Teams alone needs TEAMS_APP_ID
+        if self.slack_oauth:
+            _check_oauth(self)
         if self.slack_on and self.slack_app_token is None and self.slack_signing_secret is None:
             raise ValueError("SLACK_SIGNING_SECRET is not set")
         return self
 
 
+def _check_oauth(settings: SlackSettings) -> None:
+    """OAuth serves many workspaces over HTTP, each with its own token: one token for all of
+    them, or Socket Mode (one workspace's connection), cannot be meant at the same time."""
+    if settings.slack_client_secret is None:
+        raise ValueError("SLACK_CLIENT_SECRET is not set")
+    if settings.slack_bot_token is not None:
+        raise ValueError(
+            "SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set: unset SLACK_BOT_TOKEN to install "
+            "by OAuth (each workspace's token is kept in the database), or SLACK_CLIENT_ID to "
+            "serve one workspace with its token"
+        )
+    if settings.slack_app_token is not None:
+        raise ValueError(
+            "SLACK_APP_TOKEN and SLACK_CLIENT_ID are both set: Socket Mode serves one workspace; "
+            "unset SLACK_APP_TOKEN to install by OAuth over HTTP"
+        )
+    if settings.slack_signing_secret is None:
+        raise ValueError("SLACK_SIGNING_SECRET is not set")
+
+
 def _describe(error: ValidationError) -> str:
     first = error.errors()[0]
     if not first["loc"]:  # a model-level check; its message names the setting itself
-        name = str(first["msg"]).removeprefix("Value error, ").split()[0]
+        said = str(first["msg"]).removeprefix("Value error, ")
+        name = said.split()[0]
+        if said != f"{name} is not set":  # a whole sentence already
+            return said
         return f"{name} is not set: {HINTS.get(name, '')}".rstrip(": ")
     name = str(first["loc"][0]).upper()
     hint = HINTS.get(name, "")

@@ -30,7 +30,7 @@ from bot.app.health import overdue_note, recorded
 from bot.app.jobs import jobs
 from bot.app.scheduler import build_scheduler
 from bot.app.settings import Settings, StartupError
-from bot.app.web import HealthCheck, asgi_app, serve_slack
+from bot.app.web import HealthCheck, asgi_app, serve_slack, serve_slack_install
 from bot.clock import Clock, SystemClock
 from bot.policy.live import CHECK_SECONDS, open_live_policy
 from bot.policy.loader import default_policy_path
@@ -45,6 +45,7 @@ from bot.setup.live import FRESHNESS_SECONDS, LiveSchool
 from bot.setup.school import People
 from handlers.slack.notifier import SlackNotifier
 from handlers.slack.pacing import Pacer, listener_pool
+from store import tenancy
 from store.db import make_engine, make_lookup_engine, make_session_factory, migrate
 from store.tenancy import FIRST_SCHOOL, ContextExecutor
 
@@ -71,11 +72,14 @@ class Runtime:
     health: list[HealthCheck]  # /healthz reads it at each request; connections add to it
 
 
-def web_client(settings: Settings) -> WebClient:
-    """A Web API client that also retries rate limits (honouring Retry-After) and 5xx."""
-    assert settings.slack_bot_token is not None
+def web_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A Web API client that also retries rate limits (honouring Retry-After) and 5xx. Its
+    token: `token`, else SLACK_BOT_TOKEN (none when installed by OAuth: Bolt adds each
+    workspace's to the client it makes per request)."""
+    if token is None and settings.slack_bot_token is not None:
+        token = settings.slack_bot_token.get_secret_value()
     return WebClient(
-        token=settings.slack_bot_token.get_secret_value(),
+        token=token,
         base_url=settings.slack_api_url,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
@@ -85,39 +89,42 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
-def _usergroup_members(client: WebClient) -> Callable[[str], list[str]]:
+def _usergroup_members(client: Callable[[], WebClient]) -> Callable[[str], list[str]]:
     def members(group: str) -> list[str]:
         try:
-            return list(client.usergroups_users_list(usergroup=group)["users"])
+            return list(client().usergroups_users_list(usergroup=group)["users"])
         except (SlackApiError, SlackClientError, OSError) as error:
             raise LookupFailed(str(error)) from error
 
     return members
 
 
-def _workspace_admin(client: WebClient) -> Callable[[str], bool]:
+def _workspace_admin(client: Callable[[], WebClient]) -> Callable[[str], bool]:
     """Whether a user is one of the workspace's owners or admins (who install apps), asked of
-    Slack and kept for a few minutes."""
-    known: dict[str, tuple[float, bool]] = {}
+    Slack and kept for a few minutes, for each school's workspace."""
+    known: dict[tuple[int, str], tuple[float, bool]] = {}
 
     def is_admin(user: str) -> bool:
         now = time.monotonic()
-        cached = known.get(user)
+        key = (tenancy.current(), user)
+        cached = known.get(key)
         if cached and now - cached[0] < WORKSPACE_ADMIN_TTL_SECONDS:
             return cached[1]
         try:
-            info = client.users_info(user=user).get("user") or {}
+            info = client().users_info(user=user).get("user") or {}
         except (SlackApiError, SlackClientError, OSError) as error:
             logger.warning("could not look up a user's workspace role: %s", type(error).__name__)
             return cached[1] if cached else False
         answer = bool(info.get("is_owner") or info.get("is_admin"))
-        known[user] = (now, answer)
+        known[key] = (now, answer)
         return answer
 
     return is_admin
 
 
-def _slack_roles(schools: PerSchool[LiveSchool], client: WebClient | None, clock: Clock) -> Roles:
+def _slack_roles(
+    schools: PerSchool[LiveSchool], client: Callable[[], WebClient] | None, clock: Clock
+) -> Roles:
     return Roles(
         people=lambda: schools.get().get().slack,
         members_of=_usergroup_members(client) if client else lambda group: [],
@@ -159,7 +166,8 @@ def build(
     engine = make_engine(settings.database_url)
     migrate(engine)
     sessions = make_session_factory(engine)
-    lookups = make_session_factory(make_lookup_engine(settings.database_url))
+    lookup_engine = make_lookup_engine(settings.database_url)
+    lookups = make_session_factory(lookup_engine)
     first = settings.school()
     # Another school of a trust starts from the environment's rules, but not its people or
     # channels, which are the first school's.
@@ -191,11 +199,22 @@ def build(
     health: list[HealthCheck] = []
     api = asgi_app(engine, health, notes=[overdue_note(sessions, clock)])
     client = web_client(settings) if settings.slack_on else None
-    roles = _slack_roles(schools, client, clock)
+    install = None
+    if settings.slack_oauth:  # Bolt's OAuth flow and stores: only when installing by OAuth
+        from bot.app.slack_install import slack_install
+
+        install = slack_install(
+            settings, lookup_engine, sessions, clock, lambda token: web_client(settings, token)
+        )
+    # Each school's own token when installed by OAuth; the one token otherwise.
+    clients: Callable[[], WebClient] | None = (
+        install.clients if install is not None else (lambda: client) if client else None
+    )
+    roles = _slack_roles(schools, clients, clock)
     front_ends: dict[str, FrontEnd] = {}
-    if client is not None:
+    if clients is not None:
         front_ends["slack"] = SlackNotifier(
-            client,
+            clients,
             people=lambda: schools.get().get().slack,
             slt_members=lambda: roles.slt_members(),
             reviewers=roles.named_reviewers,
@@ -266,10 +285,18 @@ def build(
             signing_secret=signing_secret,
             token_verification_enabled=False,
             listener_executor=listener_executor or listener_pool(),
+            oauth_settings=install.oauth if install is not None else None,
         )
-        handlers.slack.register(slack, services, school_of=_one_school(sessions))
+        school_of = install.school_of if install is not None else _one_school(sessions)
+        handlers.slack.register(slack, services, school_of=school_of)
+        if install is not None:
+            from handlers.slack import installations
+
+            installations.register(slack, install.clients, install.uninstalled)
         if signing_secret is not None and not settings.socket_mode:
             serve_slack(api, slack, signing_secret=signing_secret)  # not in Socket Mode
+        if install is not None:
+            serve_slack_install(api, slack)
     if teams is not None and teams_notifier is not None and directory is not None:
         from handlers.teams.listeners import TeamsListeners
 
@@ -361,7 +388,7 @@ def serve(runtime: Runtime) -> None:
     listener = listen(settings.port)
     socket_mode = None
     try:
-        if runtime.slack is not None:
+        if runtime.slack is not None and not settings.slack_oauth:
             check_slack_token(runtime.slack.client)
             if settings.socket_mode:
                 logger.info("connecting to Slack over Socket Mode")
@@ -374,6 +401,7 @@ def serve(runtime: Runtime) -> None:
 
     paths = [
         *(["/slack/events"] if runtime.slack is not None and not settings.socket_mode else []),
+        *(["/slack/install", "/slack/oauth_redirect"] if settings.slack_oauth else []),
         *(["/api/messages"] if runtime.teams is not None else []),
         "/healthz",
     ]

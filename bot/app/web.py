@@ -99,6 +99,26 @@ def serve_slack(api: FastAPI, slack: App, *, signing_secret: str) -> None:
         return to_starlette_response(await run_in_threadpool(slack.dispatch, bolt_request))
 
 
+def serve_slack_install(api: FastAPI, slack: App) -> None:
+    """Bolt's OAuth flow on the shared ASGI app, as Bolt's Starlette adapter serves it: the
+    install page (which sets the state cookie) and Slack's redirect back with the code. Both
+    read and write the database, so they run in a worker thread."""
+    flow = slack.oauth_flow
+    assert flow is not None
+
+    @api.get(flow.install_path)
+    async def slack_install(request: Request) -> Response:
+        bolt_request = to_bolt_request(request, b"")
+        return to_starlette_response(
+            await run_in_threadpool(flow.handle_installation, bolt_request)
+        )
+
+    @api.get(flow.redirect_uri_path)
+    async def slack_oauth_redirect(request: Request) -> Response:
+        bolt_request = to_bolt_request(request, b"")
+        return to_starlette_response(await run_in_threadpool(flow.handle_callback, bolt_request))
+
+
 def _signed_by_slack(secret: bytes, body: bytes, headers: Mapping[str, str]) -> bool:
     """Slack's v0 signature over the raw bytes, from the last five minutes (whatever the body
     holds: nothing is decoded before this)."""

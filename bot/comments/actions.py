@@ -102,7 +102,9 @@ def responding(services: Services, roles: Roles, *, comment_id: int, user: str) 
     check_moderator(roles, user)
     with session_scope(services.sessions) as session:
         comment = comments.get(session, comment_id=comment_id)
-        if comment is None or comment.status != "open":
+        if comment is None:  # erased, or not this school's: the same answer either way
+            raise CommentError(comments.GONE)
+        if comment.status != "open":
             raise CommentError(ALREADY_RESPONDED)
         return CommentFacts.of(comment)
 

@@ -94,6 +94,9 @@ class CommentFacts:
         )
 
 
+GONE = "That comment no longer exists."  # erased, or another school's: the same answer
+
+
 class CommentError(Exception):
     """A change that cannot be made; the message is fit to show the user."""
 
@@ -196,7 +199,7 @@ def _open_comment(session: Session, comment_id: int) -> Comment:
         select(Comment).where(Comment.id == comment_id).with_for_update()
     ).first()
     if comment is None:
-        raise CommentError("That comment no longer exists.")
+        raise CommentError(GONE)
     if comment.status != "open":
         raise CommentClosed(comment.responded_by)
     return comment

@@ -68,7 +68,7 @@ LOOK_BACK_MESSAGES = 100
 class SlackNotifier:
     def __init__(
         self,
-        client: WebClient,
+        client: Callable[[], WebClient],
         *,
         people: Callable[[], People],
         slt_members: Callable[[], frozenset[str]],
@@ -77,13 +77,23 @@ class SlackNotifier:
         clock: Clock,
         pacer: Pacer,
     ) -> None:
-        self.client = client
+        self._client = client
         self.people = people
         self.slt_members = slt_members
         self.reviewers = reviewers
         self._zone = zone
         self.clock = clock
         self.pacer = pacer
+
+    @property
+    def client(self) -> WebClient:
+        """The Web API client of the school in scope (each workspace has its own token when
+        the app is installed by OAuth). A school whose workspace has no token cannot be sent to:
+        `DeliveryError`, as for any refused send."""
+        try:
+            return self._client()
+        except SlackClientError as error:
+            raise DeliveryError(f"no Slack client for this school: {error}") from error
 
     # Read at each send, so a change made in the settings holds from the next message.
 

@@ -1,5 +1,11 @@
 """Which school each Slack request is for: set before any listener runs, and carried into the
-thread that runs it (`store.tenancy.ContextExecutor`)."""
+thread that runs it (`store.tenancy.ContextExecutor`).
+
+Bolt calls its listeners after every global middleware has returned, so the school is entered
+for the rest of the request (`tenancy.enter`), not for a block that `next()` would have left
+already. Over HTTP each request is dispatched in a context of its own (Starlette runs it in a
+worker thread, in a copy); Socket Mode serves one workspace only, the first school, which is
+also what a context with no school entered holds."""
 
 from __future__ import annotations
 
@@ -17,14 +23,15 @@ org-wide install)."""
 def register(app: App, school_of: SchoolOf) -> None:
     @app.use
     def in_its_school(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
-        workspace = _workspace(context)
-        if workspace is None:  # nothing Slack sends a workspace's listeners lacks both
+        found = workspace(context)
+        if found is None:  # nothing Slack sends a workspace's listeners lacks both
             return BoltResponse(status=400, body="no workspace")
-        with tenancy.scope(school_of(workspace)):
-            return next()
+        tenancy.enter(school_of(found))
+        return next()
 
 
-def _workspace(context: BoltContext) -> str | None:
+def workspace(context: BoltContext) -> str | None:
+    """The workspace a request is from: an org-wide install's organisation, or the team."""
     if context.is_enterprise_install and context.enterprise_id:
         return context.enterprise_id
     return context.team_id or context.enterprise_id
