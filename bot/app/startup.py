@@ -151,6 +151,25 @@ def _one_school(sessions: sessionmaker[Session]) -> Callable[[str], int]:
     return school_of
 
 
+def _ready_first(
+    school_of: Callable[[str], int], ready: Callable[[], object]
+) -> Callable[[str], int]:
+    """`ready` in a school's scope when this process first serves it, before any listener:
+    what is made at a school's first use (its live policy, imported into a new school) is made
+    outside the listeners' transactions, which on SQLite hold the one writer it would wait for."""
+    seen: set[int] = set()
+
+    def first(workspace: str) -> int:
+        school = school_of(workspace)
+        if school not in seen:
+            with tenancy.scope(school):
+                ready()
+            seen.add(school)
+        return school
+
+    return first
+
+
 def build(
     settings: Settings,
     *,
@@ -287,7 +306,11 @@ def build(
             listener_executor=listener_executor or listener_pool(),
             oauth_settings=install.oauth if install is not None else None,
         )
-        school_of = install.school_of if install is not None else _one_school(sessions)
+        school_of = (
+            _ready_first(install.school_of, policies.get)
+            if install is not None
+            else _one_school(sessions)
+        )
         handlers.slack.register(slack, services, school_of=school_of)
         if install is not None:
             from handlers.slack import installations
