@@ -266,5 +266,8 @@ def watch_home_card(coverage: Sequence[AccountCoverage], holidays: Sequence[Holi
 
 
 def digest_coverage_lines(coverage: Sequence[AccountCoverage]) -> tuple[Line, ...]:
-    """The digest's part: the week's coverage under its heading."""
+    """The digest's part: the week's coverage under its heading; nothing for a school whose
+    accounts had no check-in that week (it does not use the watch)."""
+    if not coverage:
+        return ()
     return (line(Strong(WATCH_TITLE)), *coverage_lines(coverage))
