@@ -33,6 +33,7 @@ NOT_ON_DUTY = "Only the people on today's watch, the account's lead or SLT can a
 NOT_SLT = "Only SLT can set the school's holidays."
 NO_ACCOUNT = "That account is not on the register any more."
 GONE = "That check-in is no longer open."
+STALE = "That check-in has changed since this message was sent: use the latest one."
 ANSWERS = ("nothing_new", "logging", "cant")
 FURTHEST_AHEAD = timedelta(days=400)
 UPCOMING_DAYS = 14
@@ -219,10 +220,17 @@ def record_absence(
 
 
 def answer(
-    services: Services, roles: Roles, *, user: str, check_in_id: int, given: str
+    services: Services,
+    roles: Roles,
+    *,
+    user: str,
+    check_in_id: int,
+    given: str,
+    version: int | None = None,
 ) -> Answered:
     """The person asked says they checked (nothing new, or they are logging comments), or that
-    they can't today, which asks the next person on the day's list at once."""
+    they can't today, which asks the next person on the day's list at once. `version`: the one
+    the question was sent with; a question since moved on (another asked) is refused."""
     if given not in ANSWERS:
         raise RotaError("That is not an answer to the check-in.")
     now = services.clock.now()
@@ -240,6 +248,8 @@ def answer(
             raise NotAllowed(NOT_ON_DUTY)
         if row.status == service.CHECKED:
             raise RotaError(f"Already checked today by {_mention(row)}.")
+        if version is not None and version != row.version:
+            raise RotaError(STALE)
         next_asked = None
         if given == "cant":
             if row.status != service.OPEN:

@@ -51,6 +51,8 @@ HELP: tuple[Line, ...] = (
     line(Command("leaver"), " — someone has left: hand over their accounts (administrators)"),
     line(Command("report-csv <from> <to>"), " — the period's figures and rows as a CSV (SLT)"),
     line(Command("review"), " — ask for a second opinion on a draft post or reply"),
+    line(Command("rota"), " — your watch, and who checks each school account every day"),
+    line(Command("holidays"), " — the school's holidays, for the daily watch (SLT)"),
     line(Command("settings"), " — what the set-up lacks, and the bot's settings (its admins)"),
     line(Command("health"), " — whether the bot is working, and what to fix (SLT, administrators)"),
     line(Command("help"), " — this message"),

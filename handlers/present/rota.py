@@ -213,3 +213,61 @@ def holidays_lines(holidays: Sequence[Holiday]) -> tuple[Line, ...]:
         else line(f"{day_words(h.first)}: {h.name}")
         for h in holidays
     )
+
+
+# Added for the front ends' forms and App Home ---------------------------------------------
+
+WATCH_TITLE = "Seven-day watch"
+HOLIDAYS_SAVED = "School holidays saved"
+
+
+def holidays_text(holidays: Sequence[Holiday]) -> str:
+    """The stored holidays as the form's lines, in the form `parse_lines` reads back."""
+    return "\n".join(
+        f"{h.first:%d/%m/%Y} - {h.last:%d/%m/%Y} {h.name}"
+        if h.first != h.last
+        else f"{h.first:%d/%m/%Y} {h.name}"
+        for h in holidays
+    )
+
+
+def holidays_card(holidays: Sequence[Holiday]) -> Card:
+    """What was saved, as it will be used."""
+    return Card(summary=HOLIDAYS_SAVED, title=HOLIDAYS_SAVED, lines=holidays_lines(holidays))
+
+
+def absence_card(*, day: date, absent: str, cover: str | None, moved: Answered | None) -> Card:
+    """An absence recorded, and whether today's question moved to someone else."""
+    lines: list[Line] = [line("Recorded: ", Person(absent), f" is away on {day_words(day)}.")]
+    if cover:
+        lines.append(line(Person(cover), " covers."))
+    if moved is not None:
+        lines.append(
+            line("Today's check is now asked of ", Person(moved.next_asked), ".")
+            if moved.next_asked
+            else line("Nobody else is on today's list for ", Strong(moved.account), ".")
+        )
+    return Card(summary="Absence recorded", title=ABSENCE_TITLE, lines=tuple(lines))
+
+
+def watch_home_card(coverage: Sequence[AccountCoverage], holidays: Sequence[Holiday]) -> Card:
+    """SLT's part of home: the last seven days' coverage, the holidays, and a way to set them."""
+    return Card(
+        summary=WATCH_TITLE,
+        title=WATCH_TITLE,
+        lines=(
+            line(Strong("The last seven days")),
+            *coverage_lines(coverage),
+            line(Strong(HOLIDAYS_TITLE)),
+            *holidays_lines(holidays),
+        ),
+        buttons=(Button(RotaAction.HOLIDAYS, "Set the holidays", {}, opens_form=True),),
+    )
+
+
+def digest_coverage_lines(coverage: Sequence[AccountCoverage]) -> tuple[Line, ...]:
+    """The digest's part: the week's coverage under its heading; nothing for a school whose
+    accounts had no check-in that week (it does not use the watch)."""
+    if not coverage:
+        return ()
+    return (line(Strong(WATCH_TITLE)), *coverage_lines(coverage))

@@ -12,11 +12,13 @@ from handlers.slack import (
     comments,
     errors,
     forms,
+    holidays,
     home,
     incidents,
     knowledge,
     policy_upload,
     reviews,
+    rota,
     saved_answers,
     schools,
 )
@@ -36,4 +38,6 @@ def register(app: App, services: Services, *, school_of: schools.SchoolOf) -> No
     reviews.register(app, services)
     saved_answers.register(app, services)
     policy_upload.register(app, services)
+    rota.register(app, services)
+    holidays.register(app, services)
     home.register(app, services)

@@ -16,12 +16,14 @@ from handlers.slack import (
     accounts,
     comments,
     health,
+    holidays,
     incidents,
     knowledge,
     policy_upload,
     render,
     reports,
     reviews,
+    rota,
     saved_answers,
     settings,
 )
@@ -66,6 +68,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "accounts": lambda ack, cmd, client, respond, s: accounts.list_accounts(ack, cmd, s),
     "settings": lambda ack, cmd, client, respond, s: settings.command(ack, cmd, s),
     "health": lambda ack, cmd, client, respond, s: health.command(ack, cmd, s),
+    "rota": lambda ack, cmd, client, respond, s: rota.command(ack, cmd, s),
+    "holidays": lambda ack, cmd, client, respond, s: holidays.holidays_command(ack, cmd, client, s),
 }
 
 

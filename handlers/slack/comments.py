@@ -47,13 +47,20 @@ def register(app: App, services: Services) -> None:
 
 
 def open_log_modal(
-    client: WebClient, trigger_id: str, services: Services, *, summary: str = "", link: str = ""
+    client: WebClient,
+    trigger_id: str,
+    services: Services,
+    *,
+    summary: str = "",
+    link: str = "",
+    account: str | None = None,
 ) -> None:
     view = views.log_modal(
         accounts=services.comment_accounts(),
         now=services.clock.now(),
         summary=summary,
         link=link,
+        account=account,
     )
     client.views_open(trigger_id=trigger_id, view=view)
 

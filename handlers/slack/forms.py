@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -78,6 +78,20 @@ def moment(view: dict[str, Any], block_id: str) -> datetime | None:
     return datetime.fromtimestamp(int(stamp), UTC) if stamp is not None else None
 
 
+def day(view: dict[str, Any], block_id: str) -> date | None:
+    """A datepicker's day; None if none was chosen or it is not a date."""
+    chosen = _element(view, block_id).get("selected_date")
+    try:
+        return date.fromisoformat(str(chosen)) if chosen else None
+    except ValueError:
+        return None
+
+
+def files(view: dict[str, Any], block_id: str) -> list[dict[str, Any]]:
+    """A file input's files, as Slack describes them (name, size, url_private_download…)."""
+    return list(_element(view, block_id).get("files") or [])
+
+
 def values(view: dict[str, Any]) -> dict[str, Any]:
     """Every input's value by block id, read according to the kind of input it is."""
     read: dict[str, Any] = {}
@@ -94,6 +108,8 @@ def values(view: dict[str, Any]) -> dict[str, Any]:
             read[block_id] = choice(view, block_id)
         elif kind == "datetimepicker":
             read[block_id] = moment(view, block_id)
+        elif kind == "datepicker":
+            read[block_id] = day(view, block_id)
         elif kind == "conversations_select":
             read[block_id] = element.get("selected_conversation")
         elif kind == "timepicker":

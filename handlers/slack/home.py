@@ -18,7 +18,7 @@ from handlers.present import accounts as present_accounts
 from handlers.present import knowledge as present_knowledge
 from handlers.present import policy_versions as present_policy
 from handlers.present.verbs import Action
-from handlers.slack import health, render, settings
+from handlers.slack import health, render, rota, settings
 from handlers.slack.ids import FRONT_END
 from handlers.slack.views.comments import home_section
 from handlers.slack.views.home import home_view, section_modal
@@ -49,6 +49,7 @@ def publish_home(event: dict[str, Any], client: WebClient, services: Services) -
     accounts_card = present_accounts.home_card(register.accounts)
     if accounts_card is not None:
         extra += render.blocks(accounts_card)
+    extra += rota.home_blocks(services, user)  # SLT: the week's coverage; anyone: their watch
     with session_scope(services.sessions) as session:
         if services.roles.is_slt(user):
             extra += cases_blocks(incidents.open_cases(session), zone=zone)

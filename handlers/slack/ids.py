@@ -55,3 +55,9 @@ class SetupCallback(StrEnum):
 
 class PolicyCallback(StrEnum):
     UPLOAD = "policy_version.upload_submit"
+
+
+class RotaCallback(StrEnum):
+    ROTA = "rota.rota_submit"
+    ABSENCE = "rota.absence_submit"
+    HOLIDAYS = "rota.holidays_submit"

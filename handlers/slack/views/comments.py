@@ -25,8 +25,16 @@ from store.models import Comment
 OFFENSIVE = "offensive"
 
 
-def log_modal(*, accounts: list[str], now: datetime, summary: str = "", link: str = "") -> View:
-    """The form for logging a comment. Block and action ids are the domain's field names."""
+def log_modal(
+    *,
+    accounts: list[str],
+    now: datetime,
+    summary: str = "",
+    link: str = "",
+    account: str | None = None,
+) -> View:
+    """The form for logging a comment. Block and action ids are the domain's field names;
+    `account`, if it is one of `accounts`, is chosen already (after a daily check)."""
     account_choices = {a[:150]: a for a in accounts} | {
         options.OTHER_ACCOUNT: present.OTHER_ACCOUNT_LABEL
     }
@@ -36,7 +44,9 @@ def log_modal(*, accounts: list[str], now: datetime, summary: str = "", link: st
             Field.ACCOUNT,
             LABELS[Field.ACCOUNT],
             account_choices,
-            initial=options.OTHER_ACCOUNT if not accounts else None,
+            initial=options.OTHER_ACCOUNT
+            if not accounts
+            else (account[:150] if account in accounts else None),
         ),
         inputs.text(
             Field.ACCOUNT_OTHER,

@@ -3,10 +3,12 @@ form reads back by field (see `handlers.slack.forms`)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 
 from slack_sdk.models.blocks import (
     CheckboxesElement,
+    DatePickerElement,
     DateTimePickerElement,
     InputBlock,
     Option,
@@ -98,19 +100,43 @@ def moment(field: str, label: str, *, initial: datetime, hint: str | None = None
     )
 
 
-def person(field: str, label: str, *, optional: bool = False) -> InputBlock:
+def day(field: str, label: str, *, initial: date | None = None) -> InputBlock:
     return InputBlock(
         block_id=field,
         label=label,
-        optional=optional,
-        element=UserSelectElement(action_id=field, placeholder="Choose someone"),
+        element=DatePickerElement(
+            action_id=field, initial_date=initial.isoformat() if initial else None
+        ),
     )
 
 
-def people(field: str, label: str, *, optional: bool = True) -> InputBlock:
+def person(
+    field: str, label: str, *, optional: bool = False, initial: str | None = None
+) -> InputBlock:
     return InputBlock(
         block_id=field,
         label=label,
         optional=optional,
-        element=UserMultiSelectElement(action_id=field, placeholder="Choose people"),
+        element=UserSelectElement(
+            action_id=field, placeholder="Choose someone", initial_user=initial or None
+        ),
+    )
+
+
+def people(
+    field: str,
+    label: str,
+    *,
+    optional: bool = True,
+    initial: Sequence[str] = (),
+    hint: str | None = None,
+) -> InputBlock:
+    return InputBlock(
+        block_id=field,
+        label=label,
+        optional=optional,
+        hint=hint,
+        element=UserMultiSelectElement(
+            action_id=field, placeholder="Choose people", initial_users=list(initial) or None
+        ),
     )

@@ -8,7 +8,9 @@ from slack_sdk.models.blocks import Block, HeaderBlock
 
 from bot.reports.figures import Figures
 from handlers.present import digest
-from handlers.slack.views.common import escape, markdown, message, note
+from handlers.present.rota import digest_coverage_lines
+from handlers.slack import render
+from handlers.slack.views.common import chunked_markdown, escape, markdown, message, note
 
 
 def digest_message(figures: Figures) -> dict[str, Any]:
@@ -18,5 +20,8 @@ def digest_message(figures: Figures) -> dict[str, Any]:
     if asked:
         listed = "\n".join(f"• {times} “{escape(text)}”" for times, text in asked)
         blocks.append(markdown(f"*{digest.UNANSWERED}*\n{listed}"))
+    blocks += chunked_markdown(
+        render.text(line) for line in digest_coverage_lines(figures.coverage)
+    )
     blocks.append(note(digest.period(figures)))
     return message(digest.TITLE, blocks)
