@@ -304,3 +304,35 @@ def test_a_check_in_of_another_school_cannot_be_answered(watch: TeamsBot) -> Non
     with tenancy.scope(other), read_scope(sessions) as session:
         still = session.get(CheckIn, crafted["check_in"])
         assert still is not None and (still.status, still.declined) == ("open", "")
+
+
+CALENDAR = (
+    b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//School//Calendar//EN\r\n"
+    b"BEGIN:VEVENT\r\nUID:1\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:May Half Term\r\n"
+    b"DTSTART;VALUE=DATE:20260526\r\nDTEND;VALUE=DATE:20260530\r\nEND:VEVENT\r\n"
+    b"BEGIN:VEVENT\r\nUID:2\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Sports day\r\n"
+    b"DTSTART;VALUE=DATE:20260610\r\nDTEND;VALUE=DATE:20260611\r\nEND:VEVENT\r\n"
+    b"END:VCALENDAR\r\n"
+)
+
+
+def test_slt_send_the_school_calendar_file_for_the_holidays(watch: TeamsBot) -> None:
+    teams, connector = watch.teams, watch.connector
+    connector.files["calendar.ics"] = CALENDAR
+    connector.files["notes.ics"] = b"not a calendar"
+
+    teams.send_file("calendar.ics", connector.file_url("calendar.ics"), user=STAFF)
+    assert "Only SLT" in connector.to(f"a:{STAFF}")[-1].text
+    assert connector.downloads == []  # refused before anything was fetched
+
+    teams.send_file("notes.ics", connector.file_url("notes.ics"), user=SLT)
+    assert "Saved" not in connector.to(f"a:{SLT}")[-1].text
+
+    teams.send_file("calendar.ics", connector.file_url("calendar.ics"), user=SLT)
+    said = connector.to(f"a:{SLT}")[-1].text
+    assert "Saved: 1 school holiday." in said and "May Half Term" in said
+    assert "Sports day" not in said
+    teams.message("holidays", user=STAFF)
+    listed = connector.to(f"a:{STAFF}")[-1].text
+    assert "Tue 26 May – Fri 29 May: May Half Term" in listed
+    assert "Change the holidays" not in listed

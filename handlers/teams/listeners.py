@@ -51,7 +51,7 @@ from handlers.teams.reviews import ReviewListeners
 from handlers.teams.rota import DIALOGS as ROTA_DIALOGS
 from handlers.teams.rota import FORMS as ROTA_FORMS
 from handlers.teams.rota import VERBS as ROTA_VERBS
-from handlers.teams.rota import RotaListeners
+from handlers.teams.rota import RotaListeners, is_calendar
 from handlers.teams.saved_answers import DIALOGS as SAVED_ANSWER_DIALOGS
 from handlers.teams.saved_answers import VERBS as SAVED_ANSWER_VERBS
 from handlers.teams.saved_answers import SavedAnswerListeners
@@ -133,6 +133,13 @@ class TeamsListeners(TeamsTurns):
             await ctx.send(self._message(reply))
             return
         files = sent_files(ctx.activity.attachments)
+        if files and is_calendar(files):  # the school's calendar, for SLT's holidays
+            personal = (ctx.activity.conversation.conversation_type or "personal") == "personal"
+            reply = await self.rota.calendar_file(
+                files[0], user, personal=personal, fetch=self.policy_versions.fetch
+            )
+            await ctx.send(self._message(reply))
+            return
         if files:  # a new version of the policy, for SLT
             personal = (ctx.activity.conversation.conversation_type or "personal") == "personal"
             await ctx.send(

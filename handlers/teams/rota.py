@@ -12,21 +12,23 @@ import asyncio
 from datetime import date
 from typing import Any
 
-from microsoft_teams.api import TaskModuleResponse
+from microsoft_teams.api import Attachment, TaskModuleResponse
 
 from bot.comments import actions as comments
 from bot.comments.service import CommentError, Field
+from bot.policy.actions import Unreadable, too_big
 from bot.rota import actions
 from bot.rota.actions import InvalidForm, NotAllowed, RotaError
 from bot.rota.days import DAY_KINDS
 from handlers.present import comments as present_comments
 from handlers.present import rota as present
-from handlers.present.model import Card
+from handlers.present.model import Card, line
 from handlers.present.verbs import RotaAction
 from handlers.teams import cards, render
 from handlers.teams import rota_cards as views
 from handlers.teams.base import FRONT_END, TeamsTurns, record_id
 from handlers.teams.comment_cards import log_dialog_card
+from handlers.teams.policy_upload import NOT_FETCHED, Fetch
 
 ANSWERS = {
     RotaAction.CHECKED: "nothing_new",
@@ -37,6 +39,15 @@ VERBS = frozenset({RotaAction.CHECKED, RotaAction.LOGGING, RotaAction.CANT})
 DIALOGS = views.DIALOGS
 FORMS = views.FORMS
 PERSONAL_ONLY = "Ask me for **rota** in a personal chat (open Social Policy under Chat)."
+CALENDAR_PERSONAL_ONLY = (
+    "Send me the school's calendar file in our personal chat, not here. Nothing was changed."
+)
+CALENDAR_SUFFIX = ".ics"
+
+
+def is_calendar(files: list[Attachment]) -> bool:
+    """A school calendar file sent to the bot, for the holidays (any other file is a policy)."""
+    return len(files) == 1 and (files[0].name or "").lower().endswith(CALENDAR_SUFFIX)
 
 
 def _people(value: Any) -> tuple[str, ...]:
@@ -91,6 +102,44 @@ class RotaListeners(TeamsTurns):
         """`holidays`: the school's holidays; SLT get the form to change them."""
         found = await asyncio.to_thread(actions.holidays, self.services)
         return self._card(present.holidays_card(found, may_set=self.roles.is_slt(user)))
+
+    async def calendar_file(
+        self, sent: Attachment, user: str, *, personal: bool, fetch: Fetch
+    ) -> cards.Card:
+        """The school's calendar file (.ics) sent to the bot: SLT's holidays, read from it."""
+        if not self.roles.is_slt(user):  # before fetching anything
+            return cards.note_card(actions.NOT_SLT)
+        if not personal:
+            return cards.note_card(CALENDAR_PERSONAL_ONLY)
+        content = sent.content if isinstance(sent.content, dict) else {}
+        url = str(content.get("downloadUrl") or "")
+        try:
+            if not url.startswith(("https://", "http://")):
+                raise Unreadable(NOT_FETCHED)
+            data = await fetch(url)
+            refused = too_big(len(data))
+            if refused:
+                raise Unreadable(refused)
+            saved = await asyncio.to_thread(
+                actions.set_holidays, self.services, self.roles, user=user, ics=data
+            )
+        except Unreadable as error:
+            return cards.note_card(cards.plain(str(error)))
+        except InvalidForm as invalid:
+            return cards.note_card(cards.plain(invalid.errors.get("holidays", str(invalid))))
+        except RotaError as error:
+            return cards.note_card(cards.plain(str(error)))
+        card = present.holidays_card(saved, may_set=True)
+        return render.render_many(
+            [
+                Card(
+                    summary=present.holidays_saved(saved),
+                    lines=(line(present.holidays_saved(saved)),),
+                ),
+                card,
+            ],
+            self._names(),
+        )
 
     # Card actions ------------------------------------------------------------------------
 

@@ -104,6 +104,6 @@ def holidays_dialog_card(
             value=str(typed) if typed is not None else current,
             multiline=True,
         ),
-        subtle(present.HOLIDAYS_HINT.replace(" Or attach the school's calendar file (.ics).", "")),
+        subtle(present.HOLIDAYS_HINT),  # the calendar file is sent to the bot in a message
         actions=[_submit("Save", dialog=HOLIDAYS)],
     )
