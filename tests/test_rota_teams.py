@@ -191,7 +191,7 @@ def test_a_fortnight_of_check_ins_in_teams(watch: TeamsBot) -> None:
             assert f'"value": "{ACCOUNT}"' in json.dumps(log)
         elif number == 21:
             cant = _answer(watch, ask, "rota.cant", user=A)
-            assert "can't check" in cant and "B" in cant
+            assert "can't check" in cant and "I've asked Aad-Watch-B instead" in cant
             moved = _asks(watch)[-1]
             assert moved.conversation == f"a:{B}" and "in place of" in moved.text
             assert "checked on" in _answer(watch, moved, "rota.checked", user=B)
@@ -258,6 +258,10 @@ def test_the_watch_refuses_whoever_it_is_not_for(watch: TeamsBot) -> None:
     )
     sneaked = {"dialog": "holidays", "holidays": HALF_TERM}
     assert "Only SLT" in teams.submit_dialog(sneaked, user=STAFF).json()["task"]["value"]
+
+    teams.message("help", user=STAFF)
+    listed = watch.connector.to(f"a:{STAFF}")[-1].text
+    assert '\\"rota\\"' in listed and '\\"holidays\\"' in listed
 
     # `rota` names people: in a channel it only says where to ask.
     teams.message("rota", user=SLT, conversation=SLT_CONVERSATION, conversation_type="channel")
