@@ -9,7 +9,7 @@ from bot.policy.document import Section
 from bot.policy.search import Answer
 from bot.policy.service import MAX_QUESTION_CHARS, Asked
 from bot.questions.actions import Answered, PassedOn
-from handlers.present import comments, saved_answers
+from handlers.present import comments, rota, saved_answers
 from handlers.present.model import Button, Card, Command, Line, Person, Span, Strong, line, plain
 from handlers.present.verbs import Action, CommentAction, IncidentAction, TeachAction
 
@@ -51,8 +51,7 @@ HELP: tuple[Line, ...] = (
     line(Command("leaver"), " — someone has left: hand over their accounts (administrators)"),
     line(Command("report-csv <from> <to>"), " — the period's figures and rows as a CSV (SLT)"),
     line(Command("review"), " — ask for a second opinion on a draft post or reply"),
-    line(Command("rota"), " — your watch, and who checks each school account every day"),
-    line(Command("holidays"), " — the school's holidays, for the daily watch (SLT)"),
+    *rota.HELP,
     line(Command("settings"), " — what the set-up lacks, and the bot's settings (its admins)"),
     line(Command("health"), " — whether the bot is working, and what to fix (SLT, administrators)"),
     line(Command("help"), " — this message"),

@@ -3,14 +3,24 @@ account has not been checked, the rota and the coverage SLT see."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from bot.rota.actions import Answered, Duty, RotaView
 from bot.rota.coverage import AccountCoverage
 from bot.rota.days import DAY_KINDS, DayKind, Holiday
 from bot.rota.messages import CheckInAsk, CheckInMissed
-from handlers.present.model import Button, Card, Line, Person, Span, Strong, Style, line
+from handlers.present.model import (
+    Button,
+    Card,
+    Command,
+    Line,
+    Person,
+    Span,
+    Strong,
+    Style,
+    line,
+)
 from handlers.present.time import duration
 from handlers.present.verbs import RotaAction
 
@@ -215,25 +225,23 @@ def holidays_lines(holidays: Sequence[Holiday]) -> tuple[Line, ...]:
     )
 
 
-# Added for the front ends' forms and App Home ---------------------------------------------
+# What the front ends show of the watch: its forms, their answers, SLT's view ---------------
 
 WATCH_TITLE = "Seven-day watch"
-HOLIDAYS_SAVED = "School holidays saved"
+HELP: tuple[Line, ...] = (
+    line(Command("rota"), " — your watch over the school's accounts, and who watches each"),
+    line(Command("holidays"), " — the school's holidays, which decide who is on watch (SLT)"),
+)
 
 
 def holidays_text(holidays: Sequence[Holiday]) -> str:
-    """The stored holidays as the form's lines, in the form `parse_lines` reads back."""
+    """The holidays one a line, as SLT type them: the holidays form shows them to change."""
     return "\n".join(
         f"{h.first:%d/%m/%Y} - {h.last:%d/%m/%Y} {h.name}"
         if h.first != h.last
         else f"{h.first:%d/%m/%Y} {h.name}"
         for h in holidays
     )
-
-
-def holidays_card(holidays: Sequence[Holiday]) -> Card:
-    """What was saved, as it will be used."""
-    return Card(summary=HOLIDAYS_SAVED, title=HOLIDAYS_SAVED, lines=holidays_lines(holidays))
 
 
 def absence_card(*, day: date, absent: str, cover: str | None, moved: Answered | None) -> Card:
@@ -250,10 +258,22 @@ def absence_card(*, day: date, absent: str, cover: str | None, moved: Answered |
     return Card(summary="Absence recorded", title=ABSENCE_TITLE, lines=tuple(lines))
 
 
-def watch_home_card(coverage: Sequence[AccountCoverage], holidays: Sequence[Holiday]) -> Card:
-    """SLT's part of home: the last seven days' coverage, the holidays, and a way to set them."""
+def holidays_card(holidays: Sequence[Holiday], *, may_set: bool) -> Card:
+    """The school's holidays, with the form to change them for SLT."""
     return Card(
-        summary=WATCH_TITLE,
+        summary=HOLIDAYS_TITLE,
+        title=HOLIDAYS_TITLE,
+        lines=holidays_lines(holidays),
+        buttons=(Button(RotaAction.HOLIDAYS, "Change the holidays", opens_form=True),)
+        if may_set
+        else (),
+    )
+
+
+def watch_card(coverage: Sequence[AccountCoverage], holidays: Sequence[Holiday]) -> Card:
+    """SLT's view of the watch: the last seven days' coverage, then the school's holidays."""
+    return Card(
+        summary=f"{WATCH_TITLE}: the last seven days",
         title=WATCH_TITLE,
         lines=(
             line(Strong("The last seven days")),
@@ -261,8 +281,25 @@ def watch_home_card(coverage: Sequence[AccountCoverage], holidays: Sequence[Holi
             line(Strong(HOLIDAYS_TITLE)),
             *holidays_lines(holidays),
         ),
-        buttons=(Button(RotaAction.HOLIDAYS, "Set the holidays", {}, opens_form=True),),
+        buttons=(Button(RotaAction.HOLIDAYS, "Change the holidays", opens_form=True),),
     )
+
+
+def rota_saved(view: RotaView) -> str:
+    return f"Rota saved for {view.account}."
+
+
+def absence_saved(answered: Answered | None, *, name: Callable[[str], str]) -> str:
+    if answered is None:
+        return "Absence recorded."
+    if answered.next_asked:
+        return f"Absence recorded. Today's check-in has gone to {name(answered.next_asked)}."
+    return "Absence recorded. Nobody else is on today's list for this account."
+
+
+def holidays_saved(holidays: Sequence[Holiday]) -> str:
+    count = len(holidays)
+    return f"Saved: {count} school holiday{'s' if count != 1 else ''}."
 
 
 def digest_coverage_lines(coverage: Sequence[AccountCoverage]) -> tuple[Line, ...]:

@@ -1,4 +1,4 @@
-"""`/socialpolicy holidays` and App Home's Set the holidays (SLT): the school's holidays typed a
+"""`/socialpolicy holidays` and App Home's Change the holidays (SLT): the school's holidays typed a
 line each, or read from the school's calendar file, through `bot.rota.actions.set_holidays`."""
 
 from __future__ import annotations
@@ -84,4 +84,4 @@ def submit_holidays(
     except RotaError as error:
         ack(response_action="errors", errors={views.HOLIDAYS: str(error)})
         return
-    ack(response_action="update", view=views.done_view(present.holidays_card(saved)))
+    ack(response_action="update", view=views.done_view(present.holidays_card(saved, may_set=False)))

@@ -215,7 +215,7 @@ def home_blocks(services: Services, user: str) -> list[Block]:
     next duties."""
     blocks: list[Block] = []
     if services.roles.is_slt(user):
-        card = present.watch_home_card(actions.week_coverage(services), actions.holidays(services))
+        card = present.watch_card(actions.week_coverage(services), actions.holidays(services))
         blocks += render.blocks(card)
     duties = actions.my_watch(services, user=user)
     if duties:

@@ -48,6 +48,10 @@ from handlers.teams.policy_upload import PolicyVersionListeners, sent_files
 from handlers.teams.reports import TeamsReports
 from handlers.teams.reviews import DIALOGS as REVIEW_DIALOGS
 from handlers.teams.reviews import ReviewListeners
+from handlers.teams.rota import DIALOGS as ROTA_DIALOGS
+from handlers.teams.rota import FORMS as ROTA_FORMS
+from handlers.teams.rota import VERBS as ROTA_VERBS
+from handlers.teams.rota import RotaListeners, is_calendar
 from handlers.teams.saved_answers import DIALOGS as SAVED_ANSWER_DIALOGS
 from handlers.teams.saved_answers import VERBS as SAVED_ANSWER_VERBS
 from handlers.teams.saved_answers import SavedAnswerListeners
@@ -92,6 +96,7 @@ class TeamsListeners(TeamsTurns):
         self.settings = SettingsListeners(services, roles, notifier, directory, follow_ups)
         self.health = TeamsHealth(services, roles, directory)
         self.incidents = IncidentListeners(services, roles, notifier, directory, follow_ups)
+        self.rota = RotaListeners(services, roles, notifier, directory, follow_ups)
         app.on_message(self.on_message)
         app.on_conversation_update(self.on_conversation_update)
         app.on_installation_update(self.on_conversation_update)
@@ -128,6 +133,13 @@ class TeamsListeners(TeamsTurns):
             await ctx.send(self._message(reply))
             return
         files = sent_files(ctx.activity.attachments)
+        if files and is_calendar(files):  # the school's calendar, for SLT's holidays
+            personal = (ctx.activity.conversation.conversation_type or "personal") == "personal"
+            reply = await self.rota.calendar_file(
+                files[0], user, personal=personal, fetch=self.policy_versions.fetch
+            )
+            await ctx.send(self._message(reply))
+            return
         if files:  # a new version of the policy, for SLT
             personal = (ctx.activity.conversation.conversation_type or "personal") == "personal"
             await ctx.send(
@@ -156,6 +168,10 @@ class TeamsListeners(TeamsTurns):
             return
         if word.lower() == "health" and not rest:  # SLT's view of the bot: personal chat only
             await ctx.send(self._message(await self.health.command(ctx, user)))
+            return
+        if word.lower() == "rota" and not rest:  # it names people: personal chat only
+            personal = (ctx.activity.conversation.conversation_type or "personal") == "personal"
+            await ctx.send(self._message(await self.rota.command(user, personal=personal)))
             return
         if word.lower() == "settings" and not rest:  # personal chat only, as health
             personal = (ctx.activity.conversation.conversation_type or "personal") == "personal"
@@ -215,6 +231,8 @@ class TeamsListeners(TeamsTurns):
             return await self.acknowledgements.unanswered(user)
         if word == "policy" and rest.lower() in ("", "versions"):
             return await self.policy_versions.versions(user)
+        if word == "holidays" and not rest:
+            return await self.rota.holidays(user)
         if word == "answers" and not rest:
             return await self.saved_answers.listing(user)
         if word == "accounts" and not rest:
@@ -252,6 +270,8 @@ class TeamsListeners(TeamsTurns):
             return await self.comments.assign(data, user)
         if verb in INCIDENT_VERBS:
             return await self.incidents.act(IncidentAction(verb), data, user)
+        if verb in ROTA_VERBS:
+            return await self.rota.act(verb, data, user)
         return cards.note_card("That button is no longer in use.")
 
     # Dialogs (task modules) --------------------------------------------------------------
@@ -272,6 +292,8 @@ class TeamsListeners(TeamsTurns):
             return await self.saved_answers.open_dialog(name, data, user)
         if name in SETTINGS_DIALOGS:
             return await self.settings.open_dialog(name, user)
+        if name in ROTA_DIALOGS:
+            return await self.rota.open_dialog(name, data, user)
         return self._done("That form is no longer in use.")
 
     async def on_dialog_submit(self, ctx: ActivityContext[Any]) -> TaskModuleResponse:
@@ -298,4 +320,6 @@ class TeamsListeners(TeamsTurns):
             return await self.saved_answers.submit_dialog(name, data, user)
         if name in SETTINGS_DIALOGS:  # the same values again change nothing: no key needed
             return await self.settings.submit_dialog(name, data, user)
+        if name in ROTA_FORMS:  # the same form again changes nothing: no key needed
+            return await self.rota.submit_dialog(name, data, user)
         return self._done("That form is no longer in use.")

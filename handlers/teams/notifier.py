@@ -372,7 +372,7 @@ class TeamsNotifier:
         """The figures as a card, with the chart as an inline image beneath it."""
         self._send(
             self._ref(self.slt_conversation, "SLT"),
-            reports.digest_card(figures),
+            reports.digest_card(figures, self._name()),
             attachments=[reports.chart_attachment(chart)],
         )
 

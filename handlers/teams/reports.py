@@ -32,7 +32,8 @@ from bot.reports.period import Period, PeriodError, parse_period
 from bot.roles import Roles
 from bot.services import Services
 from handlers.present import digest
-from handlers.teams import cards
+from handlers.present.rota import WATCH_TITLE, coverage_lines
+from handlers.teams import cards, render
 
 logger = logging.getLogger(__name__)
 FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
@@ -151,10 +152,16 @@ def _file_info(info: FileUploadInfo) -> Attachment:
 # The weekly digest -------------------------------------------------------------------------
 
 
-def digest_card(figures: Figures) -> cards.Card:
-    """The same figures and words as Slack's digest, from the same `Figures`."""
+def digest_card(figures: Figures, name: render.Name = str) -> cards.Card:
+    """The same figures and words as Slack's digest, from the same `Figures`; people (in the
+    watch's coverage) shown by `name`."""
     lines = [f"- {digest.render(line, '**')}" for line in digest.digest_lines(figures)]
     body = [cards.heading(digest.TITLE), cards.text("\n".join(lines))]
+    if figures.coverage:
+        watched = "\n".join(
+            f"- {render.text(line, name)}" for line in coverage_lines(figures.coverage)
+        )
+        body += [cards.text(WATCH_TITLE, weight="Bolder"), cards.text(watched)]
     asked = digest.unanswered(figures)
     if asked:
         listed = "\n".join(f"- {times} “{cards.plain(text)}”" for times, text in asked)
