@@ -153,6 +153,7 @@ class RotaListeners(TeamsTurns):
                 user=user,
                 check_in_id=record_id(data, "check_in"),
                 given=ANSWERS[RotaAction(verb)],
+                version=record_id(data, "version") or None,
             )
         except RotaError as error:
             return cards.note_card(cards.plain(str(error)))
@@ -199,6 +200,7 @@ class RotaListeners(TeamsTurns):
             user=user,
             check_in_id=record_id(data, "check_in"),
             given=ANSWERS[RotaAction.LOGGING],
+            version=record_id(data, "version") or None,
         )
         try:
             comments.check_moderator(self.roles, user)
