@@ -363,7 +363,7 @@ def _per_school(value: float, schools: int) -> str:
 def _table(steps: list[Step]) -> str:
     lines = [
         "| Schools | Open comments | Due | Comment tick, due delivered | Statements "
-        "| Comment tick, idle | Statements | Per school | All 10 sweeps, idle | Statements "
+        "| Comment tick, idle | Statements | Per school | Every sweep, idle | Statements "
         "| Pool checkouts | Per school |",
         "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
