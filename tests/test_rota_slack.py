@@ -255,7 +255,8 @@ def test_a_fortnight_of_check_ins_through_slack(bot: RunningBot) -> None:
             done = _answer(bot, ask, RotaAction.CHECKED, user=A)
             assert done.params.get("replace_original") and "checked on Mon 18 May" in done.text
             again = _answer(bot, ask, RotaAction.CHECKED, user=A)  # the same button again
-            assert "Already checked today" in again.text and not again.params["replace_original"]
+            assert f"Already checked today by <@{A}>" in again.text
+            assert not again.params["replace_original"]
         elif number == 21:  # A can't today: B is asked at once, and checks
             said = _answer(bot, ask, RotaAction.CANT, user=A)
             assert f"asked <@{B}> instead" in said.text

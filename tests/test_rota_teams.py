@@ -182,7 +182,7 @@ def test_a_fortnight_of_check_ins_in_teams(watch: TeamsBot) -> None:
             answered = _answer(watch, ask, "rota.checked", user=A)
             assert "checked on Mon 18 May" in answered and "nothing new" in answered
             twice = _answer(watch, ask, "rota.checked", user=A)
-            assert "Already checked today" in twice
+            assert "Already checked today by" in twice and A not in twice  # by name, not id
         elif number == 19:  # checked, and logging: the comment log opens on this account
             data = _buttons(ask)["logging"]
             log = teams.open_dialog(data, user=A).json()

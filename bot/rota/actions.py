@@ -25,7 +25,7 @@ from bot.rota.days import (
 )
 from bot.services import Services
 from store.db import read_scope, session_scope
-from store.models import CheckIn, RotaAbsence, SchoolAccount
+from store.models import RotaAbsence, SchoolAccount
 
 NOT_LEAD = "Only the account's lead or SLT can change who watches it."
 NOT_ON_ROTA = "Only people on this account's rota, its lead or SLT can record an absence."
@@ -45,6 +45,14 @@ class RotaError(Exception):
 
 class NotAllowed(RotaError):
     pass
+
+
+class AlreadyChecked(RotaError):
+    """Someone has already checked the account today: `by`, for the front end to name."""
+
+    def __init__(self, by: str | None) -> None:
+        super().__init__("Already checked today.")
+        self.by = by
 
 
 class InvalidForm(RotaError):
@@ -247,7 +255,7 @@ def answer(
         if not (user in duty or user == row.asking or _may_change(roles, account, user)):
             raise NotAllowed(NOT_ON_DUTY)
         if row.status == service.CHECKED:
-            raise RotaError(f"Already checked today by {_mention(row)}.")
+            raise AlreadyChecked(row.checked_by)
         if version is not None and version != row.version:
             raise RotaError(STALE)
         next_asked = None
@@ -271,10 +279,6 @@ def answer(
         else:  # nobody left to ask: the lead hears now, not at their usual time
             sweep.tell_now(services.sessions, services.notifier, check_in_id, now=now)
     return result
-
-
-def _mention(row: CheckIn) -> str:
-    return row.checked_by or "someone"
 
 
 def _asking(services: Services, check_in_id: int) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from bot.rota.actions import Answered, Duty, RotaView
+from bot.rota.actions import AlreadyChecked, Answered, Duty, RotaError, RotaView
 from bot.rota.coverage import AccountCoverage
 from bot.rota.days import DAY_KINDS, DayKind, Holiday
 from bot.rota.messages import CheckInAsk, CheckInMissed
@@ -79,6 +79,15 @@ def ask_card(ask: CheckInAsk) -> Card:
             Button(RotaAction.CANT, "Can't today", ref),
         ),
     )
+
+
+def refusal(error: RotaError) -> Card:
+    """Why an answer or form was refused, naming who checked when someone already had."""
+    if isinstance(error, AlreadyChecked) and error.by:
+        said = line("Already checked today by ", Person(error.by), ".")
+    else:
+        said = line(str(error))
+    return Card(summary=str(error), lines=(said,))
 
 
 def answered_card(answered: Answered, *, user: str) -> Card:

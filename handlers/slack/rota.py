@@ -79,7 +79,11 @@ def answer(
             version=version,
         )
     except RotaError as error:
-        private(respond, str(error))
+        respond(
+            **render.render(present.refusal(error)),
+            response_type="ephemeral",
+            replace_original=False,
+        )
         return
     if answered.answer == "logging" and services.roles.is_moderator(user):
         comments.open_log_modal(client, body["trigger_id"], services, account=answered.account)

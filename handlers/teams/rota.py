@@ -156,7 +156,7 @@ class RotaListeners(TeamsTurns):
                 version=record_id(data, "version") or None,
             )
         except RotaError as error:
-            return cards.note_card(cards.plain(str(error)))
+            return self._card(present.refusal(error))
         return self._card(present.answered_card(answered, user=user))
 
     # Dialogs -----------------------------------------------------------------------------
@@ -193,15 +193,18 @@ class RotaListeners(TeamsTurns):
     async def _logging(self, data: dict[str, Any], user: str) -> TaskModuleResponse:
         """Checked, and logging comments: the check is recorded, and the comment log opens
         with the account chosen."""
-        answered = await asyncio.to_thread(
-            actions.answer,
-            self.services,
-            self.roles,
-            user=user,
-            check_in_id=record_id(data, "check_in"),
-            given=ANSWERS[RotaAction.LOGGING],
-            version=record_id(data, "version") or None,
-        )
+        try:
+            answered = await asyncio.to_thread(
+                actions.answer,
+                self.services,
+                self.roles,
+                user=user,
+                check_in_id=record_id(data, "check_in"),
+                given=ANSWERS[RotaAction.LOGGING],
+                version=record_id(data, "version") or None,
+            )
+        except RotaError as error:
+            return self._done(str(error))
         try:
             comments.check_moderator(self.roles, user)
         except CommentError as error:  # checked; the comments go to a moderator to log
