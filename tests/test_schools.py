@@ -233,3 +233,14 @@ def test_the_trust_sees_each_schools_week_and_each_school_keeps_its_own_cases(
     assert main(["export-case", reference]) == 1  # not the first school's case
     assert main(["export-case", "--school", str(other), reference]) == 0
     assert json.loads(capsys.readouterr().out)["case"]["reference"] == reference
+
+
+def test_a_school_on_slack_can_be_given_its_teams_tenant_too(
+    database_url: str, sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    other = _second_school(sessions)
+    assert main(["schools", "--school", str(other), "--teams-tenant", "Tenant-B"]) == 0
+    found = schools.school_for(sessions, schools.teams_key("tenant-b"), name=None, now=START)
+    assert found == other  # its Teams is the same school, not a new one
+    assert main(["schools", "--school", "1", "--teams-tenant", "tenant-b"]) == 1

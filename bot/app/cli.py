@@ -73,6 +73,10 @@ def _parser() -> argparse.ArgumentParser:
     schools.add_argument("--school", type=int, help="the school to change (its id)")
     schools.add_argument("--name", help="the school's name")
     schools.add_argument("--trust", help="the trust it belongs to ('' for none)")
+    schools.add_argument(
+        "--teams-tenant",
+        help="the Microsoft Entra tenant whose Teams is this school's too (before its first use)",
+    )
     trust = commands.add_parser(
         "trust-digest", help="the last seven days' figures of each school in a trust"
     )
@@ -102,7 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             with tenancy.scope(args.school):
                 return _export_user(args.user)
         if args.command == "schools":
-            return _schools(args.school, name=args.name, trust=args.trust)
+            return _schools(
+                args.school, name=args.name, trust=args.trust, tenant=args.teams_tenant
+            )
         if args.command == "trust-digest":
             return _trust_digest(args.trust)
         if args.command == "teams-package":
@@ -215,10 +221,13 @@ def _verify_every_audit(only: int | None) -> int:
     return worst
 
 
-def _schools(school: int | None, *, name: str | None, trust: str | None) -> int:
-    """List the schools, or change one's name or trust."""
+def _schools(
+    school: int | None, *, name: str | None, trust: str | None, tenant: str | None
+) -> int:
+    """List the schools, or change one's name or trust, or give a school that uses Slack its
+    Teams tenant too (before the tenant's first activity would make it a school of its own)."""
     sessions = _database()
-    if school is not None and (name is not None or trust is not None):
+    if school is not None and (name is not None or trust is not None or tenant is not None):
         with session_scope(sessions) as session:
             row = session.get(School, school)
             if row is None:
@@ -228,6 +237,17 @@ def _schools(school: int | None, *, name: str | None, trust: str | None) -> int:
                 row.name = name.strip()[:200]
             if trust is not None:
                 row.trust = trust.strip()[:200] or None
+            if tenant is not None:
+                taken = session.scalar(
+                    select(School.id).where(School.teams_tenant == tenant.strip().lower())
+                )
+                if taken not in (None, school):
+                    print(
+                        f"socialpolicy-bot: tenant {tenant.strip()} is already school {taken}'s",
+                        file=sys.stderr,
+                    )
+                    return 1
+                row.teams_tenant = tenant.strip().lower() or None
     with read_scope(sessions) as session:
         for row in session.scalars(select(School).order_by(School.id)):
             where = ", ".join(
