@@ -4,6 +4,7 @@ swap and "can't today" change, and that a missed day reaches the lead and then S
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -233,3 +234,30 @@ def test_old_checks_go_with_retention_and_a_person_can_see_their_watch(bot: Runn
     with read_scope(services.sessions) as session:
         assert export_user(session, user_id=F)["account_checks"] == []
         assert session.scalars(select(CheckIn)).all() == []
+
+
+def test_two_instances_ticking_at_once_ask_once(
+    bot: RunningBot, bot_factory: Callable[..., RunningBot]
+) -> None:
+    services, roles = bot.runtime.services, bot.runtime.services.roles
+    other = bot_factory(slt_users=[SLT])  # a second instance on the same database
+    account = _account(bot)
+    actions.save_rota(services, roles, user=LEAD, account_id=account, chosen={"weekday": [A]})
+    day = date(2026, 5, 18)
+    for instance in (bot, other):
+        instance.clock.set(_at(day, 9))
+    both = [
+        threading.Thread(target=instance.tick, args=(CHECK_IN_JOB,)) for instance in (bot, other)
+    ]
+    for thread in both:
+        thread.start()
+    for thread in both:
+        thread.join()
+    for instance in (bot, other):
+        instance.clock.set(_at(day, 16))
+        instance.tick(CHECK_IN_JOB)
+    asked = [
+        call for call in bot.stand_in.to("chat.postMessage") if "Have you checked" in call.text
+    ]
+    assert [call.params["channel"] for call in asked] == [bot.stand_in.dm_channel(A)]
+    assert _not_checked(bot) == [bot.stand_in.dm_channel(LEAD), SLT_CHANNEL]
