@@ -106,9 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             with tenancy.scope(args.school):
                 return _export_user(args.user)
         if args.command == "schools":
-            return _schools(
-                args.school, name=args.name, trust=args.trust, tenant=args.teams_tenant
-            )
+            return _schools(args.school, name=args.name, trust=args.trust, tenant=args.teams_tenant)
         if args.command == "trust-digest":
             return _trust_digest(args.trust)
         if args.command == "teams-package":
@@ -221,9 +219,7 @@ def _verify_every_audit(only: int | None) -> int:
     return worst
 
 
-def _schools(
-    school: int | None, *, name: str | None, trust: str | None, tenant: str | None
-) -> int:
+def _schools(school: int | None, *, name: str | None, trust: str | None, tenant: str | None) -> int:
     """List the schools, or change one's name or trust, or give a school that uses Slack its
     Teams tenant too (before the tenant's first activity would make it a school of its own)."""
     sessions = _database()

@@ -182,13 +182,7 @@ def _close_earlier(
     """A day that ended unchecked is missed; SLT hear of it if they had not yet (the bot was
     down at their time, say)."""
     with session_scope(sessions) as session:
-        rows = [
-            row
-            for row in service.check_ins_between(
-                session, today - timedelta(days=7), today - timedelta(days=1)
-            )
-            if row.account_id == account_id and row.status == OPEN
-        ]
+        rows = service.open_before(session, account_id, today, since=today - timedelta(days=7))
         for row in rows:
             row.status = MISSED
             row.version += 1
