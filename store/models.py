@@ -37,6 +37,7 @@ class School(Base):
     slack_workspace: Mapped[str | None] = mapped_column(String(32), unique=True)
     teams_tenant: Mapped[str | None] = mapped_column(String(100), unique=True)
     trust: Mapped[str | None] = mapped_column(String(200))
+    trust_hub: Mapped[bool] = mapped_column(Boolean, default=False)  # its digest shows the trust
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

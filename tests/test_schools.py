@@ -4,6 +4,7 @@ caller names, and what was stored before schools existed belongs to the first.""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,13 +14,15 @@ from sqlalchemy import Engine, delete, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app.cli import main
-from bot.app.jobs import for_each_school
+from bot.app.jobs import DIGEST_JOB, for_each_school
 from bot.incidents import audit as audit_trail
 from bot.incidents.service import _next_reference
 from bot.schools import service as schools
 from store import tenancy
 from store.db import MIGRATIONS, make_engine, make_session_factory, migrate, session_scope
 from store.models import AuditEvent, Comment, Incident, IncidentNotice, PolicyNotice, School
+from tests.conftest import RunningBot
+from tests.report_data import MONDAY_8AM
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -244,3 +247,33 @@ def test_a_school_on_slack_can_be_given_its_teams_tenant_too(
     found = schools.school_for(sessions, schools.teams_key("tenant-b"), name=None, now=START)
     assert found == other  # its Teams is the same school, not a new one
     assert main(["schools", "--school", "1", "--teams-tenant", "tenant-b"]) == 1
+
+
+def test_a_trusts_hub_sees_each_school_in_its_weekly_digest(
+    bot_factory: Callable[..., RunningBot], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = bot_factory(slt_users=["U0SLT0001"], digest_day="Monday", digest_time="08:00")
+    sessions = bot.runtime.services.sessions
+    monkeypatch.setenv("DATABASE_URL", bot.runtime.engine.url.render_as_string(False))
+    bot.clock.set(MONDAY_8AM - timedelta(days=8))
+    bot.tick(DIGEST_JOB)  # the install's first tick: digests from the next week on
+    other = _second_school(sessions)
+    for school, logged in ((tenancy.FIRST_SCHOOL, 1), (other, 3)):
+        with tenancy.scope(school), session_scope(sessions) as session:
+            for n in range(logged):
+                comment = _comment(f"comment {n}")
+                comment.received_at = comment.logged_at = MONDAY_8AM - timedelta(days=2)
+                comment.due_at = MONDAY_8AM - timedelta(days=1)
+                session.add(comment)
+    assert main(["schools", "--school", "1", "--name", "Trust office", "--trust", "Oak Trust"]) == 0
+    assert main(["schools", "--school", "1", "--trust-hub", "yes"]) == 0
+    assert (
+        main(["schools", "--school", str(other), "--name", "Ash <Primary>", "--trust", "Oak Trust"])
+        == 0
+    )
+    bot.clock.set(MONDAY_8AM)
+    bot.tick(DIGEST_JOB)
+    [digest] = [c for c in bot.stand_in.to("chat.postMessage") if "in figures" in c.text]
+    assert "Across the trust" in digest.text
+    assert "*Trust office*: 1 comments" in digest.text
+    assert "*Ash &lt;Primary&gt;*: 3 comments" in digest.text  # a name is escaped

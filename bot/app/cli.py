@@ -74,6 +74,11 @@ def _parser() -> argparse.ArgumentParser:
     schools.add_argument("--name", help="the school's name")
     schools.add_argument("--trust", help="the trust it belongs to ('' for none)")
     schools.add_argument(
+        "--trust-hub",
+        choices=("yes", "no"),
+        help="whether the school's weekly digest also shows every school of its trust",
+    )
+    schools.add_argument(
         "--teams-tenant",
         help="the Microsoft Entra tenant whose Teams is this school's too (before its first use)",
     )
@@ -106,7 +111,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             with tenancy.scope(args.school):
                 return _export_user(args.user)
         if args.command == "schools":
-            return _schools(args.school, name=args.name, trust=args.trust, tenant=args.teams_tenant)
+            return _schools(
+                args.school,
+                name=args.name,
+                trust=args.trust,
+                hub=None if args.trust_hub is None else args.trust_hub == "yes",
+                tenant=args.teams_tenant,
+            )
         if args.command == "trust-digest":
             return _trust_digest(args.trust)
         if args.command == "teams-package":
@@ -219,11 +230,18 @@ def _verify_every_audit(only: int | None) -> int:
     return worst
 
 
-def _schools(school: int | None, *, name: str | None, trust: str | None, tenant: str | None) -> int:
+def _schools(
+    school: int | None,
+    *,
+    name: str | None,
+    trust: str | None,
+    hub: bool | None,
+    tenant: str | None,
+) -> int:
     """List the schools, or change one's name or trust, or give a school that uses Slack its
     Teams tenant too (before the tenant's first activity would make it a school of its own)."""
     sessions = _database()
-    if school is not None and (name is not None or trust is not None or tenant is not None):
+    if school is not None and any(v is not None for v in (name, trust, hub, tenant)):
         with session_scope(sessions) as session:
             row = session.get(School, school)
             if row is None:
@@ -233,6 +251,8 @@ def _schools(school: int | None, *, name: str | None, trust: str | None, tenant:
                 row.name = name.strip()[:200]
             if trust is not None:
                 row.trust = trust.strip()[:200] or None
+            if hub is not None:
+                row.trust_hub = hub
             if tenant is not None:
                 taken = session.scalar(
                     select(School.id).where(School.teams_tenant == tenant.strip().lower())
@@ -251,7 +271,7 @@ def _schools(school: int | None, *, name: str | None, trust: str | None, tenant:
                 for part in (
                     row.slack_workspace and f"Slack {row.slack_workspace}",
                     row.teams_tenant and f"Teams {row.teams_tenant}",
-                    row.trust and f"trust {row.trust}",
+                    row.trust and f"trust {row.trust}" + (" (its hub)" if row.trust_hub else ""),
                     row.uninstalled_at and "uninstalled",
                 )
                 if part

@@ -27,6 +27,7 @@ from bot.reviews import reminders as review_reminders
 from bot.rota import sweep as check_ins
 from bot.saved_answers import reminders as saved_answer_reminders
 from bot.schools import service as schools
+from bot.schools import trust
 from bot.services import Services
 from store import tenancy
 from store.db import session_scope
@@ -176,6 +177,7 @@ def _school_jobs(services: Services) -> list[Job]:
                 zone=services.zone,
                 sessions=sessions,
                 clock=clock,
+                trust=partial(trust.for_hub, sessions),
             ),
             every,
         ),

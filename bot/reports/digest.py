@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -13,7 +15,7 @@ from bot.clock import Clock
 from bot.notices import installed_at, send_once, sent_already
 from bot.ports import DeliveryError, Notifier
 from bot.reports.chart import response_chart
-from bot.reports.figures import compute, weekly_response_hours
+from bot.reports.figures import TrustSchool, compute, weekly_response_hours
 from store.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ def sweep_digest(
     at: time,
     zone: ZoneInfo,
     clock: Clock,
+    trust: Callable[..., tuple[TrustSchool, ...]] = lambda **_: (),
 ) -> int:
     """This week's digest, once per front end, from its moment on; none for the weeks before
     the bot was installed."""
@@ -51,6 +54,9 @@ def sweep_digest(
             return 0
         figures = compute(session, start=moment - timedelta(weeks=1), end=moment, now=now)
         chart = response_chart(weekly_response_hours(session, end=moment))
+    # A trust's hub also sees each of the trust's schools (read school by school, outside this
+    # school's unit of work).
+    figures = replace(figures, trust=trust(start=figures.start, end=figures.end, now=now))
     sent = 0
     for name in due:
         try:

@@ -16,6 +16,20 @@ from store.models import Comment, DraftReview, Handover, Incident
 
 
 @dataclass(frozen=True)
+class TrustSchool:
+    """One school of a trust in its hub's digest: figures only, never a record's content."""
+
+    name: str
+    comments_logged: int
+    answered_in_time: int
+    breaches: int
+    incidents_opened: int
+    incidents_closed: int
+    days_checked: int
+    days_missed: int
+
+
+@dataclass(frozen=True)
 class Figures:
     start: datetime
     end: datetime
@@ -31,6 +45,7 @@ class Figures:
     pending_reviews: int = 0
     top_unanswered: list[Unanswered] = field(default_factory=list)
     coverage: tuple[AccountCoverage, ...] = ()  # each watched account's check-ins
+    trust: tuple[TrustSchool, ...] = ()  # for a trust's hub: each of the trust's schools
 
     @property
     def answered_in_time_share(self) -> float | None:

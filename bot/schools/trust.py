@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.reports.figures import Figures, compute
+from bot.reports.figures import Figures, TrustSchool, compute
 from store import tenancy
 from store.db import read_scope
 from store.models import School
@@ -43,3 +43,28 @@ def trust_week(
                 SchoolWeek(school_id, name, compute(session, start=start, end=end, now=now))
             )
     return weeks
+
+
+def for_hub(
+    sessions: sessionmaker[Session], *, start: datetime, end: datetime, now: datetime
+) -> tuple[TrustSchool, ...]:
+    """For the digest of the school in scope: if it is its trust's hub, each of the trust's
+    schools' figures for the week; otherwise nothing."""
+    with read_scope(sessions) as session:
+        hub = session.get(School, tenancy.current())
+        trust = hub.trust if hub is not None and hub.trust_hub else None
+    if trust is None:
+        return ()
+    return tuple(
+        TrustSchool(
+            name=week.name,
+            comments_logged=week.figures.comments_logged,
+            answered_in_time=week.figures.answered_in_time,
+            breaches=week.figures.breaches,
+            incidents_opened=sum(week.figures.incidents_opened.values()),
+            incidents_closed=sum(week.figures.incidents_closed.values()),
+            days_checked=sum(c.days_checked for c in week.figures.coverage),
+            days_missed=sum(c.days_missed for c in week.figures.coverage),
+        )
+        for week in trust_week(sessions, trust=trust, start=start, end=end, now=now)
+    )

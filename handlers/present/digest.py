@@ -15,6 +15,7 @@ from handlers.present.time import duration
 Line = list[tuple[str, str]]  # (label, value) pairs, shown side by side
 TITLE = "Social media policy: the week in figures"
 UNANSWERED = "Questions the policy could not answer"
+TRUST = "Across the trust"
 QUOTED = 150  # characters of each unanswered question shown
 
 
@@ -62,6 +63,21 @@ def unanswered(figures: Figures) -> list[tuple[str, str]]:
     return [
         (f"{q.times}×", q.text if len(q.text) <= QUOTED else q.text[: QUOTED - 1] + "…")
         for q in figures.top_unanswered
+    ]
+
+
+def trust_lines(figures: Figures) -> list[tuple[str, str]]:
+    """For a trust's hub: each school's name (set by whoever runs the bot: to be escaped) and
+    its week in figures."""
+    return [
+        (
+            school.name,
+            f"{school.comments_logged} comments, {school.answered_in_time} answered within 24 "
+            f"hours, {school.breaches} breaches; {school.incidents_opened} cases opened, "
+            f"{school.incidents_closed} closed; accounts checked on {school.days_checked} days, "
+            f"missed on {school.days_missed}",
+        )
+        for school in figures.trust
     ]
 
 

@@ -166,6 +166,10 @@ def digest_card(figures: Figures, name: render.Name = str) -> cards.Card:
     if asked:
         listed = "\n".join(f"- {times} “{cards.plain(text)}”" for times, text in asked)
         body += [cards.text(digest.UNANSWERED, weight="Bolder"), cards.text(listed)]
+    schools = digest.trust_lines(figures)
+    if schools:
+        listed = "\n".join(f"- **{cards.plain(name)}**: {said}" for name, said in schools)
+        body += [cards.text(digest.TRUST, weight="Bolder"), cards.text(listed)]
     body.append(cards.subtle(digest.period(figures)))
     return cards.card(*body)
 

@@ -23,5 +23,9 @@ def digest_message(figures: Figures) -> dict[str, Any]:
     blocks += chunked_markdown(
         render.text(line) for line in digest_coverage_lines(figures.coverage)
     )
+    schools = digest.trust_lines(figures)
+    if schools:
+        each = [f"• *{escape(name)}*: {said}" for name, said in schools]
+        blocks += chunked_markdown([f"*{digest.TRUST}*", *each])
     blocks.append(note(digest.period(figures)))
     return message(digest.TITLE, blocks)
