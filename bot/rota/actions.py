@@ -4,7 +4,7 @@ the same claimed deliveries the sweep uses), and returns plain values to render.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -81,6 +81,13 @@ class Answered:
     day: date
     answer: str
     next_asked: str | None  # after "can't today": who is asked now (None: nobody is left)
+
+
+Reply = Callable[[Answered | None], object]
+
+
+def _no_reply(_: Answered | None) -> None:
+    """Nothing to answer before the messages go out."""
 
 
 @dataclass(frozen=True)
@@ -174,9 +181,11 @@ def record_absence(
     day: date | None,
     absent: str | None,
     cover: str | None,
+    reply: Reply = _no_reply,
 ) -> Answered | None:
     """Someone on the rota is away on a day, and perhaps names who covers. If that day is
-    today and they were being asked, the ask moves to whoever is now on duty."""
+    today and they were being asked, the ask moves to whoever is now on duty. `reply` is
+    given the outcome once it is stored, before the new ask goes out."""
     absent = absent or user
     now = services.clock.now()
     today = now.astimezone(services.zone).date()
@@ -222,9 +231,12 @@ def record_absence(
             moved = row.id
         name = service.account_name(account)
     if moved is None:
+        reply(None)
         return None
+    result = Answered(moved, name, account_id, day, "moved", _asking(services, moved))
+    reply(result)
     sweep.ask(services.sessions, services.notifier, moved, now=now)
-    return Answered(moved, name, account_id, day, "moved", _asking(services, moved))
+    return result
 
 
 def answer(
@@ -235,10 +247,12 @@ def answer(
     check_in_id: int,
     given: str,
     version: int | None = None,
+    reply: Reply = _no_reply,
 ) -> Answered:
     """The person asked says they checked (nothing new, or they are logging comments), or that
     they can't today, which asks the next person on the day's list at once. `version`: the one
-    the question was sent with; a question since moved on (another asked) is refused."""
+    the question was sent with; a question since moved on (another asked) is refused. `reply`
+    is given the outcome once it is stored, before anyone else is asked or told."""
     if given not in ANSWERS:
         raise RotaError("That is not an answer to the check-in.")
     now = services.clock.now()
@@ -273,6 +287,7 @@ def answer(
         result = Answered(
             row.id, service.account_name(account), account.id, row.day, given, next_asked
         )
+    reply(result)
     if given == "cant":
         if next_asked is not None:
             sweep.ask(services.sessions, services.notifier, check_in_id, now=now)

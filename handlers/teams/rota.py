@@ -146,10 +146,11 @@ class RotaListeners(TeamsTurns):
     async def act(self, verb: str, data: dict[str, Any], user: str) -> cards.Card:
         """Checked, nothing new, or can't today: the ask becomes what was done."""
         try:
-            answered = await asyncio.to_thread(
+            # answered first: whoever is asked next is asked after Teams has its answer
+            answered = await self._answer_first(
                 actions.answer,
-                self.services,
-                self.roles,
+                services=self.services,
+                roles=self.roles,
                 user=user,
                 check_in_id=record_id(data, "check_in"),
                 given=ANSWERS[RotaAction(verb)],
@@ -257,10 +258,10 @@ class RotaListeners(TeamsTurns):
         account_id = record_id(data, "account")
         absent, cover = _people(data.get("absent")), _people(data.get("cover"))
         try:
-            answered = await asyncio.to_thread(
+            answered = await self._answer_first(
                 actions.record_absence,
-                self.services,
-                self.roles,
+                services=self.services,
+                roles=self.roles,
                 user=user,
                 account_id=account_id,
                 day=_day(data.get("day")),
