@@ -196,7 +196,6 @@ def _send(
     try:
         return int(send_once(sessions=sessions, key=key, now=now, send=send))
     except DeliveryError as error:
-        logger.warning(
-            "check-in message %s not delivered, will retry: %s", key.split(":")[-1], error
-        )
+        kind = key.split(":")[2]  # ask, lead or slt: never who
+        logger.warning("check-in message (%s) not delivered, will retry: %s", kind, error)
         return 0
