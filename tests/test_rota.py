@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -21,10 +20,10 @@ from bot.rota import actions
 from bot.rota.coverage import coverage
 from bot.rota.days import DayKind, HolidaysInvalid, kind_of, parse_ics, parse_lines
 from store.db import read_scope, session_scope
-from store.models import CheckIn, SchoolAccount
+from store.models import CheckIn
 from tests.conftest import RunningBot
+from tests.rota_fortnight import FIRST_ASKED, HALF_TERM, LONDON, at, live_account
 
-LONDON = ZoneInfo("Europe/London")
 LEAD, A, B, C, D, E, F = (
     "U0LEAD001",
     "U0WATCHA1",
@@ -35,7 +34,6 @@ LEAD, A, B, C, D, E, F = (
     "U0WATCHF1",
 )
 SLT, SLT_CHANNEL = "U0SLT0001", "C0SLT0001"
-HALF_TERM = "26/05/2026 - 29/05/2026 May half term"
 CALENDAR = WorkingCalendar(zone=LONDON)
 
 
@@ -89,31 +87,6 @@ def test_a_school_calendar_file_gives_its_holidays_and_leaves_other_events_out()
         parse_ics(b"not a calendar")
 
 
-def _account(bot: RunningBot) -> int:
-    now = bot.clock.now()
-    with session_scope(bot.runtime.services.sessions) as session:
-        account = SchoolAccount(
-            platform="instagram",
-            handle="@oakprimary",
-            purpose="News",
-            lead=LEAD,
-            moderators="",
-            monitoring="Daily",
-            status="live",
-            applied_by=LEAD,
-            applied_at=now,
-            updated_at=now,
-            front_end="slack",
-        )
-        session.add(account)
-        session.flush()
-        return account.id
-
-
-def _at(day: date, hour: int, minute: int = 5) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=LONDON).astimezone(UTC)
-
-
 def _asked(bot: RunningBot) -> list[tuple[str, str]]:
     """Every check-in question sent so far: (to whom, which account)."""
     return [
@@ -138,8 +111,8 @@ def bot(bot_factory: Callable[..., RunningBot]) -> RunningBot:
 
 def test_a_fortnight_of_check_ins(bot: RunningBot) -> None:
     services, roles = bot.runtime.services, bot.runtime.services.roles
-    account = _account(bot)
-    bot.clock.set(_at(date(2026, 5, 17), 20))
+    account = live_account(bot, lead=LEAD, front_end="slack")
+    bot.clock.set(at(date(2026, 5, 17), 20))
     actions.save_rota(
         services,
         roles,
@@ -151,28 +124,14 @@ def test_a_fortnight_of_check_ins(bot: RunningBot) -> None:
     actions.record_absence(  # A is away on Wednesday; F covers
         services, roles, user=A, account_id=account, day=date(2026, 5, 20), absent=None, cover=F
     )
-    expected = {
-        18: A,
-        19: A,
-        20: F,
-        21: A,
-        22: A,
-        23: C,
-        24: C,
-        25: E,
-        26: D,
-        27: D,
-        28: D,
-        29: D,
-        30: C,
-        31: C,
-    }
+    people = {"A": A, "C": C, "D": D, "E": E, "F": F}
+    expected = {day: people[letter] for day, letter in FIRST_ASKED.items()}
     for number, first in expected.items():
         day = date(2026, 5, number)
-        bot.clock.set(_at(day, 8, 59))
+        bot.clock.set(at(day, 8, 59))
         bot.tick(CHECK_IN_JOB)
         assert len(_asked(bot)) == _asks_before(expected, number, extra=1 if number > 21 else 0)
-        bot.clock.set(_at(day, 9))
+        bot.clock.set(at(day, 9))
         bot.tick(CHECK_IN_JOB)
         bot.tick(CHECK_IN_JOB)  # a second tick asks nobody twice
         channel, text = _asked(bot)[-1]
@@ -186,7 +145,7 @@ def test_a_fortnight_of_check_ins(bot: RunningBot) -> None:
         elif number != 22:  # nobody checks on Friday 22nd
             actions.answer(services, roles, user=first, check_in_id=check_in, given="nothing_new")
         for hour in (12, 13, 16, 17):
-            bot.clock.set(_at(day, hour))
+            bot.clock.set(at(day, hour))
             bot.tick(CHECK_IN_JOB)
         if number == 22:
             assert _not_checked(bot) == [bot.stand_in.dm_channel(LEAD), SLT_CHANNEL]
@@ -208,13 +167,13 @@ def _check_in(bot: RunningBot, day: date) -> int:
 
 def test_old_checks_go_with_retention_and_a_person_can_see_their_watch(bot: RunningBot) -> None:
     services, roles = bot.runtime.services, bot.runtime.services.roles
-    account = _account(bot)
-    bot.clock.set(_at(date(2026, 5, 18), 8))
+    account = live_account(bot, lead=LEAD, front_end="slack")
+    bot.clock.set(at(date(2026, 5, 18), 8))
     actions.save_rota(services, roles, user=LEAD, account_id=account, chosen={"weekday": [A, B]})
     actions.record_absence(
         services, roles, user=A, account_id=account, day=date(2026, 5, 19), absent=None, cover=F
     )
-    bot.clock.set(_at(date(2026, 5, 19), 9))
+    bot.clock.set(at(date(2026, 5, 19), 9))
     bot.tick(CHECK_IN_JOB)
     with read_scope(services.sessions) as session:
         mine = export_user(session, user_id=F)
@@ -230,7 +189,7 @@ def test_old_checks_go_with_retention_and_a_person_can_see_their_watch(bot: Runn
         reviews=timedelta(days=30),
     )
     with session_scope(services.sessions) as session:
-        assert retention.apply(session, policy=kept, now=_at(date(2026, 6, 30), 3)) == 2
+        assert retention.apply(session, policy=kept, now=at(date(2026, 6, 30), 3)) == 2
     with read_scope(services.sessions) as session:
         assert export_user(session, user_id=F)["account_checks"] == []
         assert session.scalars(select(CheckIn)).all() == []
@@ -241,11 +200,11 @@ def test_two_instances_ticking_at_once_ask_once(
 ) -> None:
     services, roles = bot.runtime.services, bot.runtime.services.roles
     other = bot_factory(slt_users=[SLT])  # a second instance on the same database
-    account = _account(bot)
+    account = live_account(bot, lead=LEAD, front_end="slack")
     actions.save_rota(services, roles, user=LEAD, account_id=account, chosen={"weekday": [A]})
     day = date(2026, 5, 18)
     for instance in (bot, other):
-        instance.clock.set(_at(day, 9))
+        instance.clock.set(at(day, 9))
     both = [
         threading.Thread(target=instance.tick, args=(CHECK_IN_JOB,)) for instance in (bot, other)
     ]
@@ -254,7 +213,7 @@ def test_two_instances_ticking_at_once_ask_once(
     for thread in both:
         thread.join()
     for instance in (bot, other):
-        instance.clock.set(_at(day, 16))
+        instance.clock.set(at(day, 16))
         instance.tick(CHECK_IN_JOB)
     asked = [
         call for call in bot.stand_in.to("chat.postMessage") if "Have you checked" in call.text

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -23,11 +22,11 @@ from handlers.present.verbs import RotaAction
 from handlers.slack.ids import CommentCallback, RotaCallback
 from store import tenancy
 from store.db import read_scope, session_scope
-from store.models import CheckIn, SchoolAccount
+from store.models import CheckIn
 from tests.conftest import RunningBot
+from tests.rota_fortnight import ACCOUNT, FIRST_ASKED, HALF_TERM, at, live_account
 from tests.slack_standin import Call
 
-LONDON = ZoneInfo("Europe/London")
 LEAD, A, B, C, D, E, F = (
     "U0LEAD001",
     "U0WATCHA1",
@@ -39,8 +38,6 @@ LEAD, A, B, C, D, E, F = (
 )
 STRANGER = "U0STRANGE"
 SLT, SLT_CHANNEL = "U0SLT0001", "C0SLT0001"
-HALF_TERM = "26/05/2026 - 29/05/2026 May half term"
-ACCOUNT = "Instagram: @oakprimary"
 
 
 @pytest.fixture
@@ -50,31 +47,6 @@ def bot(bot_factory: Callable[..., RunningBot]) -> RunningBot:
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
-
-
-def _account(bot: RunningBot, handle: str = "@oakprimary") -> int:
-    now = bot.clock.now()
-    with session_scope(bot.runtime.services.sessions) as session:
-        account = SchoolAccount(
-            platform="instagram",
-            handle=handle,
-            purpose="News",
-            lead=LEAD,
-            moderators="",
-            monitoring="Daily",
-            status="live",
-            applied_by=LEAD,
-            applied_at=now,
-            updated_at=now,
-            front_end="slack",
-        )
-        session.add(account)
-        session.flush()
-        return account.id
-
-
-def _at(day: date, hour: int, minute: int = 5) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=LONDON).astimezone(UTC)
 
 
 def _buttons(blocks: list[dict[str, Any]]) -> dict[str, str]:
@@ -194,8 +166,8 @@ def _digests(bot: RunningBot) -> list[Call]:
 
 
 def test_a_fortnight_of_check_ins_through_slack(bot: RunningBot) -> None:
-    account = _account(bot)
-    bot.clock.set(_at(date(2026, 5, 17), 20))
+    account = live_account(bot, lead=LEAD, front_end="slack")
+    bot.clock.set(at(date(2026, 5, 17), 20))
     bot.tick(DIGEST_JOB)  # the install's first tick: digests are owed from now on
 
     saved = _set_rota(bot, account)
@@ -220,31 +192,17 @@ def test_a_fortnight_of_check_ins_through_slack(bot: RunningBot) -> None:
     shown = bot.slack.command("rota", user=A).json()
     assert "Mon 18 May" in _json(shown) and "Wed 20 May" not in _json(shown)
 
-    expected = {
-        18: A,
-        19: A,
-        20: F,
-        21: A,
-        22: A,
-        23: C,
-        24: C,
-        25: E,
-        26: D,
-        27: D,
-        28: D,
-        29: D,
-        30: C,
-        31: C,
-    }
+    people = {"A": A, "C": C, "D": D, "E": E, "F": F}
+    expected = {day: people[letter] for day, letter in FIRST_ASKED.items()}
     for number, first in expected.items():
         day = date(2026, 5, number)
         if number == 25:  # Monday's digest, before the day's question: 18–24 May
-            bot.clock.set(_at(day, 8, 1))
+            bot.clock.set(at(day, 8, 1))
             assert bot.tick(DIGEST_JOB) == 1
-        bot.clock.set(_at(day, 8, 59))
+        bot.clock.set(at(day, 8, 59))
         bot.tick(CHECK_IN_JOB)
         asked = len(_asks(bot))
-        bot.clock.set(_at(day, 9))
+        bot.clock.set(at(day, 9))
         bot.tick(CHECK_IN_JOB)
         bot.tick(CHECK_IN_JOB)  # a second tick asks nobody twice
         assert len(_asks(bot)) == asked + 1
@@ -288,13 +246,13 @@ def test_a_fortnight_of_check_ins_through_slack(bot: RunningBot) -> None:
             _answer(bot, ask, RotaAction.CHECKED, user=first)
 
         for hour in (12, 13, 16, 17):
-            bot.clock.set(_at(day, hour))
+            bot.clock.set(at(day, hour))
             bot.tick(CHECK_IN_JOB)
         if number == 22:
             assert _not_checked(bot) == [bot.stand_in.dm_channel(LEAD), SLT_CHANNEL]
     assert _not_checked(bot) == [bot.stand_in.dm_channel(LEAD), SLT_CHANNEL]  # once each
 
-    bot.clock.set(_at(date(2026, 6, 1), 8, 1))
+    bot.clock.set(at(date(2026, 6, 1), 8, 1))
     bot.tick(CHECK_IN_JOB)  # Sunday's check-in is closed
     assert bot.tick(DIGEST_JOB) == 1  # 25–31 May
     first_week, second_week = (d.text for d in _digests(bot))
@@ -305,7 +263,7 @@ def test_a_fortnight_of_check_ins_through_slack(bot: RunningBot) -> None:
 
 
 def test_the_wrong_person_cannot_open_or_submit_the_rota(bot: RunningBot) -> None:
-    account = _account(bot)
+    account = live_account(bot, lead=LEAD, front_end="slack")
     opened = len(bot.stand_in.to("views.open"))
     shown = bot.slack.command("rota", user=STRANGER).json()
     assert RotaAction.OPEN_ROTA not in _buttons(shown["blocks"])  # not offered…
@@ -326,8 +284,8 @@ def test_the_wrong_person_cannot_open_or_submit_the_rota(bot: RunningBot) -> Non
 
 
 def test_an_absence_form_shows_its_errors_under_its_fields(bot: RunningBot) -> None:
-    account = _account(bot)
-    bot.clock.set(_at(date(2026, 5, 17), 20))
+    account = live_account(bot, lead=LEAD, front_end="slack")
+    bot.clock.set(at(date(2026, 5, 17), 20))
     _set_rota(bot, account)
     past = _away(bot, user=A, day=date(2026, 5, 1), cover=A)
     assert past["response_action"] == "errors"
@@ -344,10 +302,10 @@ def test_an_absence_form_shows_its_errors_under_its_fields(bot: RunningBot) -> N
 
 
 def test_a_stranger_cannot_answer_someone_elses_check_in(bot: RunningBot) -> None:
-    account = _account(bot)
-    bot.clock.set(_at(date(2026, 5, 18), 8))
+    account = live_account(bot, lead=LEAD, front_end="slack")
+    bot.clock.set(at(date(2026, 5, 18), 8))
     _set_rota(bot, account)
-    bot.clock.set(_at(date(2026, 5, 18), 9))
+    bot.clock.set(at(date(2026, 5, 18), 9))
     bot.tick(CHECK_IN_JOB)
     ask = _asks(bot)[-1]
     said = _answer(bot, ask, RotaAction.CHECKED, user=STRANGER)
@@ -366,7 +324,7 @@ def test_a_check_in_of_another_school_is_not_found(bot: RunningBot) -> None:
         sessions, schools.slack_key("T0SECOND"), name="Second", now=bot.clock.now()
     )
     with tenancy.scope(other):
-        theirs = _account(bot, "@otherschool")
+        theirs = live_account(bot, lead=LEAD, front_end="slack", handle="@otherschool")
         with session_scope(sessions) as session:
             row = CheckIn(
                 account_id=theirs,
@@ -445,10 +403,10 @@ def test_holidays_are_slts_and_a_calendar_file_can_give_them(bot: RunningBot) ->
 
 
 def test_app_home_shows_slt_the_week_and_the_watch_their_duties(bot: RunningBot) -> None:
-    account = _account(bot)
-    bot.clock.set(_at(date(2026, 5, 17), 20))
+    account = live_account(bot, lead=LEAD, front_end="slack")
+    bot.clock.set(at(date(2026, 5, 17), 20))
     _set_rota(bot, account)
-    bot.clock.set(_at(date(2026, 5, 18), 9))
+    bot.clock.set(at(date(2026, 5, 18), 9))
     bot.tick(CHECK_IN_JOB)
     _answer(bot, _asks(bot)[-1], RotaAction.CHECKED, user=A)
 
